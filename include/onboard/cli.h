@@ -1,0 +1,105 @@
+/*
+ * cli: what main.c shares with the cmd_*.c files: the global options, the
+ * command table, option parsing that accepts global options anywhere, and
+ * the few helpers every command needs (opening the database, printing
+ * errors). Adding a command: write cmd_<name>.c with its run function, and
+ * add one row to the table in main.c.
+ */
+#ifndef ONBOARD_CLI_H
+#define ONBOARD_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "onboard/date.h"
+#include "onboard/output.h"
+#include "onboard/playbook.h"
+#include "onboard/store.h"
+#include "onboard/util.h"
+
+struct ob_command;
+
+/* The global options, after defaults and the environment are applied. */
+struct ob_ctx {
+	const char *db_path;
+	char *db_path_owned;
+	ob_day today;
+	const char *format; /* as given, NULL when not given */
+	bool quiet;
+	bool color;
+	const struct ob_command *cmd;
+};
+
+struct ob_command {
+	const char *group; /* "playbook" for `playbook check`, else NULL */
+	const char *name;
+	int (*run)(struct ob_ctx *ctx, int argc, char **argv);
+	const char *usage;   /* the arguments after the command's name */
+	const char *summary; /* one line for the command list */
+	const char *help;    /* the options, one per line, for --help */
+};
+
+/*
+ * Parses the command's options (shortopts / longopts, getopt_long style)
+ * together with the global ones, which it applies to ctx. Returns the next
+ * command option, -1 when options end (positional arguments are then
+ * argv[optind..argc)), or OB_CLI_STOP when the command must return
+ * ctx_exit (after --help, or a usage error already printed).
+ */
+#define OB_CLI_STOP (-2)
+int ob_cli_getopt(struct ob_ctx *ctx, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts,
+		  int *exit_code);
+
+/* The global options, for main.c's own parse before the command. */
+const struct option *ob_cli_global_options(size_t *n);
+/*
+ * Applies global option opt (a value from ob_cli_global_options): 0 when
+ * applied, 1 when opt is not global, -1 when the program must stop with
+ * *exit_code (--version, a bad value).
+ */
+int ob_cli_apply_global(struct ob_ctx *ctx, int opt, const char *arg,
+			int *exit_code);
+
+/* Prints `onboard: MESSAGE` to stderr. */
+void ob_cli_error(const char *fmt, ...) OB_PRINTF(1, 2);
+/* Prints a usage error and the command's synopsis; returns OB_EUSAGE. */
+int ob_cli_usage_error(const struct ob_ctx *ctx, const char *fmt, ...)
+	OB_PRINTF(2, 3);
+/* Prints err and returns its exit code. */
+int ob_cli_report(const struct ob_err *err);
+/* Prints each diagnostic as FILE:LINE:COLUMN: error: MESSAGE. */
+void ob_cli_print_diags(const char *file, const struct ob_diags *diags);
+
+/*
+ * The output format of a listing command: ctx->format or table. Returns
+ * -1 (after a usage error) for anything but table, json and csv.
+ */
+int ob_cli_format(const struct ob_ctx *ctx, enum ob_format *out);
+
+/* Opens the database: existing only, or created when missing. */
+int ob_cli_open(const struct ob_ctx *ctx, enum ob_store_mode mode,
+		struct ob_store **out);
+
+/*
+ * Parses a stored playbook. A stored playbook passed validation when it was
+ * loaded, so failing here means a newer onboard wrote it: exit 65 with its
+ * diagnostics, under the name "playbook 'NAME'".
+ */
+int ob_cli_parse_playbook(const struct ob_playbook_row *row,
+			  struct ob_playbook *pb);
+
+/* Commands. */
+int ob_cmd_init(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_playbook_check(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_playbook_load(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_playbook_list(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_playbook_show(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_playbook_default(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_account_add(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_account_list(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_account_set(struct ob_ctx *ctx, int argc, char **argv);
+
+#endif

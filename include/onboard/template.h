@@ -1,0 +1,28 @@
+/*
+ * template: the {{placeholder}} syntax of check-in templates. This module
+ * knows which names exist and finds them in a text; filling them in for an
+ * account comes with `onboard render`.
+ */
+#ifndef ONBOARD_TEMPLATE_H
+#define ONBOARD_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One {{name}} found in a text: the whole token and the trimmed name. */
+struct ob_placeholder {
+	size_t offset, len;          /* of "{{...}}" in the text */
+	size_t name_offset, name_len; /* of the name, spaces trimmed */
+};
+
+/*
+ * Finds the next placeholder at or after *pos. Returns 1 and fills *ph (and
+ * advances *pos past it), 0 when there is none, -1 when a "{{" has no "}}"
+ * on the same line (*ph->offset says where).
+ */
+int ob_template_next(const char *text, size_t *pos, struct ob_placeholder *ph);
+
+/* Whether name[0..len) is a placeholder the renderer knows. */
+bool ob_template_name_known(const char *name, size_t len);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * util: what every module needs and nothing domain-specific: allocation that
+ * aborts on failure, a growable byte buffer, the error record that core
+ * functions fill for their caller, and the exit codes of SPEC.md section 4.
+ */
+#ifndef ONBOARD_UTIL_H
+#define ONBOARD_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit status, SPEC.md section 4 (the values of sysexits.h where they exist). */
+enum ob_exit {
+	OB_OK = 0,
+	OB_EFAIL = 1,     /* runtime failure: I/O, database */
+	OB_EUSAGE = 2,    /* unknown command or option, missing argument */
+	OB_EDATA = 65,    /* invalid input data */
+	OB_ENOINPUT = 66, /* an input file is missing or unreadable */
+	OB_EBUSY = 75,    /* the database stayed locked past the busy timeout */
+};
+
+/*
+ * The error a core function reports: its exit code and a message in the
+ * house style (lower case, no full stop, subjects in quotes). Only main.c
+ * and cmd_*.c print it.
+ */
+struct ob_err {
+	int code;
+	char msg[1024];
+};
+
+#if defined(__GNUC__)
+#define OB_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define OB_PRINTF(f, a)
+#endif
+
+/* Fills err (when not NULL) and returns -1, so callers can `return ob_fail(...)`. */
+int ob_fail(struct ob_err *err, int code, const char *fmt, ...) OB_PRINTF(3, 4);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) OB_PRINTF(1, 2);
+
+/* Grows *items (of *cap elements of size size) to hold at least need. */
+void ob_grow(void *items, size_t *cap, size_t need, size_t size);
+
+/* A growable byte buffer, always NUL-terminated once anything is added. */
+struct ob_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void ob_buf_add(struct ob_buf *b, const void *p, size_t n);
+void ob_buf_addc(struct ob_buf *b, char c);
+void ob_buf_adds(struct ob_buf *b, const char *s);
+void ob_buf_addf(struct ob_buf *b, const char *fmt, ...) OB_PRINTF(2, 3);
+void ob_buf_vaddf(struct ob_buf *b, const char *fmt, va_list ap);
+void ob_buf_reset(struct ob_buf *b);
+/* Returns the contents (never NULL; "" when empty); the caller owns them. */
+char *ob_buf_detach(struct ob_buf *b);
+void ob_buf_release(struct ob_buf *b);
+
+/* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
+bool ob_utf8_valid(const char *s, size_t n);
+/* Display width of a UTF-8 string, counting one column per code point. */
+size_t ob_utf8_width(const char *s);
+
+/*
+ * Reads a whole file ("-" is stdin) into a NUL-terminated buffer, refusing
+ * files larger than max bytes. Fails with OB_ENOINPUT when the file cannot
+ * be opened or read, OB_EDATA when it is too large.
+ */
+int ob_read_file(const char *path, size_t max, char **data, size_t *len,
+		 struct ob_err *err);
+
+/* Parses a whole decimal integer in [min, max]; no sign for min >= 0. */
+bool ob_parse_int(const char *s, long long min, long long max,
+		  long long *out);
+
+#endif

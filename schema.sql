@@ -1,0 +1,88 @@
+-- The onboard database, current version. The binary embeds this file and
+-- runs it on a new database; older files move forward through the
+-- migration steps in src/store.c (PRAGMA user_version numbers them).
+-- Dates are TEXT 'YYYY-MM-DD' (they sort as dates); event instants are
+-- INTEGER microseconds since 1970-01-01T00:00:00Z.
+
+CREATE TABLE playbook (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL UNIQUE,
+	source     TEXT NOT NULL,             -- the YAML as loaded
+	origin     TEXT NOT NULL,             -- the file it was loaded from
+	loaded_at  TEXT NOT NULL,             -- RFC 3339, UTC
+	is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1))
+) STRICT;
+
+-- At most one default playbook.
+CREATE UNIQUE INDEX playbook_default ON playbook (is_default)
+	WHERE is_default = 1;
+
+CREATE TABLE account (
+	id         INTEGER PRIMARY KEY,
+	ext_id     TEXT NOT NULL UNIQUE,      -- the id users type
+	name       TEXT NOT NULL,
+	tier       TEXT NOT NULL,             -- a tier of its playbook
+	kickoff    TEXT NOT NULL,             -- day 0
+	csm        TEXT,
+	contact    TEXT,
+	email      TEXT,
+	playbook   INTEGER NOT NULL REFERENCES playbook (id),
+	status     TEXT NOT NULL DEFAULT 'active'
+	           CHECK (status IN ('active', 'paused', 'completed', 'churned')),
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX account_csm ON account (csm, ext_id);
+CREATE INDEX account_playbook ON account (playbook, tier);
+
+-- What was done about a scripted check-in or a follow-up: completed,
+-- skipped for good, or snoozed until a date. `day` is the date it counts
+-- from, so an earlier --today does not see it.
+CREATE TABLE checkin_action (
+	id          INTEGER PRIMARY KEY,
+	account     INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+	checkin     TEXT NOT NULL,
+	action      TEXT NOT NULL CHECK (action IN ('done', 'skipped', 'snoozed')),
+	day         TEXT NOT NULL,
+	until_day   TEXT,                     -- snoozed: hidden until this date
+	channel     TEXT,
+	note        TEXT,
+	recorded_at TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX checkin_action_account ON checkin_action (account, checkin, day);
+
+-- Known event types keep the ids of enum ob_event_type; custom types are
+-- added as they arrive.
+CREATE TABLE event_type (
+	id   INTEGER PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE
+) STRICT;
+
+INSERT INTO event_type (id, name) VALUES
+	(1, 'login'), (2, 'feature_used'), (3, 'response'),
+	(4, 'action_item_done'), (5, 'action_item_missed'),
+	(6, 'meeting_attended'), (7, 'meeting_rescheduled'),
+	(8, 'stakeholder_added'), (9, 'ticket_opened'), (10, 'ticket_resolved'),
+	(11, 'milestone'), (12, 'nps'), (13, 'note');
+
+-- Events are the big table (tens of millions of rows). One B-tree, keyed
+-- so that an account's events of a type are contiguous and in time order:
+-- metrics as of a date are range scans, and the key is also the identity
+-- that makes a re-import add nothing (an event without an external id is
+-- its content). `value` and `ext_id` are '' when absent; `bare` marks an
+-- event given as a date only, whose `at` is that date's midnight UTC.
+CREATE TABLE event (
+	account INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+	type    INTEGER NOT NULL REFERENCES event_type (id),
+	at      INTEGER NOT NULL,
+	bare    INTEGER NOT NULL DEFAULT 0 CHECK (bare IN (0, 1)),
+	value   TEXT NOT NULL DEFAULT '',
+	ext_id  TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (account, type, at, bare, value, ext_id)
+) STRICT, WITHOUT ROWID;
+
+-- An event with an external id is identified by it.
+CREATE UNIQUE INDEX event_ext_id ON event (account, ext_id)
+	WHERE ext_id <> '';

@@ -1,0 +1,240 @@
+#include "onboard/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_DB = 0x1000,
+	OPT_TODAY,
+	OPT_FORMAT,
+	OPT_VERSION,
+};
+
+static const struct option global_options[] = {
+	{"db", required_argument, NULL, OPT_DB},
+	{"today", required_argument, NULL, OPT_TODAY},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+};
+#define NGLOBAL (sizeof(global_options) / sizeof(global_options[0]))
+
+void ob_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("onboard: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void print_synopsis(FILE *f, const struct ob_command *cmd)
+{
+	fprintf(f, "usage: onboard %s%s%s%s%s\n", cmd->group ? cmd->group : "",
+		cmd->group ? " " : "", cmd->name, *cmd->usage ? " " : "",
+		cmd->usage);
+}
+
+int ob_cli_usage_error(const struct ob_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("onboard: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (ctx->cmd)
+		print_synopsis(stderr, ctx->cmd);
+	return OB_EUSAGE;
+}
+
+int ob_cli_report(const struct ob_err *err)
+{
+	ob_cli_error("%s", err->msg);
+	return err->code ? err->code : OB_EFAIL;
+}
+
+void ob_cli_print_diags(const char *file, const struct ob_diags *diags)
+{
+	for (size_t i = 0; i < diags->n; i++)
+		fprintf(stderr, "%s:%d:%d: error: %s\n", file,
+			diags->items[i].line, diags->items[i].column,
+			diags->items[i].message);
+}
+
+static void print_command_help(const struct ob_command *cmd)
+{
+	print_synopsis(stdout, cmd);
+	printf("\n%s\n", cmd->summary);
+	if (cmd->help && *cmd->help)
+		printf("\nOptions:\n%s", cmd->help);
+	printf("\nGlobal options (before or after the command): --db PATH, "
+	       "--today DATE,\n--format FORMAT, -q/--quiet, -h/--help, "
+	       "--version. See 'onboard --help'.\n");
+}
+
+int ob_cli_apply_global(struct ob_ctx *ctx, int opt, const char *arg,
+			int *exit_code)
+{
+	switch (opt) {
+	case OPT_DB:
+		if (!*arg) {
+			*exit_code = ob_cli_usage_error(
+				ctx, "--db needs a path, not an empty string");
+			return -1;
+		}
+		ctx->db_path = arg;
+		return 0;
+	case OPT_TODAY:
+		if (!ob_date_parse(arg, &ctx->today)) {
+			ob_cli_error("bad --today '%s': expected a date "
+				     "YYYY-MM-DD",
+				     arg);
+			*exit_code = OB_EDATA;
+			return -1;
+		}
+		return 0;
+	case OPT_FORMAT:
+		ctx->format = arg;
+		return 0;
+	case 'q':
+		ctx->quiet = true;
+		return 0;
+	case OPT_VERSION:
+		printf("onboard %s\n", ONBOARD_VERSION);
+		*exit_code = OB_OK;
+		return -1;
+	}
+	return 1; /* not a global option */
+}
+
+const struct option *ob_cli_global_options(size_t *n)
+{
+	*n = NGLOBAL;
+	return global_options;
+}
+
+static int report_getopt_error(const struct ob_ctx *ctx, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	if (c == ':') {
+		if (optopt && optopt < 0x100)
+			return ob_cli_usage_error(ctx, "option '-%c' needs a "
+						       "value",
+						  optopt);
+		return ob_cli_usage_error(ctx, "option '%s' needs a value", arg);
+	}
+	if (optopt && optopt < 0x100)
+		return ob_cli_usage_error(ctx, "unknown option '-%c'", optopt);
+	return ob_cli_usage_error(ctx, "unknown option '%s'", arg);
+}
+
+int ob_cli_getopt(struct ob_ctx *ctx, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts,
+		  int *exit_code)
+{
+	struct option all[48];
+	char shorts[64];
+	size_t n = 0;
+	int c, r;
+
+	for (const struct option *o = longopts; o && o->name; o++)
+		if (n < 40)
+			all[n++] = *o;
+	for (size_t i = 0; i < NGLOBAL; i++)
+		all[n++] = global_options[i];
+	memset(&all[n], 0, sizeof(all[n]));
+	snprintf(shorts, sizeof(shorts), ":%sqh", shortopts ? shortopts : "");
+	opterr = 0;
+	c = getopt_long(argc, argv, shorts, all, NULL);
+	if (c == -1)
+		return -1;
+	if (c == '?' || c == ':') {
+		*exit_code = report_getopt_error(ctx, c, argv);
+		return OB_CLI_STOP;
+	}
+	if (c == 'h') {
+		print_command_help(ctx->cmd);
+		*exit_code = OB_OK;
+		return OB_CLI_STOP;
+	}
+	r = ob_cli_apply_global(ctx, c, optarg, exit_code);
+	if (r < 0)
+		return OB_CLI_STOP;
+	if (r == 0)
+		return ob_cli_getopt(ctx, argc, argv, shortopts, longopts,
+				     exit_code);
+	return c;
+}
+
+int ob_cli_format(const struct ob_ctx *ctx, enum ob_format *out)
+{
+	const char *f = ctx->format ? ctx->format : "table";
+	if (strcmp(f, "table") == 0)
+		*out = OB_FORMAT_TABLE;
+	else if (strcmp(f, "json") == 0)
+		*out = OB_FORMAT_JSON;
+	else if (strcmp(f, "csv") == 0)
+		*out = OB_FORMAT_CSV;
+	else
+		return ob_cli_usage_error(ctx,
+					  "unknown format '%s' (expected "
+					  "table, json or csv)",
+					  f),
+		       -1;
+	return 0;
+}
+
+/* $XDG_DATA_HOME/onboard/onboard.db, else ~/.local/share/onboard/... */
+static char *default_db_path(void)
+{
+	const char *env = getenv("ONBOARD_DB");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	if (env && *env)
+		return xstrdup(env);
+	/* The XDG spec ignores a relative XDG_DATA_HOME. */
+	if (xdg && xdg[0] == '/')
+		return xasprintf("%s/onboard/onboard.db", xdg);
+	if (!home || !*home)
+		return NULL;
+	return xasprintf("%s/.local/share/onboard/onboard.db", home);
+}
+
+int ob_cli_open(const struct ob_ctx *ctx, enum ob_store_mode mode,
+		struct ob_store **out)
+{
+	struct ob_err err = {0};
+	struct ob_ctx *mctx = (struct ob_ctx *)ctx;
+	if (!ctx->db_path) {
+		mctx->db_path_owned = default_db_path();
+		if (!mctx->db_path_owned) {
+			ob_cli_error("no database path: set --db, ONBOARD_DB or "
+				     "HOME");
+			return OB_EUSAGE;
+		}
+		mctx->db_path = mctx->db_path_owned;
+	}
+	if (ob_store_open(ctx->db_path, mode, out, &err) < 0)
+		return ob_cli_report(&err);
+	return OB_OK;
+}
+
+int ob_cli_parse_playbook(const struct ob_playbook_row *row,
+			  struct ob_playbook *pb)
+{
+	struct ob_diags diags = {0};
+	char *name;
+	if (ob_playbook_parse(row->source, strlen(row->source), pb, &diags) ==
+	    0)
+		return OB_OK;
+	name = xasprintf("playbook '%s'", row->name);
+	ob_cli_print_diags(name, &diags);
+	free(name);
+	ob_diags_release(&diags);
+	return OB_EDATA;
+}

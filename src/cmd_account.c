@@ -1,0 +1,727 @@
+/* onboard account add|import|list|show|set */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onboard/cli.h"
+#include "onboard/csv.h"
+
+/* The fields of an account, in the order of the CSV columns. */
+enum field {
+	F_ID,
+	F_NAME,
+	F_TIER,
+	F_KICKOFF,
+	F_CSM,
+	F_CONTACT,
+	F_EMAIL,
+	F_PLAYBOOK,
+	F_STATUS,
+	NFIELDS
+};
+
+static const char *const field_names[NFIELDS] = {
+	"id",	 "name",  "tier",     "kickoff", "csm",
+	"contact", "email", "playbook", "status"};
+
+struct fields {
+	const char *value[NFIELDS]; /* NULL: not given */
+};
+
+static const struct option field_options[] = {
+	{"name", required_argument, NULL, 0x200 + F_NAME},
+	{"tier", required_argument, NULL, 0x200 + F_TIER},
+	{"kickoff", required_argument, NULL, 0x200 + F_KICKOFF},
+	{"csm", required_argument, NULL, 0x200 + F_CSM},
+	{"contact", required_argument, NULL, 0x200 + F_CONTACT},
+	{"email", required_argument, NULL, 0x200 + F_EMAIL},
+	{"playbook", required_argument, NULL, 0x200 + F_PLAYBOOK},
+	{"status", required_argument, NULL, 0x200 + F_STATUS},
+	{0},
+};
+
+/* Playbooks parsed once per command, however many accounts use them. */
+struct playbook_cache {
+	struct ob_playbook_row *rows;
+	struct ob_playbook *books;
+	size_t n;
+};
+
+static void cache_release(struct playbook_cache *pc)
+{
+	for (size_t i = 0; i < pc->n; i++) {
+		ob_playbook_row_release(&pc->rows[i]);
+		ob_playbook_release(&pc->books[i]);
+	}
+	free(pc->rows);
+	free(pc->books);
+}
+
+/*
+ * The playbook of that name (NULL: the default; "" never matches), or of
+ * that id when name is NULL and id > 0. Returns NULL with *err filled.
+ */
+static const struct ob_playbook *cache_get(struct playbook_cache *pc,
+					   struct ob_store *st,
+					   const char *name, int64_t id,
+					   int64_t *out_id, struct ob_err *err)
+{
+	struct ob_playbook_row row = {0};
+	struct ob_diags diags = {0};
+	for (size_t i = 0; i < pc->n; i++) {
+		bool hit = name ? strcmp(pc->rows[i].name, name) == 0
+				: id > 0 ? pc->rows[i].id == id
+					 : pc->rows[i].is_default;
+		if (hit) {
+			*out_id = pc->rows[i].id;
+			return &pc->books[i];
+		}
+	}
+	if ((name || id <= 0 ? ob_store_playbook_get(st, name, &row, err)
+			     : ob_store_playbook_get_id(st, id, &row, err)) < 0)
+		return NULL;
+	pc->rows = xrealloc(pc->rows, (pc->n + 1) * sizeof(*pc->rows));
+	pc->books = xrealloc(pc->books, (pc->n + 1) * sizeof(*pc->books));
+	if (ob_playbook_parse(row.source, strlen(row.source), &pc->books[pc->n],
+			      &diags) < 0) {
+		ob_fail(err, OB_EDATA,
+			"stored playbook '%s' does not pass this onboard's "
+			"checks (line %d: %s); load it again",
+			row.name, diags.items[0].line, diags.items[0].message);
+		ob_diags_release(&diags);
+		ob_playbook_row_release(&row);
+		return NULL;
+	}
+	pc->rows[pc->n] = row;
+	*out_id = row.id;
+	return &pc->books[pc->n++];
+}
+
+static void tier_list(const struct ob_playbook *pb, struct ob_buf *b)
+{
+	for (size_t i = 0; i < pb->ntiers; i++)
+		ob_buf_addf(b, "%s%s", i ? ", " : "", pb->tiers[i].id);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
+}
+
+static void replace(char **slot, char *value)
+{
+	free(*slot);
+	*slot = value;
+}
+
+/*
+ * Applies the given fields to an account (a new one when is_new: then
+ * name, tier and kickoff are needed and the playbook defaults). Empty
+ * csm, contact and email clear them. Checks every value, and that the
+ * tier belongs to the account's playbook.
+ */
+static int apply_fields(struct ob_store *st, struct playbook_cache *pc,
+			struct ob_account *a, const struct fields *f,
+			bool is_new, struct ob_err *err)
+{
+	const char *const *v = f->value;
+	const struct ob_playbook *pb;
+	const char *why;
+	int64_t pid = 0;
+
+	for (int i = F_NAME; i <= F_KICKOFF; i++)
+		if (is_new && !v[i])
+			return ob_fail(err, OB_EDATA,
+				       "a new account needs a %s",
+				       field_names[i]);
+	if (v[F_PLAYBOOK] || is_new) {
+		pb = cache_get(pc, st, v[F_PLAYBOOK], 0, &pid, err);
+		if (!pb)
+			return -1;
+		a->playbook_id = pid;
+		replace(&a->playbook, xstrdup(pb->name));
+	} else {
+		pb = cache_get(pc, st, NULL, a->playbook_id, &pid, err);
+		if (!pb)
+			return -1;
+	}
+	if (v[F_NAME]) {
+		if ((why = ob_account_check_text(v[F_NAME])))
+			return ob_fail(err, OB_EDATA, "bad name '%s': %s",
+				       v[F_NAME], why);
+		replace(&a->name, xstrdup(v[F_NAME]));
+	}
+	if (v[F_TIER])
+		replace(&a->tier, xstrdup(v[F_TIER]));
+	if (ob_playbook_tier(pb, a->tier) < 0) {
+		struct ob_buf b = {0};
+		tier_list(pb, &b);
+		ob_fail(err, OB_EDATA,
+			"unknown tier '%s' for playbook '%s' (tiers: %s)",
+			a->tier, pb->name, b.data);
+		ob_buf_release(&b);
+		return -1;
+	}
+	if (v[F_KICKOFF] && !ob_date_parse(v[F_KICKOFF], &a->kickoff))
+		return ob_fail(err, OB_EDATA,
+			       "bad kickoff '%s': expected a date YYYY-MM-DD",
+			       v[F_KICKOFF]);
+	for (int i = F_CSM; i <= F_EMAIL; i++) {
+		char **slot = i == F_CSM       ? &a->csm
+			      : i == F_CONTACT ? &a->contact
+					       : &a->email;
+		if (!v[i])
+			continue;
+		why = !*v[i]		? NULL
+		      : i == F_EMAIL ? ob_account_check_email(v[i])
+				     : ob_account_check_text(v[i]);
+		if (why)
+			return ob_fail(err, OB_EDATA, "bad %s '%s': %s",
+				       field_names[i], v[i], why);
+		replace(slot, dup_or_null(v[i]));
+	}
+	if (v[F_STATUS]) {
+		int s = ob_account_status_parse(v[F_STATUS]);
+		if (s < 0)
+			return ob_fail(err, OB_EDATA,
+				       "bad status '%s': expected active, "
+				       "paused, completed or churned",
+				       v[F_STATUS]);
+		a->status = (enum ob_account_status)s;
+	}
+	return 0;
+}
+
+/* Reads the field options of add and set; returns -1 to stop with *code. */
+static int parse_fields(struct ob_ctx *ctx, int argc, char **argv,
+			struct fields *f, bool allow_status, int *code)
+{
+	int c;
+	while ((c = ob_cli_getopt(ctx, argc, argv, "", field_options, code)) !=
+	       -1) {
+		if (c == OB_CLI_STOP)
+			return -1;
+		if (c == 0x200 + F_STATUS && !allow_status) {
+			*code = ob_cli_usage_error(
+				ctx, "unknown option '--status' (new accounts "
+				     "are active; see 'onboard account set')");
+			return -1;
+		}
+		f->value[c - 0x200] = optarg;
+	}
+	return 0;
+}
+
+int ob_cmd_account_add(struct ob_ctx *ctx, int argc, char **argv)
+{
+	struct fields f = {0};
+	struct ob_account a = {0};
+	struct playbook_cache pc = {0};
+	struct ob_store *st = NULL;
+	struct ob_err err = {0};
+	const char *why;
+	int code = OB_OK;
+
+	if (parse_fields(ctx, argc, argv, &f, false, &code) < 0)
+		return code;
+	if (optind >= argc)
+		return ob_cli_usage_error(ctx, "no account id given");
+	if (argc - optind > 1)
+		return ob_cli_usage_error(ctx, "unexpected argument '%s'",
+					  argv[optind + 1]);
+	for (int i = F_NAME; i <= F_KICKOFF; i++)
+		if (!f.value[i])
+			return ob_cli_usage_error(ctx, "--%s is required",
+						  field_names[i]);
+	if ((why = ob_account_check_id(argv[optind]))) {
+		ob_cli_error("bad account id '%s': %s", argv[optind], why);
+		return OB_EDATA;
+	}
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+		return code;
+	a.id = xstrdup(argv[optind]);
+	a.status = OB_ACTIVE;
+	if (ob_store_begin(st, &err) < 0 ||
+	    apply_fields(st, &pc, &a, &f, true, &err) < 0 ||
+	    ob_store_account_insert(st, &a, &err) < 0 ||
+	    ob_store_commit(st, &err) < 0) {
+		ob_store_rollback(st);
+		code = ob_cli_report(&err);
+	} else if (!ctx->quiet) {
+		char kickoff[OB_DATE_LEN];
+		ob_date_format(a.kickoff, kickoff);
+		ob_cli_error("added account '%s' (%s, kickoff %s, playbook '%s')",
+			     a.id, a.tier, kickoff, a.playbook);
+	}
+	ob_account_release(&a);
+	cache_release(&pc);
+	ob_store_close(st);
+	return code;
+}
+
+int ob_cmd_account_set(struct ob_ctx *ctx, int argc, char **argv)
+{
+	struct fields f = {0};
+	struct ob_account a = {0};
+	struct playbook_cache pc = {0};
+	struct ob_store *st = NULL;
+	struct ob_err err = {0};
+	bool any = false;
+	int code = OB_OK;
+
+	if (parse_fields(ctx, argc, argv, &f, true, &code) < 0)
+		return code;
+	if (optind >= argc)
+		return ob_cli_usage_error(ctx, "no account id given");
+	if (argc - optind > 1)
+		return ob_cli_usage_error(ctx, "unexpected argument '%s'",
+					  argv[optind + 1]);
+	for (int i = F_NAME; i < NFIELDS; i++)
+		any |= f.value[i] != NULL;
+	if (!any)
+		return ob_cli_usage_error(ctx, "nothing to change");
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+		return code;
+	if (ob_store_begin(st, &err) < 0 ||
+	    ob_store_account_get(st, argv[optind], false, &a, &err) < 0 ||
+	    apply_fields(st, &pc, &a, &f, false, &err) < 0 ||
+	    ob_store_account_update(st, &a, &err) < 0 ||
+	    ob_store_commit(st, &err) < 0) {
+		ob_store_rollback(st);
+		code = ob_cli_report(&err);
+	} else if (!ctx->quiet) {
+		ob_cli_error("updated account '%s'", a.id);
+	}
+	ob_account_release(&a);
+	cache_release(&pc);
+	ob_store_close(st);
+	return code;
+}
+
+/* --- import ------------------------------------------------------------- */
+
+struct import_totals {
+	long rows, added, updated, invalid;
+};
+
+/*
+ * Imports one CSV row inside the open transaction. Per-row problems go to
+ * stderr as FILE:LINE: error: and count as invalid; returns -1 only for a
+ * failure that stops the import (the database).
+ */
+static int import_row(struct ob_store *st, struct playbook_cache *pc,
+		      const char *file, const struct ob_csv_record *rec,
+		      const int *column_of, char ***seen, size_t *nseen,
+		      struct import_totals *t, struct ob_err *fatal)
+{
+	struct fields f = {0};
+	struct ob_account a = {0};
+	struct ob_err err = {0};
+	const char *id, *why;
+	int r;
+
+	for (int i = 0; i < NFIELDS; i++) {
+		const char *v;
+		if (column_of[i] < 0)
+			continue;
+		v = rec->fields[column_of[i]];
+		/* An empty cell clears csm, contact, email; else not given. */
+		if (*v || i == F_CSM || i == F_CONTACT || i == F_EMAIL)
+			f.value[i] = v;
+	}
+	id = f.value[F_ID] ? f.value[F_ID] : "";
+	if ((why = ob_account_check_id(id))) {
+		fprintf(stderr, "%s:%ld: error: bad account id '%s': %s\n", file,
+			rec->line, id, why);
+		t->invalid++;
+		return 0;
+	}
+	for (size_t i = 0; i < *nseen; i++) {
+		if (strcmp((*seen)[i], id) == 0) {
+			fprintf(stderr,
+				"%s:%ld: error: account '%s' appears twice in "
+				"the file\n",
+				file, rec->line, id);
+			t->invalid++;
+			return 0;
+		}
+	}
+	*seen = xrealloc(*seen, (*nseen + 1) * sizeof(**seen));
+	(*seen)[(*nseen)++] = xstrdup(id);
+
+	r = ob_store_account_get(st, id, true, &a, fatal);
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		a.id = xstrdup(id);
+		a.status = OB_ACTIVE;
+	}
+	if (apply_fields(st, pc, &a, &f, r == 1, &err) < 0 ||
+	    (r == 1 ? ob_store_account_insert(st, &a, &err)
+		    : ob_store_account_update(st, &a, &err)) < 0) {
+		ob_account_release(&a);
+		if (err.code != OB_EDATA) {
+			*fatal = err;
+			return -1;
+		}
+		fprintf(stderr, "%s:%ld: error: %s\n", file, rec->line, err.msg);
+		t->invalid++;
+		return 0;
+	}
+	if (r == 1)
+		t->added++;
+	else
+		t->updated++;
+	ob_account_release(&a);
+	return 0;
+}
+
+/* Maps the header's columns to fields; prints what is wrong with it. */
+static int read_header(const char *file, const struct ob_csv_record *rec,
+		       int *column_of)
+{
+	int bad = 0;
+	for (int i = 0; i < NFIELDS; i++)
+		column_of[i] = -1;
+	for (size_t c = 0; c < rec->nfields; c++) {
+		int found = -1;
+		for (int i = 0; i < NFIELDS; i++)
+			if (strcmp(field_names[i], rec->fields[c]) == 0)
+				found = i;
+		if (found < 0) {
+			fprintf(stderr,
+				"%s:%ld: error: unknown column '%s' (expected "
+				"id, name, tier, kickoff, csm, contact, email, "
+				"playbook, status)\n",
+				file, rec->line, rec->fields[c]);
+			bad++;
+		} else if (column_of[found] >= 0) {
+			fprintf(stderr, "%s:%ld: error: column '%s' appears "
+					"twice\n",
+				file, rec->line, rec->fields[c]);
+			bad++;
+		} else {
+			column_of[found] = (int)c;
+		}
+	}
+	if (!bad && column_of[F_ID] < 0) {
+		fprintf(stderr, "%s:%ld: error: the header has no 'id' column\n",
+			file, rec->line);
+		bad++;
+	}
+	return bad ? -1 : 0;
+}
+
+int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv)
+{
+	struct ob_store *st = NULL;
+	struct playbook_cache pc = {0};
+	struct import_totals t = {0};
+	struct ob_csv_record rec;
+	struct ob_err err = {0};
+	struct ob_csv *csv = NULL;
+	int column_of[NFIELDS];
+	size_t ncolumns;
+	char **seen = NULL;
+	size_t nseen = 0;
+	const char *file;
+	FILE *f;
+	int r, code = OB_OK, c;
+
+	while ((c = ob_cli_getopt(ctx, argc, argv, "", NULL, &code)) != -1)
+		if (c == OB_CLI_STOP)
+			return code;
+	if (argc - optind != 1)
+		return ob_cli_usage_error(ctx, "expected one CSV file");
+	file = argv[optind];
+	f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+	if (!f) {
+		ob_cli_error("cannot open '%s': %s", file, strerror(errno));
+		return OB_ENOINPUT;
+	}
+	if (f == stdin)
+		file = "(stdin)";
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+		goto out;
+	csv = ob_csv_open(f);
+	r = ob_csv_read(csv, &rec, &err);
+	if (r <= 0) {
+		if (r == 0)
+			fprintf(stderr, "%s:1: error: empty file: expected a "
+					"header row naming the columns\n",
+				file);
+		else
+			fprintf(stderr, "%s:%ld: error: %s\n", file,
+				ob_csv_line(csv), err.msg);
+		code = r == 0 || err.code == OB_EDATA ? OB_EDATA : err.code;
+		goto out;
+	}
+	if (read_header(file, &rec, column_of) < 0) {
+		code = OB_EDATA;
+		goto out;
+	}
+	ncolumns = rec.nfields;
+	if (ob_store_begin(st, &err) < 0) {
+		code = ob_cli_report(&err);
+		goto out;
+	}
+	while ((r = ob_csv_read(csv, &rec, &err)) != 0) {
+		t.rows++;
+		if (r < 0) {
+			if (err.code != OB_EDATA) {
+				code = ob_cli_report(&err);
+				break;
+			}
+			fprintf(stderr, "%s:%ld: error: %s\n", file,
+				ob_csv_line(csv), err.msg);
+			t.invalid++;
+			continue;
+		}
+		if (rec.nfields != ncolumns) {
+			if (rec.nfields == 1 && !*rec.fields[0])
+				fprintf(stderr, "%s:%ld: error: empty line\n",
+					file, rec.line);
+			else
+				fprintf(stderr,
+					"%s:%ld: error: expected %zu fields "
+					"as in the header, found %zu\n",
+					file, rec.line, ncolumns, rec.nfields);
+			t.invalid++;
+			continue;
+		}
+		if (import_row(st, &pc, file, &rec, column_of, &seen, &nseen,
+			       &t, &err) < 0) {
+			code = ob_cli_report(&err);
+			break;
+		}
+	}
+	if (code == OB_OK && t.invalid == 0) {
+		if (ob_store_commit(st, &err) < 0)
+			code = ob_cli_report(&err);
+	} else {
+		ob_store_rollback(st);
+		if (code == OB_OK)
+			code = OB_EDATA;
+	}
+	if (!ctx->quiet) {
+		if (code == OB_OK)
+			ob_cli_error("%s: %ld rows read, %ld added, %ld updated",
+				     file, t.rows, t.added, t.updated);
+		else
+			ob_cli_error("%s: %ld rows read, %ld invalid: nothing "
+				     "written",
+				     file, t.rows, t.invalid);
+	}
+out:
+	for (size_t i = 0; i < nseen; i++)
+		free(seen[i]);
+	free(seen);
+	ob_csv_close(csv);
+	cache_release(&pc);
+	ob_store_close(st);
+	if (f != stdin)
+		fclose(f);
+	return code;
+}
+
+/* --- list --------------------------------------------------------------- */
+
+static const struct ob_column account_columns[] = {
+	{"id", "ID", 20, false},
+	{"name", "NAME", 24, false},
+	{"tier", "TIER", 8, false},
+	{"kickoff", "KICKOFF", 0, false},
+	{"csm", "CSM", 12, false},
+	{"contact", NULL, 0, false},
+	{"email", NULL, 0, false},
+	{"playbook", NULL, 0, false},
+	{"status", "STATUS", 0, false},
+	{"day", "DAY", 0, true},
+};
+
+struct list_state {
+	struct ob_out *out;
+	ob_day today;
+	long count;
+};
+
+static int list_one(void *arg, const struct ob_account *a)
+{
+	struct list_state *ls = arg;
+	char kickoff[OB_DATE_LEN];
+	ob_date_format(a->kickoff, kickoff);
+	ob_out_text(ls->out, a->id);
+	ob_out_text(ls->out, a->name);
+	ob_out_text(ls->out, a->tier);
+	ob_out_text(ls->out, kickoff);
+	ob_out_text(ls->out, a->csm);
+	ob_out_text(ls->out, a->contact);
+	ob_out_text(ls->out, a->email);
+	ob_out_text(ls->out, a->playbook);
+	ob_out_text(ls->out, ob_account_status_name(a->status));
+	ob_out_int(ls->out, (long long)ls->today - a->kickoff);
+	ob_out_row_end(ls->out);
+	ls->count++;
+	return 0;
+}
+
+int ob_cmd_account_list(struct ob_ctx *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"csm", required_argument, NULL, 0x200 + F_CSM},
+		{"tier", required_argument, NULL, 0x200 + F_TIER},
+		{"status", required_argument, NULL, 0x200 + F_STATUS},
+		{0},
+	};
+	struct ob_account_filter filter = {.status = -1};
+	struct list_state ls = {.today = ctx->today};
+	struct ob_store *st = NULL;
+	struct ob_err err = {0};
+	enum ob_format format;
+	int c, code = OB_OK;
+
+	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
+		if (c == OB_CLI_STOP)
+			return code;
+		if (c == 0x200 + F_CSM)
+			filter.csm = optarg;
+		else if (c == 0x200 + F_TIER)
+			filter.tier = optarg;
+		else if ((filter.status = ob_account_status_parse(optarg)) < 0)
+			return ob_cli_usage_error(ctx,
+						  "bad --status '%s': expected "
+						  "active, paused, completed "
+						  "or churned",
+						  optarg);
+	}
+	if (optind < argc)
+		return ob_cli_usage_error(ctx, "unexpected argument '%s'",
+					  argv[optind]);
+	if (ob_cli_format(ctx, &format) < 0)
+		return OB_EUSAGE;
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+		return code;
+	ls.out = ob_out_begin(stdout, format, account_columns,
+			      sizeof(account_columns) / sizeof(account_columns[0]),
+			      ctx->color);
+	if (ob_store_account_list(st, &filter, list_one, &ls, &err) < 0)
+		code = ob_cli_report(&err);
+	ob_out_end(ls.out);
+	if (code == OB_OK && ls.count == 0 && format == OB_FORMAT_TABLE &&
+	    !ctx->quiet)
+		ob_cli_error("no accounts match");
+	ob_store_close(st);
+	return code;
+}
+
+/* --- show --------------------------------------------------------------- */
+
+static const struct ob_column timeline_columns[] = {
+	{"checkin", "CHECK-IN", 18, false},
+	{"days", "DAYS", 0, false},
+	{"opens", "OPENS", 0, false},
+	{"closes", "CLOSES", 0, false},
+	{"channel", "CHANNEL", 20, false},
+	{"automated", "AUTO", 0, false},
+};
+
+static void show_field(const char *label, const char *value)
+{
+	if (value)
+		printf("  %-9s %s\n", label, value);
+}
+
+int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
+{
+	struct ob_account a = {0};
+	struct playbook_cache pc = {0};
+	struct ob_store *st = NULL;
+	struct ob_err err = {0};
+	const struct ob_playbook *pb;
+	struct ob_buf b = {0};
+	struct ob_out *out;
+	char date[OB_DATE_LEN], today[OB_DATE_LEN];
+	int64_t pid;
+	int tier, c, code = OB_OK;
+
+	while ((c = ob_cli_getopt(ctx, argc, argv, "", NULL, &code)) != -1)
+		if (c == OB_CLI_STOP)
+			return code;
+	if (argc - optind != 1)
+		return ob_cli_usage_error(ctx, "expected one account id");
+	if (ctx->format && strcmp(ctx->format, "table") != 0)
+		return ob_cli_usage_error(ctx, "account show prints a table "
+					       "only; use 'account list' or "
+					       "'score' for json and csv");
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+		return code;
+	if (ob_store_account_get(st, argv[optind], false, &a, &err) < 0 ||
+	    !(pb = cache_get(&pc, st, NULL, a.playbook_id, &pid, &err))) {
+		code = ob_cli_report(&err);
+		goto out;
+	}
+	tier = ob_playbook_tier(pb, a.tier);
+	ob_date_format(a.kickoff, date);
+	ob_date_format(ctx->today, today);
+	printf("%s: %s\n", a.id, a.name);
+	ob_buf_addf(&b, "%s (%s), playbook %s", a.tier,
+		    tier >= 0 ? pb->tiers[tier].title : "?", pb->name);
+	show_field("tier", b.data);
+	ob_buf_reset(&b);
+	ob_buf_addf(&b, "%s (day %lld on %s)", date,
+		    (long long)ctx->today - a.kickoff, today);
+	show_field("kickoff", b.data);
+	show_field("csm", a.csm);
+	ob_buf_reset(&b);
+	if (a.contact || a.email)
+		ob_buf_addf(&b, "%s%s%s%s", a.contact ? a.contact : "",
+			    a.contact && a.email ? " <" : "",
+			    a.email ? a.email : "",
+			    a.contact && a.email ? ">" : "");
+	show_field("contact", b.len ? b.data : NULL);
+	show_field("status", ob_account_status_name(a.status));
+	if (tier < 0)
+		goto out;
+	printf("\ncheck-ins\n");
+	out = ob_out_begin(stdout, OB_FORMAT_TABLE, timeline_columns,
+			   sizeof(timeline_columns) /
+				   sizeof(timeline_columns[0]),
+			   ctx->color);
+	for (size_t i = 0; i < pb->ncheckins; i++) {
+		const struct ob_checkin *ci = &pb->checkins[i];
+		ob_tier_set bit = (ob_tier_set)1 << tier;
+		ob_day opens, closes;
+		char od[OB_DATE_LEN], cd[OB_DATE_LEN];
+		if (!(ci->tiers & bit))
+			continue;
+		ob_out_text(out, ci->id);
+		ob_buf_reset(&b);
+		if (ci->opens == ci->closes)
+			ob_buf_addf(&b, "%d", ci->opens);
+		else
+			ob_buf_addf(&b, "%d-%d", ci->opens, ci->closes);
+		ob_out_text(out, b.data);
+		if (ob_playbook_window_date(pb, a.kickoff, ci->opens, &opens) &&
+		    ob_playbook_window_date(pb, a.kickoff, ci->closes, &closes)) {
+			ob_date_format(opens, od);
+			ob_date_format(closes, cd);
+		} else {
+			strcpy(od, "-");
+			strcpy(cd, "-");
+		}
+		ob_out_text(out, od);
+		ob_out_text(out, cd);
+		ob_buf_reset(&b);
+		ob_checkin_channel_text(ci, true, &b);
+		ob_out_text(out, b.data);
+		ob_out_text(out, ci->automated & bit ? "yes" : "no");
+		ob_out_row_end(out);
+	}
+	ob_out_end(out);
+out:
+	ob_buf_release(&b);
+	ob_account_release(&a);
+	cache_release(&pc);
+	ob_store_close(st);
+	return code;
+}

@@ -1,0 +1,274 @@
+/*
+ * onboard: the command table, global options and exit status. Everything
+ * a command does lives in its cmd_*.c file.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "onboard/cli.h"
+
+#define ACCOUNT_FIELDS                                                         \
+	"  --name NAME        the account's display name\n"                    \
+	"  --tier TIER        a tier of its playbook\n"                        \
+	"  --kickoff DATE     the kickoff date, day 0 (YYYY-MM-DD)\n"          \
+	"  --csm NAME         the customer-success manager who owns it\n"      \
+	"  --contact NAME     the customer's main contact\n"                   \
+	"  --email ADDRESS    the contact's e-mail address\n"                  \
+	"  --playbook NAME    its playbook (default: the default playbook)\n"
+
+static const struct ob_command commands[] = {
+	{
+		.name = "init",
+		.run = ob_cmd_init,
+		.usage = "",
+		.summary = "Create or migrate the database and load the bundled "
+			   "default playbook if it has none.",
+	},
+	{
+		.group = "playbook",
+		.name = "check",
+		.run = ob_cmd_playbook_check,
+		.usage = "FILE...",
+		.summary = "Validate playbooks: print every error as "
+			   "FILE:LINE:COLUMN, load nothing.",
+	},
+	{
+		.group = "playbook",
+		.name = "load",
+		.run = ob_cmd_playbook_load,
+		.usage = "FILE",
+		.summary = "Validate a playbook and store it, replacing one of "
+			   "the same name.",
+	},
+	{
+		.group = "playbook",
+		.name = "list",
+		.run = ob_cmd_playbook_list,
+		.usage = "",
+		.summary = "List the stored playbooks.",
+	},
+	{
+		.group = "playbook",
+		.name = "show",
+		.run = ob_cmd_playbook_show,
+		.usage = "[NAME]",
+		.summary = "Show a playbook's cadence per tier: windows, "
+			   "channels, automation, conditions.",
+	},
+	{
+		.group = "playbook",
+		.name = "default",
+		.run = ob_cmd_playbook_default,
+		.usage = "NAME",
+		.summary = "Make a stored playbook the default for new "
+			   "accounts.",
+	},
+	{
+		.group = "account",
+		.name = "add",
+		.run = ob_cmd_account_add,
+		.usage = "ID --name NAME --tier TIER --kickoff DATE [--csm C] "
+			 "[--contact P] [--email E] [--playbook P]",
+		.summary = "Add an account.",
+		.help = ACCOUNT_FIELDS,
+	},
+	{
+		.group = "account",
+		.name = "import",
+		.run = ob_cmd_account_import,
+		.usage = "FILE.csv",
+		.summary = "Add or update accounts from a CSV file whose header "
+			   "names the fields; all or nothing.",
+		.help = "  FILE is '-' for standard input. Columns: id (needed), "
+			"name, tier, kickoff,\n  csm, contact, email, playbook, "
+			"status, in any order.\n",
+	},
+	{
+		.group = "account",
+		.name = "list",
+		.run = ob_cmd_account_list,
+		.usage = "[--csm C] [--tier T] [--status S]",
+		.summary = "List accounts.",
+		.help = "  --csm NAME         only this CSM's accounts\n"
+			"  --tier TIER        only accounts of this tier\n"
+			"  --status STATUS    active, paused, completed or "
+			"churned\n",
+	},
+	{
+		.group = "account",
+		.name = "show",
+		.run = ob_cmd_account_show,
+		.usage = "ID",
+		.summary = "Show an account: its fields and its check-in "
+			   "timeline.",
+	},
+	{
+		.group = "account",
+		.name = "set",
+		.run = ob_cmd_account_set,
+		.usage = "ID [--name N] [--tier T] [--kickoff D] [--csm C] "
+			 "[--contact P] [--email E] [--playbook P] [--status S]",
+		.summary = "Change an account's fields; only active accounts are "
+			   "scheduled. An empty value clears --csm, --contact "
+			   "and --email.",
+		.help = ACCOUNT_FIELDS "  --status STATUS    active, paused, "
+				       "completed or churned\n",
+	},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fputs("usage: onboard [GLOBAL OPTIONS] COMMAND [ARGS]\n\n"
+	      "An onboarding cadence engine for customer-success teams.\n\n"
+	      "Commands:\n",
+	      f);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const struct ob_command *c = &commands[i];
+		char name[64];
+		snprintf(name, sizeof(name), "%s%s%s", c->group ? c->group : "",
+			 c->group ? " " : "", c->name);
+		fprintf(f, "  %-18s %s\n", name, c->summary);
+	}
+	fputs("\nGlobal options, before or after the command:\n"
+	      "  --db PATH          the database (default $ONBOARD_DB, else\n"
+	      "                     $XDG_DATA_HOME/onboard/onboard.db, else\n"
+	      "                     ~/.local/share/onboard/onboard.db)\n"
+	      "  --today DATE       answer as of this date (default "
+	      "$ONBOARD_TODAY, else today)\n"
+	      "  --format FORMAT    table, json or csv for listings\n"
+	      "  -q, --quiet        no summaries on stderr\n"
+	      "  -h, --help         help, also per command: onboard COMMAND "
+	      "--help\n"
+	      "  --version          the version\n\n"
+	      "Exit status: 0 success, 1 runtime failure, 2 usage, 65 invalid "
+	      "data,\n66 missing input file, 75 database busy (try again).\n",
+	      f);
+}
+
+static const struct ob_command *find(const char *group, const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const struct ob_command *c = &commands[i];
+		if (group ? c->group && strcmp(c->group, group) == 0 &&
+				    strcmp(c->name, name) == 0
+			  : !c->group && strcmp(c->name, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+static bool is_group(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (commands[i].group && strcmp(commands[i].group, name) == 0)
+			return true;
+	return false;
+}
+
+static void list_group(FILE *f, const char *group)
+{
+	fprintf(f, "usage: onboard %s SUBCOMMAND\n\nSubcommands:\n", group);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (commands[i].group && strcmp(commands[i].group, group) == 0)
+			fprintf(f, "  %-10s %s\n", commands[i].name,
+				commands[i].summary);
+}
+
+static bool want_color(void)
+{
+	const char *term = getenv("TERM");
+	if (getenv("NO_COLOR"))
+		return false;
+	if (term && strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+int main(int argc, char **argv)
+{
+	struct ob_ctx ctx = {0};
+	const struct ob_command *cmd;
+	const char *env_today = getenv("ONBOARD_TODAY");
+	size_t nglobal;
+	const struct option *globals = ob_cli_global_options(&nglobal);
+	int c, code = OB_OK, first;
+
+	/* The database, its -wal and -shm files are the user's alone. */
+	umask(077);
+	ctx.color = want_color();
+	ctx.today = ob_date_today();
+	if (env_today && *env_today && !ob_date_parse(env_today, &ctx.today)) {
+		ob_cli_error("bad ONBOARD_TODAY '%s': expected a date "
+			     "YYYY-MM-DD",
+			     env_today);
+		return OB_EDATA;
+	}
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:qh", globals, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return OB_OK;
+		}
+		if (c == '?' || c == ':') {
+			if (c == ':')
+				ob_cli_error("option '%s' needs a value",
+					     argv[optind - 1]);
+			else if (optopt && optopt < 0x100)
+				ob_cli_error("unknown option '-%c'", optopt);
+			else
+				ob_cli_error("unknown option '%s'",
+					     argv[optind - 1]);
+			usage(stderr);
+			return OB_EUSAGE;
+		}
+		if (ob_cli_apply_global(&ctx, c, optarg, &code) < 0)
+			return code;
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return OB_EUSAGE;
+	}
+	first = optind;
+	if (is_group(argv[first])) {
+		if (first + 1 >= argc || argv[first + 1][0] == '-') {
+			bool help = first + 1 < argc &&
+				    (strcmp(argv[first + 1], "-h") == 0 ||
+				     strcmp(argv[first + 1], "--help") == 0);
+			list_group(help ? stdout : stderr, argv[first]);
+			return help ? OB_OK : OB_EUSAGE;
+		}
+		cmd = find(argv[first], argv[first + 1]);
+		if (!cmd) {
+			ob_cli_error("unknown command '%s %s'", argv[first],
+				     argv[first + 1]);
+			list_group(stderr, argv[first]);
+			return OB_EUSAGE;
+		}
+		first++;
+	} else {
+		cmd = find(NULL, argv[first]);
+		if (!cmd) {
+			ob_cli_error("unknown command '%s' (see 'onboard "
+				     "--help')",
+				     argv[first]);
+			return OB_EUSAGE;
+		}
+	}
+	ctx.cmd = cmd;
+	/* The command sees itself as argv[0]; 0 makes getopt start afresh. */
+	optind = 0;
+	code = cmd->run(&ctx, argc - first, argv + first);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		ob_cli_error("cannot write the output: %s", strerror(errno));
+		if (code == OB_OK)
+			code = OB_EFAIL;
+	}
+	free(ctx.db_path_owned);
+	return code;
+}

@@ -1,0 +1,355 @@
+#include "onboard/output.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A table cell: its text, and the colour of a status word. */
+struct cell {
+	char *text;
+	const char *color;
+};
+
+struct ob_out {
+	FILE *f;
+	enum ob_format format;
+	const struct ob_column *cols;
+	size_t ncols;
+	bool color;
+	size_t col;  /* the next cell's column */
+	size_t rows; /* rows finished */
+	struct ob_buf line;
+	struct cell *cells; /* table: every row, kept to measure widths */
+	size_t ncells, cap;
+};
+
+struct ob_out *ob_out_begin(FILE *f, enum ob_format format,
+			    const struct ob_column *cols, size_t ncols,
+			    bool color)
+{
+	struct ob_out *o = xcalloc(1, sizeof(*o));
+	o->f = f;
+	o->format = format;
+	o->cols = cols;
+	o->ncols = ncols;
+	o->color = color && format == OB_FORMAT_TABLE;
+	if (format == OB_FORMAT_CSV) {
+		for (size_t i = 0; i < ncols; i++) {
+			if (i)
+				ob_buf_addc(&o->line, ',');
+			ob_csv_field(&o->line, cols[i].name);
+		}
+		ob_buf_addc(&o->line, '\n');
+		fwrite(o->line.data, 1, o->line.len, f);
+		ob_buf_reset(&o->line);
+	} else if (format == OB_FORMAT_JSON) {
+		fputc('[', f);
+	}
+	return o;
+}
+
+enum ob_format ob_out_format(const struct ob_out *o)
+{
+	return o->format;
+}
+
+void ob_json_string(struct ob_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	ob_buf_addc(b, '"');
+	while (*p) {
+		size_t len = 1;
+		if (*p >= 0x80) {
+			/* Pass well-formed sequences through, replace the rest. */
+			len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+			if (strnlen((const char *)p, len) < len ||
+			    !ob_utf8_valid((const char *)p, len)) {
+				ob_buf_adds(b, "\\ufffd");
+				p++;
+				continue;
+			}
+			ob_buf_add(b, p, len);
+			p += len;
+			continue;
+		}
+		switch (*p) {
+		case '"':
+			ob_buf_adds(b, "\\\"");
+			break;
+		case '\\':
+			ob_buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			ob_buf_adds(b, "\\n");
+			break;
+		case '\r':
+			ob_buf_adds(b, "\\r");
+			break;
+		case '\t':
+			ob_buf_adds(b, "\\t");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				ob_buf_addf(b, "\\u%04x", *p);
+			else
+				ob_buf_addc(b, (char)*p);
+		}
+		p++;
+	}
+	ob_buf_addc(b, '"');
+}
+
+void ob_csv_field(struct ob_buf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' &&
+	    (!*s || s[strlen(s) - 1] != ' ')) {
+		ob_buf_adds(b, s);
+		return;
+	}
+	ob_buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			ob_buf_addc(b, '"');
+		ob_buf_addc(b, *s);
+	}
+	ob_buf_addc(b, '"');
+}
+
+/* Starts a cell: the separator and, in JSON, the field name. */
+static void open_cell(struct ob_out *o)
+{
+	if (o->format == OB_FORMAT_JSON) {
+		ob_buf_adds(&o->line, o->col ? "," : "{");
+		ob_json_string(&o->line, o->cols[o->col].name);
+		ob_buf_addc(&o->line, ':');
+	} else if (o->format == OB_FORMAT_CSV && o->col) {
+		ob_buf_addc(&o->line, ',');
+	}
+}
+
+static void table_cell(struct ob_out *o, const char *text, const char *color)
+{
+	ob_grow(&o->cells, &o->cap, o->ncells + 1, sizeof(*o->cells));
+	o->cells[o->ncells].text = xstrdup(text);
+	o->cells[o->ncells].color = color;
+	o->ncells++;
+}
+
+/* Adds a scalar cell: json is its JSON form, text its CSV / table form. */
+static void cell(struct ob_out *o, const char *json, const char *text,
+		 bool quote_json)
+{
+	if (o->col >= o->ncols)
+		abort(); /* more cells than columns: a programming error */
+	switch (o->format) {
+	case OB_FORMAT_JSON:
+		open_cell(o);
+		if (quote_json)
+			ob_json_string(&o->line, json);
+		else
+			ob_buf_adds(&o->line, json);
+		break;
+	case OB_FORMAT_CSV:
+		open_cell(o);
+		ob_csv_field(&o->line, text);
+		break;
+	case OB_FORMAT_TABLE:
+		table_cell(o, text, NULL);
+		break;
+	}
+	o->col++;
+}
+
+void ob_out_text(struct ob_out *o, const char *text)
+{
+	if (!text)
+		cell(o, "null", "", false);
+	else
+		cell(o, text, text, true);
+}
+
+void ob_out_int(struct ob_out *o, long long v)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%lld", v);
+	cell(o, buf, buf, false);
+}
+
+void ob_out_number(struct ob_out *o, double v)
+{
+	char buf[64];
+	if (!isfinite(v))
+		snprintf(buf, sizeof(buf), "null");
+	else if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, sizeof(buf), "%.0f", v);
+	else
+		snprintf(buf, sizeof(buf), "%.6g", v);
+	cell(o, buf, strcmp(buf, "null") ? buf : "", false);
+}
+
+void ob_out_bool(struct ob_out *o, bool v)
+{
+	cell(o, v ? "true" : "false", v ? "true" : "false", false);
+}
+
+void ob_out_null(struct ob_out *o)
+{
+	cell(o, "null", "", false);
+}
+
+void ob_out_status(struct ob_out *o, const char *status)
+{
+	const char *color = NULL;
+	if (o->format != OB_FORMAT_TABLE || !status) {
+		ob_out_text(o, status);
+		return;
+	}
+	if (o->color) {
+		if (strcmp(status, "red") == 0)
+			color = "\033[31m";
+		else if (strcmp(status, "yellow") == 0)
+			color = "\033[33m";
+		else if (strcmp(status, "green") == 0)
+			color = "\033[32m";
+	}
+	table_cell(o, status, color);
+	o->col++;
+}
+
+void ob_out_list(struct ob_out *o, const char *const *items, size_t n)
+{
+	struct ob_buf text = {0}, json = {0};
+	ob_buf_addc(&json, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			ob_buf_adds(&text, "; ");
+			ob_buf_addc(&json, ',');
+		}
+		ob_buf_adds(&text, items[i]);
+		ob_json_string(&json, items[i]);
+	}
+	ob_buf_addc(&json, ']');
+	cell(o, json.data, text.data ? text.data : "", false);
+	ob_buf_release(&text);
+	ob_buf_release(&json);
+}
+
+void ob_out_json(struct ob_out *o, const char *json, const char *text)
+{
+	cell(o, json, text, false);
+}
+
+void ob_out_row_end(struct ob_out *o)
+{
+	if (o->col != o->ncols)
+		abort(); /* a short row: a programming error */
+	if (o->format == OB_FORMAT_JSON) {
+		ob_buf_addc(&o->line, '}');
+		fputs(o->rows ? ",\n" : "\n", o->f);
+	} else if (o->format == OB_FORMAT_CSV) {
+		ob_buf_addc(&o->line, '\n');
+	}
+	if (o->line.len)
+		fwrite(o->line.data, 1, o->line.len, o->f);
+	ob_buf_reset(&o->line);
+	o->col = 0;
+	o->rows++;
+}
+
+/* Appends text padded or cut to width display columns. */
+static void put_fitted(struct ob_buf *b, const char *text, size_t width,
+		       bool right)
+{
+	size_t w = ob_utf8_width(text);
+	if (w > width) {
+		/* Cut at a character boundary, leaving room for the ellipsis. */
+		size_t chars = 0;
+		const char *p = text;
+		while (*p && chars + 1 < width) {
+			p++;
+			while (((unsigned char)*p & 0xc0) == 0x80)
+				p++;
+			chars++;
+		}
+		ob_buf_add(b, text, (size_t)(p - text));
+		ob_buf_adds(b, "\xe2\x80\xa6");
+		return;
+	}
+	if (right)
+		ob_buf_addf(b, "%*s", (int)(width - w), "");
+	ob_buf_adds(b, text);
+	if (!right)
+		ob_buf_addf(b, "%*s", (int)(width - w), "");
+}
+
+/* Writes one table line without trailing blanks. */
+static void put_line(FILE *f, struct ob_buf *b)
+{
+	while (b->len && b->data[b->len - 1] == ' ')
+		b->len--;
+	ob_buf_addc(b, '\n');
+	fwrite(b->data, 1, b->len, f);
+	ob_buf_reset(b);
+}
+
+static void flush_table(struct ob_out *o)
+{
+	size_t *width = xcalloc(o->ncols, sizeof(*width));
+	struct ob_buf line = {0};
+	for (size_t c = 0; c < o->ncols; c++)
+		if (o->cols[c].heading)
+			width[c] = ob_utf8_width(o->cols[c].heading);
+	for (size_t i = 0; i < o->ncells; i++) {
+		size_t c = i % o->ncols, w = ob_utf8_width(o->cells[i].text);
+		if (o->cols[c].heading && w > width[c])
+			width[c] = w;
+	}
+	for (size_t c = 0; c < o->ncols; c++)
+		if (o->cols[c].max_width && width[c] > (size_t)o->cols[c].max_width)
+			width[c] = (size_t)o->cols[c].max_width;
+	for (size_t c = 0; c < o->ncols && o->rows; c++) {
+		if (!o->cols[c].heading)
+			continue;
+		put_fitted(&line, o->cols[c].heading, width[c], o->cols[c].right);
+		ob_buf_adds(&line, "  ");
+	}
+	if (o->rows)
+		put_line(o->f, &line);
+	for (size_t i = 0; i < o->ncells; i++) {
+		size_t c = i % o->ncols;
+		struct cell *cl = &o->cells[i];
+		if (o->cols[c].heading) {
+			/* Colour the word only, so trimming still sees blanks. */
+			if (cl->color) {
+				size_t w = ob_utf8_width(cl->text);
+				ob_buf_adds(&line, cl->color);
+				put_fitted(&line, cl->text, w < width[c] ? w : width[c],
+					   false);
+				ob_buf_adds(&line, "\033[0m");
+				if (w < width[c])
+					ob_buf_addf(&line, "%*s",
+						    (int)(width[c] - w), "");
+			} else {
+				put_fitted(&line, cl->text, width[c],
+					   o->cols[c].right);
+			}
+			ob_buf_adds(&line, "  ");
+		}
+		free(cl->text);
+		if (c == o->ncols - 1)
+			put_line(o->f, &line);
+	}
+	ob_buf_release(&line);
+	free(width);
+}
+
+void ob_out_end(struct ob_out *o)
+{
+	if (o->format == OB_FORMAT_JSON)
+		fputs(o->rows ? "\n]\n" : "]\n", o->f);
+	else if (o->format == OB_FORMAT_TABLE)
+		flush_table(o);
+	free(o->cells);
+	ob_buf_release(&o->line);
+	free(o);
+}

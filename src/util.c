@@ -1,0 +1,264 @@
+#include "onboard/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ob_fail(struct ob_err *err, int code, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static void out_of_memory(size_t n)
+{
+	fprintf(stderr, "onboard: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		out_of_memory(count * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		out_of_memory(n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct ob_buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	ob_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	return ob_buf_detach(&b);
+}
+
+void ob_grow(void *items, size_t *cap, size_t need, size_t size)
+{
+	void **p = items;
+	size_t n;
+	if (need <= *cap)
+		return;
+	n = *cap ? *cap : 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / size)
+			out_of_memory(SIZE_MAX);
+		n *= 2;
+	}
+	*p = xrealloc(*p, n * size);
+	*cap = n;
+}
+
+void ob_buf_add(struct ob_buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 < b->len)
+		out_of_memory(SIZE_MAX);
+	ob_grow(&b->data, &b->cap, b->len + n + 1, 1);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void ob_buf_addc(struct ob_buf *b, char c)
+{
+	ob_buf_add(b, &c, 1);
+}
+
+void ob_buf_adds(struct ob_buf *b, const char *s)
+{
+	ob_buf_add(b, s, strlen(s));
+}
+
+void ob_buf_vaddf(struct ob_buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return;
+	ob_grow(&b->data, &b->cap, b->len + (size_t)n + 1, 1);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void ob_buf_addf(struct ob_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	ob_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void ob_buf_reset(struct ob_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+char *ob_buf_detach(struct ob_buf *b)
+{
+	char *p = b->data ? b->data : xstrdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void ob_buf_release(struct ob_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+bool ob_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + n;
+	while (p < end) {
+		unsigned c = *p;
+		size_t len;
+		unsigned cp;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if ((size_t)(end - p) < len)
+			return false;
+		for (size_t i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		p += len;
+	}
+	return true;
+}
+
+size_t ob_utf8_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+int ob_read_file(const char *path, size_t max, char **data, size_t *len,
+		 struct ob_err *err)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	struct ob_buf b = {0};
+	char chunk[65536];
+	size_t n;
+	int ret = -1;
+
+	if (!f)
+		return ob_fail(err, OB_ENOINPUT, "cannot open '%s': %s", path,
+			       strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b.len + n > max) {
+			ob_fail(err, OB_EDATA,
+				"'%s' is larger than the limit of %zu bytes",
+				path, max);
+			goto out;
+		}
+		ob_buf_add(&b, chunk, n);
+	}
+	if (ferror(f)) {
+		ob_fail(err, OB_ENOINPUT, "cannot read '%s': %s", path,
+			strerror(errno));
+		goto out;
+	}
+	*len = b.len;
+	*data = ob_buf_detach(&b);
+	ret = 0;
+out:
+	if (!is_stdin)
+		fclose(f);
+	ob_buf_release(&b);
+	return ret;
+}
+
+bool ob_parse_int(const char *s, long long min, long long max, long long *out)
+{
+	long long v = 0;
+	bool neg = false;
+	const char *p = s;
+	if (*p == '-' && min < 0) {
+		neg = true;
+		p++;
+	}
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		if (v > (LLONG_MAX - (*p - '0')) / 10)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
