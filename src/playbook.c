@@ -270,6 +270,16 @@ static int check_events(struct parser *p)
 		case YAML_MAPPING_END_EVENT:
 			depth--;
 			break;
+		case YAML_SCALAR_EVENT:
+			/* "\0" escapes would cut every C string short. */
+			if (strlen((const char *)ev.data.scalar.value) !=
+			    ev.data.scalar.length) {
+				diag_mark(p, ev.start_mark,
+					  "NUL character in a value");
+				yaml_event_delete(&ev);
+				goto out;
+			}
+			break;
 		case YAML_STREAM_END_EVENT:
 			done = true;
 			break;
@@ -1159,7 +1169,9 @@ static bool parse_comparison(struct parser *p, yaml_node_t *n,
 	s = scalar(n);
 	for (q = s; *q == ' '; q++)
 		;
+	/* Take upper case too, to say "unknown metric" rather than "syntax". */
 	for (len = 0; (q[len] >= 'a' && q[len] <= 'z') ||
+		      (q[len] >= 'A' && q[len] <= 'Z') ||
 		      (q[len] >= '0' && q[len] <= '9') || q[len] == '_' ||
 		      q[len] == '.';
 	     len++)
