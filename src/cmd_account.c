@@ -574,7 +574,7 @@ int ob_cmd_account_list(struct ob_ctx *ctx, int argc, char **argv)
 		{0},
 	};
 	struct ob_account_filter filter = {.status = -1};
-	struct list_state ls = {.today = ctx->today};
+	struct list_state ls = {0};
 	struct ob_store *st = NULL;
 	struct ob_err err = {0};
 	enum ob_format format;
@@ -601,6 +601,7 @@ int ob_cmd_account_list(struct ob_ctx *ctx, int argc, char **argv)
 		return OB_EUSAGE;
 	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
 		return code;
+	ls.today = ctx->today; /* after the options: --today may follow */
 	ls.out = ob_out_begin(stdout, format, account_columns,
 			      sizeof(account_columns) / sizeof(account_columns[0]),
 			      ctx->color);

@@ -129,8 +129,13 @@ static void open_cell(struct ob_out *o)
 
 static void table_cell(struct ob_out *o, const char *text, const char *color)
 {
+	char *copy = xstrdup(text);
+	/* A table goes to a terminal: no line breaks, no escape sequences. */
+	for (char *p = copy; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = *p == '\t' || *p == '\n' || *p == '\r' ? ' ' : '?';
 	ob_grow(&o->cells, &o->cap, o->ncells + 1, sizeof(*o->cells));
-	o->cells[o->ncells].text = xstrdup(text);
+	o->cells[o->ncells].text = copy;
 	o->cells[o->ncells].color = color;
 	o->ncells++;
 }

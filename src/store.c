@@ -555,17 +555,19 @@ int ob_store_playbook_list(struct ob_store *st,
 int ob_store_playbook_set_default(struct ob_store *st, const char *name,
 				  struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_PLAYBOOK_CLEAR_DEFAULT, err);
+	struct ob_playbook_row row = {0};
+	sqlite3_stmt *s;
+	/* Look first: clearing the old default must not outlive a typo. */
+	if (ob_store_playbook_get(st, name, &row, err) < 0)
+		return -1;
+	ob_playbook_row_release(&row);
+	s = stmt(st, Q_PLAYBOOK_CLEAR_DEFAULT, err);
 	if (!s || step_done(st, s, err, "setting the default playbook") < 0)
 		return -1;
 	if (!(s = stmt(st, Q_PLAYBOOK_SET_DEFAULT, err)))
 		return -1;
 	bind_text(s, 1, name);
-	if (step_done(st, s, err, "setting the default playbook") < 0)
-		return -1;
-	if (sqlite3_changes(st->db) == 0)
-		return ob_fail(err, OB_EDATA, "unknown playbook '%s'", name);
-	return 0;
+	return step_done(st, s, err, "setting the default playbook");
 }
 
 int ob_store_playbook_tiers_used(struct ob_store *st, int64_t playbook_id,

@@ -1,0 +1,80 @@
+# Global options, usage errors, exit codes, the database path.
+. tests/cli/lib.sh
+
+run --version
+expect "--version" 0 "onboard 0.1.0" ""
+run --help
+expect_has "--help lists commands on stdout" 0 stdout "playbook check"
+run
+expect_has "no command is a usage error" 2 stderr "usage: onboard"
+run frobnicate
+expect "unknown command" 2 "" \
+	"onboard: unknown command 'frobnicate' (see 'onboard --help')"
+run --frob init
+expect_has "unknown global option" 2 stderr "onboard: unknown option '--frob'"
+run init --frob
+expect "unknown command option" 2 "" "onboard: unknown option '--frob'
+usage: onboard init"
+run account add acme --name
+expect_has "option without its value" 2 stderr "option '--name' needs a value"
+run playbook
+expect_has "a group without subcommand" 2 stderr "Subcommands:"
+run playbook --help
+expect_has "a group's help" 0 stdout "Subcommands:"
+run playbook frob
+expect_has "unknown subcommand" 2 stderr "unknown command 'playbook frob'"
+run account add --help
+expect_has "per-command help on stdout" 0 stdout \
+	"usage: onboard account add ID --name NAME"
+run account list -h
+expect_has "-h per command" 0 stdout "--status STATUS"
+
+# Commands other than init want a database.
+run account list
+expect "a missing database" 66 "" \
+	"onboard: no database at '$T/onboard.db' (run 'onboard init' to create it)"
+assert "a read command creates nothing" test ! -e "$T/onboard.db"
+
+run init -q
+expect "init, quiet" 0 "" ""
+run --today 2026-02-30 account list
+expect "a bad --today" 65 "" \
+	"onboard: bad --today '2026-02-30': expected a date YYYY-MM-DD"
+ONBOARD_TODAY=yesterday run account list
+expect "a bad ONBOARD_TODAY" 65 "" \
+	"onboard: bad ONBOARD_TODAY 'yesterday': expected a date YYYY-MM-DD"
+run account list --format yaml
+expect "an unknown format" 2 "" \
+	"onboard: unknown format 'yaml' (expected table, json or csv)
+usage: onboard account list [--csm C] [--tier T] [--status S]"
+run account list --format json
+expect "global options after the command" 0 "[]" ""
+
+# --db beats ONBOARD_DB; XDG_DATA_HOME, then HOME, are the fallbacks.
+run --db "$T/other.db" init -q
+assert "--db names the file" test -f "$T/other.db"
+(
+	unset ONBOARD_DB
+	XDG_DATA_HOME="$T/xdg" "$ONBOARD" init -q
+	HOME="$T/home" "$ONBOARD" init -q
+	XDG_DATA_HOME=relative HOME="$T/home2" "$ONBOARD" init -q
+)
+assert "XDG_DATA_HOME" test -f "$T/xdg/onboard/onboard.db"
+assert "HOME fallback" test -f "$T/home/.local/share/onboard/onboard.db"
+assert "a relative XDG_DATA_HOME is ignored" \
+	test -f "$T/home2/.local/share/onboard/onboard.db"
+assert "the database is 0600" \
+	test "$(stat -c %a "$T/home/.local/share/onboard/onboard.db")" = 600
+assert "its directory is 0700" \
+	test "$(stat -c %a "$T/home/.local/share/onboard")" = 700
+assert "created parents are 0700" \
+	test "$(stat -c %a "$T/home/.local")" = 700
+
+# A full disk on stdout is an error, not a silent success.
+if [ -w /dev/full ]; then
+	"$ONBOARD" playbook list >/dev/full 2>"$T/stderr"
+	rc=$? out="" err=$(cat "$T/stderr")
+	expect_has "a write error on stdout" 1 stderr "cannot write the output"
+fi
+
+finish

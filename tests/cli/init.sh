@@ -1,0 +1,68 @@
+# onboard init: create, migrate, load the default playbook once; refuse
+# files that are not ours; a locked database is exit 75.
+. tests/cli/lib.sh
+
+run init
+expect "init creates the database" 0 "" \
+	"onboard: created database '$T/onboard.db' (schema version 1)
+onboard: loaded the bundled playbook 'saas-default' as the default"
+run init
+expect "init is idempotent" 0 "" \
+	"onboard: up to date: database '$T/onboard.db' (schema version 1)"
+run playbook list --format csv
+expect_has "the default playbook is loaded once" 0 stdout \
+	"saas-default,true,"
+assert "one playbook" test "$(printf '%s\n' "$out" | wc -l)" = 2
+assert "WAL journal" \
+	test "$(sqlite3 "$T/onboard.db" 'PRAGMA journal_mode')" = wal
+assert "schema version 1" \
+	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 1
+
+# The schema in the database is schema.sql, as the binary embeds it.
+sqlite3 "$T/fresh.db" <"$ROOT/schema.sql"
+assert "the schema is schema.sql" test \
+	"$(sqlite3 "$T/onboard.db" 'SELECT sql FROM sqlite_schema ORDER BY name')" = \
+	"$(sqlite3 "$T/fresh.db" 'SELECT sql FROM sqlite_schema ORDER BY name')"
+
+sqlite3 "$T/onboard.db" 'PRAGMA user_version = 99'
+run account list
+expect "a newer schema is refused" 1 "" \
+	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (1): upgrade onboard"
+
+sqlite3 "$T/theirs.db" 'CREATE TABLE notes (x)'
+run --db "$T/theirs.db" init
+expect "another program's database is refused" 1 "" \
+	"onboard: '$T/theirs.db' is an SQLite database, but not onboard's"
+assert "and left alone" \
+	test "$(sqlite3 "$T/theirs.db" 'SELECT count(*) FROM sqlite_schema')" = 1
+
+echo "plain text, long enough to fill a database header ......................" >"$T/text.db"
+run --db "$T/text.db" account list
+expect "a file that is no database" 1 "" \
+	"onboard: '$T/text.db' is not an onboard database or is damaged"
+
+mkdir "$T/dir.db"
+run --db "$T/dir.db" init
+expect "a directory" 1 "" "onboard: database '$T/dir.db' is a directory"
+
+# A writer that holds the lock past the 5 s busy timeout: exit 75.
+run --db "$T/locked.db" init -q
+(
+	echo "BEGIN IMMEDIATE;"
+	echo "INSERT INTO event_type (name) VALUES ('lock');"
+	sleep 7
+	echo "ROLLBACK;"
+) | sqlite3 "$T/locked.db" &
+sleeper=$!
+sleep 1
+run --db "$T/locked.db" account add acme --name Acme --tier mid \
+	--kickoff 2026-11-02
+expect "busy past the timeout" 75 "" \
+	"onboard: database '$T/locked.db' is busy: still locked after 5 seconds, try again"
+# Readers are not blocked by a writer (WAL).
+run --db "$T/locked.db" account list --format json
+expect "a reader during a write" 0 "[]" ""
+wait $sleeper
+run --db "$T/locked.db" account list --format json
+expect "nothing half-written" 0 "[]" ""
+finish

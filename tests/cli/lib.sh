@@ -1,0 +1,79 @@
+# Shared by the command-level tests: each runs the built binary on a fresh
+# database in a scratch directory and compares exit status, stdout and
+# stderr. Every check prints "ok - NAME" or "not ok - NAME" and why.
+set -u
+ONBOARD=${ONBOARD:-$PWD/build/onboard}
+ROOT=$PWD
+T=$(mktemp -d "${TMPDIR:-/tmp}/onboard-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export ONBOARD_DB="$T/onboard.db" TZ=UTC LC_ALL=C
+unset ONBOARD_TODAY NO_COLOR XDG_DATA_HOME
+passed=0
+failed=0
+
+# run ARGS...: runs onboard with stdin from /dev/null; sets $rc, $out, $err.
+run() {
+	"$ONBOARD" "$@" >"$T/stdout" 2>"$T/stderr" </dev/null
+	rc=$?
+	out=$(cat "$T/stdout")
+	err=$(cat "$T/stderr")
+}
+
+# run_in FILE ARGS...: the same with stdin from FILE.
+run_in() {
+	_in=$1
+	shift
+	"$ONBOARD" "$@" >"$T/stdout" 2>"$T/stderr" <"$_in"
+	rc=$?
+	out=$(cat "$T/stdout")
+	err=$(cat "$T/stderr")
+}
+
+_result() {
+	if [ -z "$_why" ]; then
+		passed=$((passed + 1))
+		echo "ok - $1"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $1:$_why"
+		echo "  stdout: $out" | head -20
+		echo "  stderr: $err" | head -20
+	fi
+}
+
+# expect NAME EXIT STDOUT STDERR: exact comparison; '*' skips one.
+expect() {
+	_why=""
+	[ "$rc" = "$2" ] || _why="$_why exit $rc, want $2;"
+	[ "$3" = "*" ] || [ "$out" = "$3" ] ||
+		_why="$_why stdout differs, want: $3;"
+	[ "$4" = "*" ] || [ "$err" = "$4" ] ||
+		_why="$_why stderr differs, want: $4;"
+	_result "$1"
+}
+
+# expect_has NAME EXIT (stdout|stderr) TEXT: the stream contains TEXT.
+expect_has() {
+	_why=""
+	[ "$rc" = "$2" ] || _why="$_why exit $rc, want $2;"
+	if [ "$3" = stdout ]; then _s=$out; else _s=$err; fi
+	case "$_s" in
+	*"$4"*) ;;
+	*) _why="$_why $3 lacks: $4;" ;;
+	esac
+	_result "$1"
+}
+
+# assert NAME COMMAND...: a shell condition.
+assert() {
+	_name=$1
+	shift
+	_why=""
+	"$@" || _why=" condition failed: $*"
+	_result "$_name"
+}
+
+finish() {
+	echo "# $(basename "$0"): $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}

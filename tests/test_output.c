@@ -1,0 +1,133 @@
+/* Table, JSON and CSV writers: escaping, quoting, alignment. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "onboard/output.h"
+
+static const struct ob_column cols[] = {
+	{"id", "ID", 0, false},
+	{"name", "NAME", 8, false},
+	{"day", "DAY", 0, true},
+	{"hidden", NULL, 0, false},
+	{"reasons", "REASONS", 0, false},
+	{"status", "STATUS", 0, false},
+};
+
+/* Writes two rows in a format and returns what was printed. */
+static char *render(enum ob_format format, bool color)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	const char *reasons[] = {"No login", "Light usage"};
+	struct ob_out *o = ob_out_begin(f, format, cols, 6, color);
+	ob_out_text(o, "acme");
+	ob_out_text(o, "Acme, \"Inc\"\n\t\x01");
+	ob_out_int(o, 12);
+	ob_out_null(o);
+	ob_out_list(o, reasons, 2);
+	ob_out_status(o, "red");
+	ob_out_row_end(o);
+	ob_out_text(o, "b");
+	ob_out_text(o, "Zoë\033[2J");
+	ob_out_int(o, -3);
+	ob_out_bool(o, true);
+	ob_out_list(o, NULL, 0);
+	ob_out_status(o, "green");
+	ob_out_row_end(o);
+	ob_out_end(o);
+	fclose(f);
+	return text;
+}
+
+static void test_json(void **state)
+{
+	char *text = render(OB_FORMAT_JSON, true);
+	(void)state;
+	assert_string_equal(
+		text,
+		"[\n"
+		"{\"id\":\"acme\",\"name\":\"Acme, \\\"Inc\\\"\\n\\t\\u0001\","
+		"\"day\":12,\"hidden\":null,\"reasons\":[\"No login\","
+		"\"Light usage\"],\"status\":\"red\"},\n"
+		"{\"id\":\"b\",\"name\":\"Zoë\\u001b[2J\",\"day\":-3,\"hidden\":true,"
+		"\"reasons\":[],\"status\":\"green\"}\n"
+		"]\n");
+	free(text);
+}
+
+static void test_json_empty_and_bad_utf8(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct ob_out *o = ob_out_begin(f, OB_FORMAT_JSON, cols, 6, false);
+	struct ob_buf b = {0};
+	(void)state;
+	ob_out_end(o);
+	fclose(f);
+	assert_string_equal(text, "[]\n");
+	free(text);
+	ob_json_string(&b, "a\xff" "b\xc3");
+	assert_string_equal(b.data, "\"a\\ufffdb\\ufffd\"");
+	ob_buf_release(&b);
+}
+
+static void test_csv(void **state)
+{
+	char *text = render(OB_FORMAT_CSV, true);
+	(void)state;
+	assert_string_equal(text,
+			    "id,name,day,hidden,reasons,status\n"
+			    "acme,\"Acme, \"\"Inc\"\"\n\t\x01\",12,,No login; "
+			    "Light usage,red\n"
+			    "b,Zoë\033[2J,-3,true,,green\n");
+	free(text);
+}
+
+static void test_table(void **state)
+{
+	char *text = render(OB_FORMAT_TABLE, false);
+	(void)state;
+	/* Cut to 8 columns with an ellipsis; numbers to the right; the
+	 * column without a heading left out; no trailing blanks. */
+	assert_string_equal(text, "ID    NAME      DAY  REASONS                "
+				  "STATUS\n"
+				  "acme  Acme, \"…   12  No login; Light usage  "
+				  "red\n"
+				  "b     Zoë?[2J    -3                         "
+				  "green\n");
+	free(text);
+}
+
+static void test_table_color(void **state)
+{
+	char *text = render(OB_FORMAT_TABLE, true);
+	(void)state;
+	assert_non_null(strstr(text, "\033[31mred\033[0m\n"));
+	assert_non_null(strstr(text, "\033[32mgreen\033[0m\n"));
+	free(text);
+	/* Never in JSON or CSV. */
+	text = render(OB_FORMAT_JSON, true);
+	assert_null(strchr(text, '\033'));
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_empty_and_bad_utf8),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table_color),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
