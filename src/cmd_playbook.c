@@ -327,8 +327,7 @@ static void print_follow_up(const struct ob_playbook *pb, int tier)
 				       : pb->tiers[tier].length_days;
 	if (!f->present)
 		return;
-	printf("  then follow-ups from day %d to day %d, every %d/%d/%d days "
-	       "when green/yellow/red%s\n",
+	printf("  follow-ups: day %d-%d, every %d/%d/%d days by status%s\n",
 	       f->from_day, until, f->every_days[OB_GREEN],
 	       f->every_days[OB_YELLOW], f->every_days[OB_RED],
 	       f->daily_while_open_tickets ? ", daily while a ticket is open"

@@ -4,6 +4,7 @@
 # alone (test_date, or tests/cli/account.sh). Ends with "N passed, N failed".
 set -u
 BUILD=${BUILD:-build}
+export BUILD
 export ONBOARD="$PWD/$BUILD/onboard"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

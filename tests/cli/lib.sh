@@ -3,6 +3,8 @@
 # stderr. Every check prints "ok - NAME" or "not ok - NAME" and why.
 set -u
 ONBOARD=${ONBOARD:-$PWD/build/onboard}
+# WRAP runs the binary under a tool, e.g. WRAP="valgrind --error-exitcode=99".
+WRAP=${WRAP:-}
 ROOT=$PWD
 T=$(mktemp -d "${TMPDIR:-/tmp}/onboard-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -13,7 +15,7 @@ failed=0
 
 # run ARGS...: runs onboard with stdin from /dev/null; sets $rc, $out, $err.
 run() {
-	"$ONBOARD" "$@" >"$T/stdout" 2>"$T/stderr" </dev/null
+	$WRAP "$ONBOARD" "$@" >"$T/stdout" 2>"$T/stderr" </dev/null
 	rc=$?
 	out=$(cat "$T/stdout")
 	err=$(cat "$T/stderr")
@@ -23,7 +25,7 @@ run() {
 run_in() {
 	_in=$1
 	shift
-	"$ONBOARD" "$@" >"$T/stdout" 2>"$T/stderr" <"$_in"
+	$WRAP "$ONBOARD" "$@" >"$T/stdout" 2>"$T/stderr" <"$_in"
 	rc=$?
 	out=$(cat "$T/stdout")
 	err=$(cat "$T/stderr")
