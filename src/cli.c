@@ -22,14 +22,29 @@ static const struct option global_options[] = {
 };
 #define NGLOBAL (sizeof(global_options) / sizeof(global_options[0]))
 
+static void vsay(const char *fmt, va_list ap)
+{
+	fputs("onboard: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void ob_cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("onboard: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void ob_cli_note(const struct ob_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	if (ctx->quiet)
+		return;
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
 }
 
 static void print_synopsis(FILE *f, const struct ob_command *cmd)
@@ -42,11 +57,9 @@ static void print_synopsis(FILE *f, const struct ob_command *cmd)
 int ob_cli_usage_error(const struct ob_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("onboard: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (ctx->cmd)
 		print_synopsis(stderr, ctx->cmd);
 	return OB_EUSAGE;
@@ -118,17 +131,16 @@ const struct option *ob_cli_global_options(size_t *n)
 	return global_options;
 }
 
-static int report_getopt_error(const struct ob_ctx *ctx, int c, char **argv)
+int ob_cli_option_error(const struct ob_ctx *ctx, int c, char **argv)
 {
 	const char *arg = argv[optind - 1];
-	if (c == ':') {
-		if (optopt && optopt < 0x100)
-			return ob_cli_usage_error(ctx, "option '-%c' needs a "
-						       "value",
-						  optopt);
+	bool short_opt = optopt && optopt < 0x100;
+	if (c == ':' && short_opt)
+		return ob_cli_usage_error(ctx, "option '-%c' needs a value",
+					  optopt);
+	if (c == ':')
 		return ob_cli_usage_error(ctx, "option '%s' needs a value", arg);
-	}
-	if (optopt && optopt < 0x100)
+	if (short_opt)
 		return ob_cli_usage_error(ctx, "unknown option '-%c'", optopt);
 	return ob_cli_usage_error(ctx, "unknown option '%s'", arg);
 }
@@ -154,7 +166,7 @@ int ob_cli_getopt(struct ob_ctx *ctx, int argc, char **argv,
 	if (c == -1)
 		return -1;
 	if (c == '?' || c == ':') {
-		*exit_code = report_getopt_error(ctx, c, argv);
+		*exit_code = ob_cli_option_error(ctx, c, argv);
 		return OB_CLI_STOP;
 	}
 	if (c == 'h') {

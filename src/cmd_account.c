@@ -247,10 +247,10 @@ int ob_cmd_account_add(struct ob_ctx *ctx, int argc, char **argv)
 	    ob_store_commit(st, &err) < 0) {
 		ob_store_rollback(st);
 		code = ob_cli_report(&err);
-	} else if (!ctx->quiet) {
+	} else {
 		char kickoff[OB_DATE_LEN];
 		ob_date_format(a.kickoff, kickoff);
-		ob_cli_error("added account '%s' (%s, kickoff %s, playbook '%s')",
+		ob_cli_note(ctx, "added account '%s' (%s, kickoff %s, playbook '%s')",
 			     a.id, a.tier, kickoff, a.playbook);
 	}
 	ob_account_release(&a);
@@ -289,8 +289,8 @@ int ob_cmd_account_set(struct ob_ctx *ctx, int argc, char **argv)
 	    ob_store_commit(st, &err) < 0) {
 		ob_store_rollback(st);
 		code = ob_cli_report(&err);
-	} else if (!ctx->quiet) {
-		ob_cli_error("updated account '%s'", a.id);
+	} else {
+		ob_cli_note(ctx, "updated account '%s'", a.id);
 	}
 	ob_account_release(&a);
 	cache_release(&pc);
@@ -503,15 +503,13 @@ int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv)
 		if (code == OB_OK)
 			code = OB_EDATA;
 	}
-	if (!ctx->quiet) {
-		if (code == OB_OK)
-			ob_cli_error("%s: %ld rows read, %ld added, %ld updated",
-				     file, t.rows, t.added, t.updated);
-		else
-			ob_cli_error("%s: %ld rows read, %ld invalid: nothing "
-				     "written",
-				     file, t.rows, t.invalid);
-	}
+	if (code == OB_OK)
+		ob_cli_note(ctx, "%s: %ld rows read, %ld added, %ld updated",
+			    file, t.rows, t.added, t.updated);
+	else
+		ob_cli_note(ctx, "%s: %ld rows read, %ld invalid: nothing "
+				 "written",
+			    file, t.rows, t.invalid);
 out:
 	for (size_t i = 0; i < nseen; i++)
 		free(seen[i]);
@@ -608,9 +606,8 @@ int ob_cmd_account_list(struct ob_ctx *ctx, int argc, char **argv)
 	if (ob_store_account_list(st, &filter, list_one, &ls, &err) < 0)
 		code = ob_cli_report(&err);
 	ob_out_end(ls.out);
-	if (code == OB_OK && ls.count == 0 && format == OB_FORMAT_TABLE &&
-	    !ctx->quiet)
-		ob_cli_error("no accounts match");
+	if (code == OB_OK && ls.count == 0 && format == OB_FORMAT_TABLE)
+		ob_cli_note(ctx, "no accounts match");
 	ob_store_close(st);
 	return code;
 }
@@ -697,10 +694,7 @@ int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 			continue;
 		ob_out_text(out, ci->id);
 		ob_buf_reset(&b);
-		if (ci->opens == ci->closes)
-			ob_buf_addf(&b, "%d", ci->opens);
-		else
-			ob_buf_addf(&b, "%d-%d", ci->opens, ci->closes);
+		ob_checkin_window_text(ci, &b);
 		ob_out_text(out, b.data);
 		if (ob_playbook_window_date(pb, a.kickoff, ci->opens, &opens) &&
 		    ob_playbook_window_date(pb, a.kickoff, ci->closes, &closes)) {

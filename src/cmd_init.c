@@ -43,15 +43,13 @@ int ob_cmd_init(struct ob_ctx *ctx, int argc, char **argv)
 	}
 	if (ob_store_commit(st, &err) < 0)
 		goto fail;
-	if (!ctx->quiet) {
-		ob_cli_error("%s database '%s' (schema version %d)",
-			     ob_store_created(st) ? "created" : "up to date:",
-			     ctx->db_path, ob_store_schema_version());
-		if (count == 0)
-			ob_cli_error("loaded the bundled playbook '%s' as the "
-				     "default",
-				     pb.name);
-	}
+	ob_cli_note(ctx, "%s database '%s' (schema version %d)",
+		    ob_store_created(st) ? "created" : "up to date:",
+		    ctx->db_path, ob_store_schema_version());
+	if (count == 0)
+		ob_cli_note(ctx, "loaded the bundled playbook '%s' as the "
+				 "default",
+			    pb.name);
 	goto out;
 fail:
 	ob_store_rollback(st);

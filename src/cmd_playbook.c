@@ -141,10 +141,8 @@ int ob_cmd_playbook_load(struct ob_ctx *ctx, int argc, char **argv)
 				  &err) < 0 ||
 	    ob_store_commit(st, &err) < 0)
 		goto fail;
-	if (!ctx->quiet)
-		ob_cli_error("%s playbook '%s' from '%s'",
-			     replaced ? "replaced" : "loaded", pb.name,
-			     argv[optind]);
+	ob_cli_note(ctx, "%s playbook '%s' from '%s'",
+		    replaced ? "replaced" : "loaded", pb.name, argv[optind]);
 	goto out;
 fail:
 	ob_store_rollback(st);
@@ -296,10 +294,7 @@ static void cadence_rows(struct ob_out *out, const struct ob_playbook *pb,
 		ob_out_text(out, pb->tiers[tier].id);
 		ob_out_text(out, c->id);
 		ob_buf_reset(&b);
-		if (c->opens == c->closes)
-			ob_buf_addf(&b, "%d", c->opens);
-		else
-			ob_buf_addf(&b, "%d-%d", c->opens, c->closes);
+		ob_checkin_window_text(c, &b);
 		ob_out_text(out, b.data);
 		ob_out_int(out, c->opens);
 		ob_out_int(out, c->closes);
@@ -406,8 +401,9 @@ int ob_cmd_playbook_default(struct ob_ctx *ctx, int argc, char **argv)
 	    ob_store_commit(st, &err) < 0) {
 		ob_store_rollback(st);
 		code = ob_cli_report(&err);
-	} else if (!ctx->quiet) {
-		ob_cli_error("'%s' is now the default playbook", argv[optind]);
+	} else {
+		ob_cli_note(ctx, "'%s' is now the default playbook",
+			    argv[optind]);
 	}
 	ob_store_close(st);
 	return code;

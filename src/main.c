@@ -216,14 +216,7 @@ int main(int argc, char **argv)
 			return OB_OK;
 		}
 		if (c == '?' || c == ':') {
-			if (c == ':')
-				ob_cli_error("option '%s' needs a value",
-					     argv[optind - 1]);
-			else if (optopt && optopt < 0x100)
-				ob_cli_error("unknown option '-%c'", optopt);
-			else
-				ob_cli_error("unknown option '%s'",
-					     argv[optind - 1]);
+			ob_cli_option_error(&ctx, c, argv);
 			usage(stderr);
 			return OB_EUSAGE;
 		}

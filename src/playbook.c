@@ -1572,3 +1572,11 @@ void ob_checkin_channel_text(const struct ob_checkin *c, bool compact,
 	}
 }
 
+
+void ob_checkin_window_text(const struct ob_checkin *c, struct ob_buf *b)
+{
+	if (c->opens == c->closes)
+		ob_buf_addf(b, "%d", c->opens);
+	else
+		ob_buf_addf(b, "%d-%d", c->opens, c->closes);
+}

@@ -63,6 +63,15 @@ int ob_cli_apply_global(struct ob_ctx *ctx, int opt, const char *arg,
 
 /* Prints `onboard: MESSAGE` to stderr. */
 void ob_cli_error(const char *fmt, ...) OB_PRINTF(1, 2);
+/* Prints `onboard: MESSAGE` to stderr unless --quiet: progress notes. */
+void ob_cli_note(const struct ob_ctx *ctx, const char *fmt, ...)
+	OB_PRINTF(2, 3);
+/*
+ * Reports what getopt_long (with a leading ':') returned as c: an unknown
+ * option or a missing value. Adds the command's synopsis when ctx->cmd is
+ * set; returns OB_EUSAGE.
+ */
+int ob_cli_option_error(const struct ob_ctx *ctx, int c, char **argv);
 /* Prints a usage error and the command's synopsis; returns OB_EUSAGE. */
 int ob_cli_usage_error(const struct ob_ctx *ctx, const char *fmt, ...)
 	OB_PRINTF(2, 3);

@@ -164,6 +164,9 @@ struct ob_buf;
 void ob_checkin_channel_text(const struct ob_checkin *c, bool compact,
 			     struct ob_buf *b);
 
+/* A check-in's window as the playbook writes it: "1-2", or "14". */
+void ob_checkin_window_text(const struct ob_checkin *c, struct ob_buf *b);
+
 /* Whether the comparison holds for a value (has_value false: no value). */
 bool ob_comparison_holds(const struct ob_comparison *c, bool has_value,
 			 double value);
