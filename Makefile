@@ -33,11 +33,19 @@ ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS)
 LIBS         = $(PKG_LIBS) -lm
 
-CORE = account cli csv date event metric output playbook store template util \
-       cmd_account cmd_init cmd_playbook
-CORE_OBJ = $(CORE:%=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
-TESTS = test_date test_playbook test_store test_csv test_output
-TEST_BIN = $(TESTS:%=$(BUILD)/tests/%)
+# Everything but main.c goes into a library the unit tests link too.
+CORE_SRC = $(filter-out src/main.c,$(wildcard src/*.c))
+CORE_OBJ = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
+TEST_BIN = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+
+# V=1 shows the commands in full.
+ifeq ($(V),1)
+Q =
+say = @:
+else
+Q = @
+say = @echo
+endif
 
 .PHONY: all check unit-tests cli-tests demo install uninstall clean deps
 .DELETE_ON_ERROR:
@@ -45,29 +53,36 @@ TEST_BIN = $(TESTS:%=$(BUILD)/tests/%)
 all: $(BUILD)/onboard
 
 $(BUILD)/onboard: $(BUILD)/obj/main.o $(BUILD)/libonboard.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(say) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/libonboard.a: $(CORE_OBJ)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(say) "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(say) "  CC      $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # schema.sql and the default playbook, compiled in (never hand-copied).
 $(BUILD)/embed: tools/embed.c | $(BUILD)/obj
-	$(CC) -std=c11 -O1 $(WARN) -o $@ $<
+	$(say) "  CC      $<"
+	$(Q)$(CC) -std=c11 -O1 $(WARN) -o $@ $<
 
 $(BUILD)/gen/embedded.c: $(BUILD)/embed schema.sql playbooks/default.yaml
-	@mkdir -p $(BUILD)/gen
-	$(BUILD)/embed $@ ob_schema_sql schema.sql \
+	$(say) "  EMBED   schema.sql playbooks/default.yaml"
+	$(Q)mkdir -p $(BUILD)/gen
+	$(Q)$(BUILD)/embed $@ ob_schema_sql schema.sql \
 		ob_default_playbook playbooks/default.yaml
 
 $(BUILD)/obj/embedded.o: $(BUILD)/gen/embedded.c
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(say) "  CC      $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libonboard.a | $(BUILD)/tests
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka 2>/dev/null) \
+	$(say) "  CC      $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka 2>/dev/null) \
 		-o $@ $< $(BUILD)/libonboard.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
 
 $(BUILD)/obj $(BUILD)/tests:

@@ -86,3 +86,34 @@ CREATE TABLE event (
 -- An event with an external id is identified by it.
 CREATE UNIQUE INDEX event_ext_id ON event (account, ext_id)
 	WHERE ext_id <> '';
+
+-- Signals: per account and event type, what the metrics need from all of
+-- its events, kept up to date by every write of events in the same
+-- transaction. When every event of an account is on or before the day
+-- asked, its metrics come from these few rows instead of its history;
+-- otherwise (an earlier --today) they are computed from `event` itself.
+-- Instants split as in `event`: first_at/last_at over events with a time,
+-- first_day/last_day (day numbers) over bare dates; NULL when none.
+-- (latest_at, latest_value) is the latest event, ties broken by value.
+CREATE TABLE signal (
+	account         INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+	type            INTEGER NOT NULL REFERENCES event_type (id),
+	n               INTEGER NOT NULL,
+	first_at        INTEGER,
+	last_at         INTEGER,
+	first_day       INTEGER,
+	last_day        INTEGER,
+	latest_at       INTEGER NOT NULL,
+	latest_value    TEXT NOT NULL,
+	distinct_values INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (account, type)
+) STRICT, WITHOUT ROWID;
+
+-- The distinct values of the event types whose values matter as a set:
+-- feature_used (the features metric) and milestone (milestones done).
+CREATE TABLE signal_value (
+	account INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+	type    INTEGER NOT NULL REFERENCES event_type (id),
+	value   TEXT NOT NULL,
+	PRIMARY KEY (account, type, value)
+) STRICT, WITHOUT ROWID;

@@ -250,3 +250,50 @@ int ob_cli_parse_playbook(const struct ob_playbook_row *row,
 	ob_diags_release(&diags);
 	return OB_EDATA;
 }
+
+void ob_playbook_cache_release(struct ob_playbook_cache *pc)
+{
+	for (size_t i = 0; i < pc->n; i++) {
+		ob_playbook_row_release(&pc->rows[i]);
+		ob_playbook_release(&pc->books[i]);
+	}
+	free(pc->rows);
+	free(pc->books);
+}
+
+const struct ob_playbook *ob_playbook_cache_get(struct ob_playbook_cache *pc,
+					   struct ob_store *st,
+					   const char *name, int64_t id,
+					   int64_t *out_id, struct ob_err *err)
+{
+	struct ob_playbook_row row = {0};
+	struct ob_diags diags = {0};
+	for (size_t i = 0; i < pc->n; i++) {
+		bool hit = name ? strcmp(pc->rows[i].name, name) == 0
+				: id > 0 ? pc->rows[i].id == id
+					 : pc->rows[i].is_default;
+		if (hit) {
+			*out_id = pc->rows[i].id;
+			return &pc->books[i];
+		}
+	}
+	if ((name || id <= 0 ? ob_store_playbook_get(st, name, &row, err)
+			     : ob_store_playbook_get_id(st, id, &row, err)) < 0)
+		return NULL;
+	pc->rows = xrealloc(pc->rows, (pc->n + 1) * sizeof(*pc->rows));
+	pc->books = xrealloc(pc->books, (pc->n + 1) * sizeof(*pc->books));
+	if (ob_playbook_parse(row.source, strlen(row.source), &pc->books[pc->n],
+			      &diags) < 0) {
+		ob_fail(err, OB_EDATA,
+			"stored playbook '%s' does not pass this onboard's "
+			"checks (line %d: %s); load it again",
+			row.name, diags.items[0].line, diags.items[0].message);
+		ob_diags_release(&diags);
+		ob_playbook_row_release(&row);
+		return NULL;
+	}
+	pc->rows[pc->n] = row;
+	*out_id = row.id;
+	return &pc->books[pc->n++];
+}
+

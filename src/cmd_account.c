@@ -40,63 +40,6 @@ static const struct option field_options[] = {
 	{0},
 };
 
-/* Playbooks parsed once per command, however many accounts use them. */
-struct playbook_cache {
-	struct ob_playbook_row *rows;
-	struct ob_playbook *books;
-	size_t n;
-};
-
-static void cache_release(struct playbook_cache *pc)
-{
-	for (size_t i = 0; i < pc->n; i++) {
-		ob_playbook_row_release(&pc->rows[i]);
-		ob_playbook_release(&pc->books[i]);
-	}
-	free(pc->rows);
-	free(pc->books);
-}
-
-/*
- * The playbook of that name (NULL: the default; "" never matches), or of
- * that id when name is NULL and id > 0. Returns NULL with *err filled.
- */
-static const struct ob_playbook *cache_get(struct playbook_cache *pc,
-					   struct ob_store *st,
-					   const char *name, int64_t id,
-					   int64_t *out_id, struct ob_err *err)
-{
-	struct ob_playbook_row row = {0};
-	struct ob_diags diags = {0};
-	for (size_t i = 0; i < pc->n; i++) {
-		bool hit = name ? strcmp(pc->rows[i].name, name) == 0
-				: id > 0 ? pc->rows[i].id == id
-					 : pc->rows[i].is_default;
-		if (hit) {
-			*out_id = pc->rows[i].id;
-			return &pc->books[i];
-		}
-	}
-	if ((name || id <= 0 ? ob_store_playbook_get(st, name, &row, err)
-			     : ob_store_playbook_get_id(st, id, &row, err)) < 0)
-		return NULL;
-	pc->rows = xrealloc(pc->rows, (pc->n + 1) * sizeof(*pc->rows));
-	pc->books = xrealloc(pc->books, (pc->n + 1) * sizeof(*pc->books));
-	if (ob_playbook_parse(row.source, strlen(row.source), &pc->books[pc->n],
-			      &diags) < 0) {
-		ob_fail(err, OB_EDATA,
-			"stored playbook '%s' does not pass this onboard's "
-			"checks (line %d: %s); load it again",
-			row.name, diags.items[0].line, diags.items[0].message);
-		ob_diags_release(&diags);
-		ob_playbook_row_release(&row);
-		return NULL;
-	}
-	pc->rows[pc->n] = row;
-	*out_id = row.id;
-	return &pc->books[pc->n++];
-}
-
 static void tier_list(const struct ob_playbook *pb, struct ob_buf *b)
 {
 	for (size_t i = 0; i < pb->ntiers; i++)
@@ -120,7 +63,7 @@ static void replace(char **slot, char *value)
  * csm, contact and email clear them. Checks every value, and that the
  * tier belongs to the account's playbook.
  */
-static int apply_fields(struct ob_store *st, struct playbook_cache *pc,
+static int apply_fields(struct ob_store *st, struct ob_playbook_cache *pc,
 			struct ob_account *a, const struct fields *f,
 			bool is_new, struct ob_err *err)
 {
@@ -135,13 +78,13 @@ static int apply_fields(struct ob_store *st, struct playbook_cache *pc,
 				       "a new account needs a %s",
 				       field_names[i]);
 	if (v[F_PLAYBOOK] || is_new) {
-		pb = cache_get(pc, st, v[F_PLAYBOOK], 0, &pid, err);
+		pb = ob_playbook_cache_get(pc, st, v[F_PLAYBOOK], 0, &pid, err);
 		if (!pb)
 			return -1;
 		a->playbook_id = pid;
 		replace(&a->playbook, xstrdup(pb->name));
 	} else {
-		pb = cache_get(pc, st, NULL, a->playbook_id, &pid, err);
+		pb = ob_playbook_cache_get(pc, st, NULL, a->playbook_id, &pid, err);
 		if (!pb)
 			return -1;
 	}
@@ -216,7 +159,7 @@ int ob_cmd_account_add(struct ob_ctx *ctx, int argc, char **argv)
 {
 	struct fields f = {0};
 	struct ob_account a = {0};
-	struct playbook_cache pc = {0};
+	struct ob_playbook_cache pc = {0};
 	struct ob_store *st = NULL;
 	struct ob_err err = {0};
 	const char *why;
@@ -254,7 +197,7 @@ int ob_cmd_account_add(struct ob_ctx *ctx, int argc, char **argv)
 			     a.id, a.tier, kickoff, a.playbook);
 	}
 	ob_account_release(&a);
-	cache_release(&pc);
+	ob_playbook_cache_release(&pc);
 	ob_store_close(st);
 	return code;
 }
@@ -263,7 +206,7 @@ int ob_cmd_account_set(struct ob_ctx *ctx, int argc, char **argv)
 {
 	struct fields f = {0};
 	struct ob_account a = {0};
-	struct playbook_cache pc = {0};
+	struct ob_playbook_cache pc = {0};
 	struct ob_store *st = NULL;
 	struct ob_err err = {0};
 	bool any = false;
@@ -293,7 +236,7 @@ int ob_cmd_account_set(struct ob_ctx *ctx, int argc, char **argv)
 		ob_cli_note(ctx, "updated account '%s'", a.id);
 	}
 	ob_account_release(&a);
-	cache_release(&pc);
+	ob_playbook_cache_release(&pc);
 	ob_store_close(st);
 	return code;
 }
@@ -309,7 +252,7 @@ struct import_totals {
  * stderr as FILE:LINE: error: and count as invalid; returns -1 only for a
  * failure that stops the import (the database).
  */
-static int import_row(struct ob_store *st, struct playbook_cache *pc,
+static int import_row(struct ob_store *st, struct ob_playbook_cache *pc,
 		      const char *file, const struct ob_csv_record *rec,
 		      const int *column_of, char ***seen, size_t *nseen,
 		      struct import_totals *t, struct ob_err *fatal)
@@ -376,46 +319,10 @@ static int import_row(struct ob_store *st, struct playbook_cache *pc,
 	return 0;
 }
 
-/* Maps the header's columns to fields; prints what is wrong with it. */
-static int read_header(const char *file, const struct ob_csv_record *rec,
-		       int *column_of)
-{
-	int bad = 0;
-	for (int i = 0; i < NFIELDS; i++)
-		column_of[i] = -1;
-	for (size_t c = 0; c < rec->nfields; c++) {
-		int found = -1;
-		for (int i = 0; i < NFIELDS; i++)
-			if (strcmp(field_names[i], rec->fields[c]) == 0)
-				found = i;
-		if (found < 0) {
-			fprintf(stderr,
-				"%s:%ld: error: unknown column '%s' (expected "
-				"id, name, tier, kickoff, csm, contact, email, "
-				"playbook, status)\n",
-				file, rec->line, rec->fields[c]);
-			bad++;
-		} else if (column_of[found] >= 0) {
-			fprintf(stderr, "%s:%ld: error: column '%s' appears "
-					"twice\n",
-				file, rec->line, rec->fields[c]);
-			bad++;
-		} else {
-			column_of[found] = (int)c;
-		}
-	}
-	if (!bad && column_of[F_ID] < 0) {
-		fprintf(stderr, "%s:%ld: error: the header has no 'id' column\n",
-			file, rec->line);
-		bad++;
-	}
-	return bad ? -1 : 0;
-}
-
 int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv)
 {
 	struct ob_store *st = NULL;
-	struct playbook_cache pc = {0};
+	struct ob_playbook_cache pc = {0};
 	struct import_totals t = {0};
 	struct ob_csv_record rec;
 	struct ob_err err = {0};
@@ -456,7 +363,9 @@ int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv)
 		code = r == 0 || err.code == OB_EDATA ? OB_EDATA : err.code;
 		goto out;
 	}
-	if (read_header(file, &rec, column_of) < 0) {
+	if (ob_csv_header(&rec, field_names, NFIELDS, 1, column_of, &err) <
+	    0) {
+		fprintf(stderr, "%s:%ld: error: %s\n", file, rec.line, err.msg);
 		code = OB_EDATA;
 		goto out;
 	}
@@ -515,7 +424,7 @@ out:
 		free(seen[i]);
 	free(seen);
 	ob_csv_close(csv);
-	cache_release(&pc);
+	ob_playbook_cache_release(&pc);
 	ob_store_close(st);
 	if (f != stdin)
 		fclose(f);
@@ -632,7 +541,7 @@ static void show_field(const char *label, const char *value)
 int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 {
 	struct ob_account a = {0};
-	struct playbook_cache pc = {0};
+	struct ob_playbook_cache pc = {0};
 	struct ob_store *st = NULL;
 	struct ob_err err = {0};
 	const struct ob_playbook *pb;
@@ -654,7 +563,7 @@ int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
 		return code;
 	if (ob_store_account_get(st, argv[optind], false, &a, &err) < 0 ||
-	    !(pb = cache_get(&pc, st, NULL, a.playbook_id, &pid, &err))) {
+	    !(pb = ob_playbook_cache_get(&pc, st, NULL, a.playbook_id, &pid, &err))) {
 		code = ob_cli_report(&err);
 		goto out;
 	}
@@ -716,7 +625,7 @@ int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 out:
 	ob_buf_release(&b);
 	ob_account_release(&a);
-	cache_release(&pc);
+	ob_playbook_cache_release(&pc);
 	ob_store_close(st);
 	return code;
 }

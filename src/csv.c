@@ -206,3 +206,37 @@ int ob_csv_read(struct ob_csv *r, struct ob_csv_record *rec,
 	rec->line = start_line;
 	return 1;
 }
+
+int ob_csv_header(const struct ob_csv_record *rec, const char *const *names,
+		  size_t n, size_t required, int *column_of,
+		  struct ob_err *err)
+{
+	for (size_t i = 0; i < n; i++)
+		column_of[i] = -1;
+	for (size_t c = 0; c < rec->nfields; c++) {
+		size_t i = 0;
+		while (i < n && strcmp(names[i], rec->fields[c]) != 0)
+			i++;
+		if (i == n) {
+			struct ob_buf known = {0};
+			for (size_t k = 0; k < n; k++)
+				ob_buf_addf(&known, "%s%s", k ? ", " : "",
+					    names[k]);
+			ob_fail(err, OB_EDATA,
+				"unknown column '%s' (expected %s)",
+				rec->fields[c], known.data);
+			ob_buf_release(&known);
+			return -1;
+		}
+		if (column_of[i] >= 0)
+			return ob_fail(err, OB_EDATA,
+				       "column '%s' appears twice", names[i]);
+		column_of[i] = (int)c;
+	}
+	for (size_t i = 0; i < required; i++)
+		if (column_of[i] < 0)
+			return ob_fail(err, OB_EDATA,
+				       "the header has no '%s' column",
+				       names[i]);
+	return 0;
+}

@@ -118,6 +118,39 @@ static const struct ob_command commands[] = {
 		.help = ACCOUNT_FIELDS "  --status STATUS    active, paused, "
 				       "completed or churned\n",
 	},
+	{
+		.name = "log",
+		.run = ob_cmd_log,
+		.usage = "ID TYPE [--at TIME] [--value V] [--id EXT]",
+		.summary = "Record one event for an account.",
+		.help = "  --at TIME          when: RFC 3339 (2026-11-20T09:15:00Z) "
+			"or a date (default: now)\n"
+			"  --value V          the event's value: the feature, the "
+			"NPS score, the ticket,\n"
+			"                     the milestone id\n"
+			"  --id EXT           an external id that identifies the "
+			"event\n",
+	},
+	{
+		.name = "import",
+		.run = ob_cmd_import,
+		.usage = "FILE... [--format csv|jsonl] [--skip-invalid]",
+		.summary = "Import events from CSV or JSON Lines files; all or "
+			   "nothing.",
+		.help = "  --format FORMAT    csv or jsonl (default: from the "
+			"file name; '-' is stdin)\n"
+			"  --skip-invalid     store the valid rows and report the "
+			"others\n",
+	},
+	{
+		.name = "done",
+		.run = ob_cmd_done,
+		.usage = "ID CHECKIN [--channel C] [--note TEXT] [--at DATE]",
+		.summary = "Mark a check-in completed.",
+		.help = "  --channel C        how: email, call, in-app or meeting\n"
+			"  --note TEXT        a note on the conversation\n"
+			"  --at DATE          when it was done (default: today)\n",
+	},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

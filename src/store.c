@@ -9,13 +9,39 @@
 #include <unistd.h>
 
 #include "onboard/embedded.h"
+#include "onboard/event.h"
 
 /*
  * Migration steps, append-only: migrations[i] moves a database from
  * version i + 1 to i + 2. A new database runs schema.sql instead, which
  * is always the result of every step.
  */
-static const char *const migrations[] = {NULL};
+static const char *const migrations[] = {
+	/* 1 -> 2: signals, built from the events already stored. */
+	"CREATE TABLE signal ("
+	" account INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,"
+	" type INTEGER NOT NULL REFERENCES event_type (id),"
+	" n INTEGER NOT NULL, first_at INTEGER, last_at INTEGER,"
+	" first_day INTEGER, last_day INTEGER, latest_at INTEGER NOT NULL,"
+	" latest_value TEXT NOT NULL,"
+	" distinct_values INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (account, type)) STRICT, WITHOUT ROWID;"
+	"CREATE TABLE signal_value ("
+	" account INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,"
+	" type INTEGER NOT NULL REFERENCES event_type (id),"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (account, type, value)) STRICT, WITHOUT ROWID;"
+	"INSERT INTO signal_value SELECT DISTINCT account, type, value"
+	" FROM event WHERE type IN (2, 11);"
+	"INSERT INTO signal SELECT e.account, e.type, count(*),"
+	" min(e.at) FILTER (WHERE e.bare = 0), max(e.at) FILTER (WHERE e.bare = 0),"
+	" min(e.at) FILTER (WHERE e.bare = 1) / 86400000000,"
+	" max(e.at) FILTER (WHERE e.bare = 1) / 86400000000, max(e.at),"
+	" (SELECT l.value FROM event l WHERE l.account = e.account"
+	"  AND l.type = e.type ORDER BY l.at DESC, l.value DESC LIMIT 1),"
+	" CASE WHEN e.type = 2 THEN count(DISTINCT e.value) ELSE 0 END"
+	" FROM event e GROUP BY e.account, e.type;",
+	NULL};
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]) - 1)
 
 int ob_store_schema_version(void)
@@ -39,6 +65,20 @@ enum query {
 	Q_ACCOUNT_GET,
 	Q_ACCOUNT_LIST,
 	Q_CHECKIN_ACTIONS,
+	Q_CHECKIN_ACTION_INSERT,
+	Q_ACCOUNT_REF,
+	Q_TYPE_BY_NAME,
+	Q_TYPE_INSERT,
+	Q_EVENT_INSERT,
+	Q_VALUE_INSERT,
+	Q_SIGNAL_UPSERT,
+	Q_SIGNALS_SUMMARY,
+	Q_SIGNALS_AS_OF,
+	Q_COUNT_RANGE,
+	Q_VALUES_AS_OF,
+	Q_OPEN_TICKETS,
+	Q_JSON_TYPE,
+	Q_JSON_EACH,
 	NQUERIES
 };
 
@@ -97,7 +137,99 @@ static const char *const sql[NQUERIES] = {
 		"SELECT checkin, action, day, until_day, channel, note "
 		"FROM checkin_action WHERE account = ?1 AND day <= ?2 "
 		"ORDER BY day, id",
+	[Q_CHECKIN_ACTION_INSERT] =
+		"INSERT INTO checkin_action (account, checkin, action, day, "
+		"until_day, channel, note, recorded_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[Q_ACCOUNT_REF] = "SELECT id, playbook, status = 'active' FROM account "
+			  "WHERE ext_id = ?1",
+	[Q_TYPE_BY_NAME] = "SELECT id FROM event_type WHERE name = ?1",
+	[Q_TYPE_INSERT] = "INSERT INTO event_type (name) VALUES (?1)",
+	[Q_EVENT_INSERT] = "INSERT OR IGNORE INTO event (account, type, at, "
+			   "bare, value, ext_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_VALUE_INSERT] = "INSERT OR IGNORE INTO signal_value (account, type, "
+			   "value) VALUES (?1, ?2, ?3)",
+	/* In an upsert's SET every column still names the old row. */
+	[Q_SIGNAL_UPSERT] =
+		"INSERT INTO signal (account, type, n, first_at, last_at, "
+		"first_day, last_day, latest_at, latest_value, distinct_values) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+		"ON CONFLICT (account, type) DO UPDATE SET n = n + excluded.n, "
+		"first_at = min(coalesce(first_at, excluded.first_at), "
+		"coalesce(excluded.first_at, first_at)), "
+		"last_at = max(coalesce(last_at, excluded.last_at), "
+		"coalesce(excluded.last_at, last_at)), "
+		"first_day = min(coalesce(first_day, excluded.first_day), "
+		"coalesce(excluded.first_day, first_day)), "
+		"last_day = max(coalesce(last_day, excluded.last_day), "
+		"coalesce(excluded.last_day, last_day)), "
+		"latest_value = CASE WHEN (excluded.latest_at, "
+		"excluded.latest_value) > (latest_at, latest_value) "
+		"THEN excluded.latest_value ELSE latest_value END, "
+		"latest_at = max(latest_at, excluded.latest_at), "
+		"distinct_values = distinct_values + excluded.distinct_values",
+	[Q_SIGNALS_SUMMARY] =
+		"SELECT s.type, t.name, s.n, s.first_at, s.last_at, s.first_day, "
+		"s.last_day, s.latest_at, s.latest_value, s.distinct_values "
+		"FROM signal s JOIN event_type t ON t.id = s.type "
+		"WHERE s.account = ?1 ORDER BY s.type",
+	/*
+	 * The same from the events on or before a day: ?2 is the first
+	 * instant of the next local day, ?3 the next day's midnight UTC for
+	 * bare dates. Only nps needs its latest value.
+	 */
+	[Q_SIGNALS_AS_OF] =
+		"SELECT e.type, t.name, count(*), "
+		"min(e.at) FILTER (WHERE e.bare = 0), "
+		"max(e.at) FILTER (WHERE e.bare = 0), "
+		"min(e.at) FILTER (WHERE e.bare = 1) / 86400000000, "
+		"max(e.at) FILTER (WHERE e.bare = 1) / 86400000000, max(e.at), "
+		"CASE WHEN e.type = 12 THEN (SELECT l.value FROM event l "
+		"WHERE l.account = e.account AND l.type = e.type AND "
+		"(l.bare = 0 AND l.at < ?2 OR l.bare = 1 AND l.at < ?3) "
+		"ORDER BY l.at DESC, l.value DESC LIMIT 1) ELSE '' END, "
+		"CASE WHEN e.type = 2 THEN count(DISTINCT e.value) ELSE 0 END "
+		"FROM event e JOIN event_type t ON t.id = e.type "
+		"WHERE e.account = ?1 AND "
+		"(e.bare = 0 AND e.at < ?2 OR e.bare = 1 AND e.at < ?3) "
+		"GROUP BY e.type ORDER BY e.type",
+	[Q_COUNT_RANGE] =
+		"SELECT count(*) FROM event WHERE account = ?1 AND type = ?2 AND "
+		"(bare = 0 AND at >= ?3 AND at < ?4 OR "
+		"bare = 1 AND at >= ?5 AND at < ?6)",
+	[Q_VALUES_AS_OF] =
+		"SELECT DISTINCT value FROM event WHERE account = ?1 AND "
+		"type = ?2 AND (bare = 0 AND at < ?3 OR bare = 1 AND at < ?4) "
+		"ORDER BY value",
+	[Q_OPEN_TICKETS] =
+		"SELECT o.at, o.bare FROM event o WHERE o.account = ?1 AND "
+		"o.type = 9 AND (o.bare = 0 AND o.at < ?2 OR "
+		"o.bare = 1 AND o.at < ?3) AND NOT EXISTS (SELECT 1 FROM event r "
+		"WHERE r.account = ?1 AND r.type = 10 AND r.value = o.value AND "
+		"r.at >= o.at AND (r.bare = 0 AND r.at < ?2 OR "
+		"r.bare = 1 AND r.at < ?3)) ORDER BY o.at",
+	[Q_JSON_TYPE] = "SELECT json_type(?1)",
+	[Q_JSON_EACH] = "SELECT key, type, CASE WHEN type IN ('array', "
+			"'object') THEN NULL ELSE atom END FROM json_each(?1)",
 };
+
+/*
+ * What the events stored in this transaction change in one account's
+ * signal row for one type; written by commit in one upsert per row.
+ */
+struct signal_delta {
+	int64_t account; /* 0: an empty slot */
+	int type;
+	int64_t n;
+	bool has_at, has_day;
+	int64_t first_at, last_at;
+	ob_day first_day, last_day;
+	int64_t latest_at;
+	char latest_value[8]; /* nps only: "0" .. "10" */
+	int64_t distinct_values;
+};
+
+#define MAX_DELTAS 65536 /* then written early, to bound memory */
 
 struct ob_store {
 	sqlite3 *db;
@@ -105,6 +237,10 @@ struct ob_store {
 	bool created;
 	bool in_transaction;
 	sqlite3_stmt *stmts[NQUERIES];
+	struct ob_strmap accounts; /* id -> rowid, playbook, active */
+	struct ob_strmap types;    /* custom event type name -> id */
+	struct signal_delta *deltas;
+	size_t ndeltas, deltas_cap;
 };
 
 /* Maps SQLite's result to the exit codes of SPEC.md and a message. */
@@ -333,6 +469,9 @@ void ob_store_close(struct ob_store *st)
 	for (int q = 0; q < NQUERIES; q++)
 		sqlite3_finalize(st->stmts[q]);
 	sqlite3_close(st->db);
+	ob_strmap_release(&st->accounts);
+	ob_strmap_release(&st->types);
+	free(st->deltas);
 	free(st->path);
 	free(st);
 }
@@ -358,9 +497,16 @@ int ob_store_begin_read(struct ob_store *st, struct ob_err *err)
 	return 0;
 }
 
+static int flush_signals(struct ob_store *st, struct ob_err *err);
+
 int ob_store_commit(struct ob_store *st, struct ob_err *err)
 {
-	int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	int rc;
+	if (flush_signals(st, err) < 0) {
+		ob_store_rollback(st);
+		return -1;
+	}
+	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		db_fail(st, rc, err, "committing");
 		ob_store_rollback(st);
@@ -375,6 +521,12 @@ void ob_store_rollback(struct ob_store *st)
 	if (st->in_transaction && !sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->in_transaction = false;
+	/* What the caches learnt inside the transaction is gone with it. */
+	ob_strmap_release(&st->accounts);
+	ob_strmap_release(&st->types);
+	if (st->deltas)
+		memset(st->deltas, 0, st->deltas_cap * sizeof(*st->deltas));
+	st->ndeltas = 0;
 }
 
 /* --- helpers ------------------------------------------------------------ */
@@ -735,4 +887,397 @@ int ob_store_checkin_actions(struct ob_store *st, int64_t account,
 	if (!stop && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading check-ins");
 	return stop < 0 ? -1 : 0;
+}
+
+int ob_store_checkin_action_add(struct ob_store *st, int64_t account,
+				const struct ob_checkin_action *a,
+				struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_CHECKIN_ACTION_INSERT, err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	bind_text(s, 2, a->checkin);
+	bind_text(s, 3, a->action);
+	bind_date(s, 4, a->day);
+	if (strcmp(a->action, "snoozed") == 0)
+		bind_date(s, 5, a->until);
+	bind_text(s, 6, a->channel);
+	bind_text(s, 7, a->note);
+	bind_now(s, 8);
+	return step_done(st, s, err, "recording a check-in");
+}
+
+/* --- events ------------------------------------------------------------- */
+
+int ob_store_account_ref(struct ob_store *st, const char *id,
+			 struct ob_account_ref *out, struct ob_err *err)
+{
+	struct ob_strmap_entry *e = ob_strmap_get(&st->accounts, id);
+	sqlite3_stmt *s;
+	int rc;
+	if (!e) {
+		if (!(s = stmt(st, Q_ACCOUNT_REF, err)))
+			return -1;
+		bind_text(s, 1, id);
+		rc = sqlite3_step(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			sqlite3_reset(s);
+			return db_fail(st, rc, err, "reading an account");
+		}
+		/* Unknown ids are cached too: a bad file repeats them. */
+		e = ob_strmap_put(&st->accounts, id);
+		e->v[0] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		e->v[1] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+		e->v[2] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 2) : 0;
+		sqlite3_reset(s);
+	}
+	if (e->v[0] == 0)
+		return 1;
+	out->rowid = e->v[0];
+	out->playbook_id = e->v[1];
+	out->active = e->v[2] != 0;
+	return 0;
+}
+
+int ob_store_event_type(struct ob_store *st, const char *name, bool create,
+			int *id, struct ob_err *err)
+{
+	enum ob_event_type known = ob_event_type_lookup(name);
+	struct ob_strmap_entry *e;
+	sqlite3_stmt *s;
+	int rc;
+	if (known != OB_EV_CUSTOM) {
+		*id = (int)known;
+		return 0;
+	}
+	if ((e = ob_strmap_get(&st->types, name))) {
+		*id = (int)e->v[0];
+		return 0;
+	}
+	if (!(s = stmt(st, Q_TYPE_BY_NAME, err)))
+		return -1;
+	bind_text(s, 1, name);
+	rc = sqlite3_step(s);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "reading event types");
+	if (rc == SQLITE_DONE) {
+		if (!create)
+			return 1;
+		if (!(s = stmt(st, Q_TYPE_INSERT, err)))
+			return -1;
+		bind_text(s, 1, name);
+		if (step_done(st, s, err, "adding an event type") < 0)
+			return -1;
+		*id = (int)sqlite3_last_insert_rowid(st->db);
+	}
+	ob_strmap_put(&st->types, name)->v[0] = *id;
+	return 0;
+}
+
+static size_t delta_slot(const struct ob_store *st, int64_t account, int type)
+{
+	uint64_t key[2] = {(uint64_t)account, (uint64_t)type};
+	size_t i = ob_hash(key, sizeof(key), 0) & (st->deltas_cap - 1);
+	while (st->deltas[i].account &&
+	       !(st->deltas[i].account == account && st->deltas[i].type == type))
+		i = (i + 1) & (st->deltas_cap - 1);
+	return i;
+}
+
+static int flush_signals(struct ob_store *st, struct ob_err *err)
+{
+	for (size_t i = 0; i < st->deltas_cap && st->ndeltas; i++) {
+		struct signal_delta *d = &st->deltas[i];
+		sqlite3_stmt *s;
+		if (!d->account)
+			continue;
+		if (!(s = stmt(st, Q_SIGNAL_UPSERT, err)))
+			return -1;
+		sqlite3_bind_int64(s, 1, d->account);
+		sqlite3_bind_int(s, 2, d->type);
+		sqlite3_bind_int64(s, 3, d->n);
+		if (d->has_at) {
+			sqlite3_bind_int64(s, 4, d->first_at);
+			sqlite3_bind_int64(s, 5, d->last_at);
+		}
+		if (d->has_day) {
+			sqlite3_bind_int(s, 6, d->first_day);
+			sqlite3_bind_int(s, 7, d->last_day);
+		}
+		sqlite3_bind_int64(s, 8, d->latest_at);
+		sqlite3_bind_text(s, 9, d->latest_value, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 10, d->distinct_values);
+		if (step_done(st, s, err, "updating signals") < 0)
+			return -1;
+		memset(d, 0, sizeof(*d));
+		st->ndeltas--;
+	}
+	return 0;
+}
+
+/* Folds one stored event into its account's pending signal change. */
+static void note_signal(struct ob_store *st, const struct ob_event *ev,
+			bool new_value)
+{
+	struct signal_delta *d;
+	const char *latest = ev->type == OB_EV_NPS ? ev->value : "";
+	if (!st->deltas_cap) {
+		st->deltas_cap = 2 * MAX_DELTAS;
+		st->deltas = xcalloc(st->deltas_cap, sizeof(*st->deltas));
+	}
+	d = &st->deltas[delta_slot(st, ev->account, ev->type)];
+	if (!d->account) {
+		d->account = ev->account;
+		d->type = ev->type;
+		d->latest_at = ev->at;
+		snprintf(d->latest_value, sizeof(d->latest_value), "%s", latest);
+		st->ndeltas++;
+	} else if (ev->at > d->latest_at ||
+		   (ev->at == d->latest_at &&
+		    strcmp(latest, d->latest_value) > 0)) {
+		d->latest_at = ev->at;
+		snprintf(d->latest_value, sizeof(d->latest_value), "%s", latest);
+	}
+	d->n++;
+	d->distinct_values += new_value;
+	if (ev->bare) {
+		ob_day day = (ob_day)(ev->at / ((int64_t)86400 * 1000000));
+		if (!d->has_day || day < d->first_day)
+			d->first_day = day;
+		if (!d->has_day || day > d->last_day)
+			d->last_day = day;
+		d->has_day = true;
+	} else {
+		if (!d->has_at || ev->at < d->first_at)
+			d->first_at = ev->at;
+		if (!d->has_at || ev->at > d->last_at)
+			d->last_at = ev->at;
+		d->has_at = true;
+	}
+}
+
+int ob_store_event_add(struct ob_store *st, const struct ob_event *ev,
+		       bool *added, struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_EVENT_INSERT, err);
+	bool new_value = false;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, ev->account);
+	sqlite3_bind_int(s, 2, ev->type);
+	sqlite3_bind_int64(s, 3, ev->at);
+	sqlite3_bind_int(s, 4, ev->bare);
+	sqlite3_bind_text(s, 5, ev->value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, ev->ext_id, -1, SQLITE_STATIC);
+	if (step_done(st, s, err, "storing an event") < 0)
+		return -1;
+	*added = sqlite3_changes(st->db) > 0;
+	if (!*added)
+		return 0;
+	if (ev->type == OB_EV_FEATURE_USED || ev->type == OB_EV_MILESTONE) {
+		if (!(s = stmt(st, Q_VALUE_INSERT, err)))
+			return -1;
+		sqlite3_bind_int64(s, 1, ev->account);
+		sqlite3_bind_int(s, 2, ev->type);
+		sqlite3_bind_text(s, 3, ev->value, -1, SQLITE_STATIC);
+		if (step_done(st, s, err, "storing an event") < 0)
+			return -1;
+		new_value = ev->type == OB_EV_FEATURE_USED &&
+			    sqlite3_changes(st->db) > 0;
+	}
+	if (st->ndeltas >= MAX_DELTAS && flush_signals(st, err) < 0)
+		return -1;
+	note_signal(st, ev, new_value);
+	return 0;
+}
+
+void ob_signal_set_release(struct ob_signal_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->items[i].type_name);
+		free(set->items[i].latest_value);
+	}
+	free(set->items);
+	memset(set, 0, sizeof(*set));
+}
+
+/* The bounds of "on or before day d": see Q_SIGNALS_AS_OF. */
+static void day_cutoffs(ob_day d, int64_t *at, int64_t *bare)
+{
+	*at = ob_day_local_start(d + 1);
+	*bare = (int64_t)(d + 1) * 86400 * 1000000;
+}
+
+static int read_signals(struct ob_store *st, sqlite3_stmt *s,
+			struct ob_signal_set *out, struct ob_err *err)
+{
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct ob_type_signal *t;
+		ob_grow(&out->items, &cap, out->n + 1, sizeof(*out->items));
+		t = &out->items[out->n++];
+		memset(t, 0, sizeof(*t));
+		t->type = sqlite3_column_int(s, 0);
+		t->type_name = column_text(s, 1);
+		t->n = sqlite3_column_int64(s, 2);
+		t->has_at = sqlite3_column_type(s, 3) != SQLITE_NULL;
+		t->first_at = sqlite3_column_int64(s, 3);
+		t->last_at = sqlite3_column_int64(s, 4);
+		t->has_day = sqlite3_column_type(s, 5) != SQLITE_NULL;
+		t->first_day = sqlite3_column_int(s, 5);
+		t->last_day = sqlite3_column_int(s, 6);
+		t->latest_at = sqlite3_column_int64(s, 7);
+		t->latest_value = column_text(s, 8);
+		if (!t->latest_value)
+			t->latest_value = xstrdup("");
+		t->distinct_values = sqlite3_column_int64(s, 9);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		ob_signal_set_release(out);
+		return db_fail(st, rc, err, "reading signals");
+	}
+	return 0;
+}
+
+int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
+		     struct ob_signal_set *out, struct ob_err *err)
+{
+	sqlite3_stmt *s;
+	int64_t cut_at, cut_bare;
+	bool current = true;
+
+	memset(out, 0, sizeof(*out));
+	if (st->ndeltas && flush_signals(st, err) < 0)
+		return -1;
+	day_cutoffs(as_of, &cut_at, &cut_bare);
+	if (!(s = stmt(st, Q_SIGNALS_SUMMARY, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	if (read_signals(st, s, out, err) < 0)
+		return -1;
+	for (size_t i = 0; i < out->n; i++) {
+		const struct ob_type_signal *t = &out->items[i];
+		if ((t->has_at && t->last_at >= cut_at) ||
+		    (t->has_day && t->last_day > as_of))
+			current = false;
+	}
+	out->from_summary = current;
+	if (current)
+		return 0;
+	/* Some events are after the day asked: go to the events. */
+	ob_signal_set_release(out);
+	if (!(s = stmt(st, Q_SIGNALS_AS_OF, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	sqlite3_bind_int64(s, 2, cut_at);
+	sqlite3_bind_int64(s, 3, cut_bare);
+	return read_signals(st, s, out, err);
+}
+
+int ob_store_count_events(struct ob_store *st, int64_t account, int type,
+			  ob_day from, ob_day to, int64_t *count,
+			  struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_COUNT_RANGE, err);
+	int64_t from_at, from_bare, to_at, to_bare;
+	int rc;
+	if (!s)
+		return -1;
+	day_cutoffs(from - 1, &from_at, &from_bare);
+	day_cutoffs(to, &to_at, &to_bare);
+	sqlite3_bind_int64(s, 1, account);
+	sqlite3_bind_int(s, 2, type);
+	sqlite3_bind_int64(s, 3, from_at);
+	sqlite3_bind_int64(s, 4, to_at);
+	sqlite3_bind_int64(s, 5, from_bare);
+	sqlite3_bind_int64(s, 6, to_bare);
+	rc = sqlite3_step(s);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : db_fail(st, rc, err, "counting events");
+}
+
+int ob_store_event_values(struct ob_store *st, int64_t account, int type,
+			  ob_day as_of,
+			  int (*fn)(void *ctx, const char *value), void *ctx,
+			  struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_VALUES_AS_OF, err);
+	int64_t cut_at, cut_bare;
+	int rc, stop = 0;
+	if (!s)
+		return -1;
+	day_cutoffs(as_of, &cut_at, &cut_bare);
+	sqlite3_bind_int64(s, 1, account);
+	sqlite3_bind_int(s, 2, type);
+	sqlite3_bind_int64(s, 3, cut_at);
+	sqlite3_bind_int64(s, 4, cut_bare);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		stop = fn(ctx, (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (!stop && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "reading events");
+	return stop < 0 ? -1 : 0;
+}
+
+int ob_store_open_tickets(struct ob_store *st, int64_t account, ob_day as_of,
+			  int (*fn)(void *ctx, int64_t at, bool bare),
+			  void *ctx, struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_OPEN_TICKETS, err);
+	int64_t cut_at, cut_bare;
+	int rc, stop = 0;
+	if (!s)
+		return -1;
+	day_cutoffs(as_of, &cut_at, &cut_bare);
+	sqlite3_bind_int64(s, 1, account);
+	sqlite3_bind_int64(s, 2, cut_at);
+	sqlite3_bind_int64(s, 3, cut_bare);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		stop = fn(ctx, sqlite3_column_int64(s, 0),
+			  sqlite3_column_int(s, 1) != 0);
+	sqlite3_reset(s);
+	if (!stop && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "reading tickets");
+	return stop < 0 ? -1 : 0;
+}
+
+int ob_store_json_object(struct ob_store *st, const char *text, size_t len,
+			 int (*fn)(void *ctx, const char *key,
+				   const char *type, const char *value),
+			 void *ctx, struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_JSON_TYPE, err);
+	const char *type;
+	int rc, stop = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, text, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	type = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	if (rc == SQLITE_ROW && (!type || strcmp(type, "object") != 0)) {
+		ob_fail(err, OB_EDATA, "expected a JSON object, found %s",
+			type ? type : "nothing");
+		sqlite3_reset(s);
+		return -1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return ob_fail(err, OB_EDATA, "malformed JSON");
+	if (!(s = stmt(st, Q_JSON_EACH, err)))
+		return -1;
+	sqlite3_bind_text(s, 1, text, (int)len, SQLITE_STATIC);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		stop = fn(ctx, (const char *)sqlite3_column_text(s, 0),
+			  (const char *)sqlite3_column_text(s, 1),
+			  (const char *)sqlite3_column_text(s, 2));
+	sqlite3_reset(s);
+	if (!stop && rc != SQLITE_DONE)
+		return ob_fail(err, OB_EDATA, "malformed JSON");
+	return stop ? -1 : 0;
 }

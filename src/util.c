@@ -262,3 +262,67 @@ bool ob_parse_int(const char *s, long long min, long long max, long long *out)
 	*out = v;
 	return true;
 }
+
+uint64_t ob_hash(const void *p, size_t n, uint64_t seed)
+{
+	const unsigned char *c = p;
+	uint64_t h = 14695981039346656037ULL ^ seed;
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct ob_strmap_entry *ob_strmap_get(const struct ob_strmap *m,
+				      const char *key)
+{
+	size_t i;
+	if (!m->cap)
+		return NULL;
+	i = ob_hash(key, strlen(key), 0) & (m->cap - 1);
+	while (m->slots[i].key) {
+		if (strcmp(m->slots[i].key, key) == 0)
+			return &m->slots[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
+static void strmap_insert(struct ob_strmap_entry *slots, size_t cap,
+			  struct ob_strmap_entry e)
+{
+	size_t i = ob_hash(e.key, strlen(e.key), 0) & (cap - 1);
+	while (slots[i].key)
+		i = (i + 1) & (cap - 1);
+	slots[i] = e;
+}
+
+struct ob_strmap_entry *ob_strmap_put(struct ob_strmap *m, const char *key)
+{
+	struct ob_strmap_entry e = {0};
+	/* Keep the load under a half, so probes stay short. */
+	if (2 * (m->n + 1) > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct ob_strmap_entry *slots = xcalloc(cap, sizeof(*slots));
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slots[i].key)
+				strmap_insert(slots, cap, m->slots[i]);
+		free(m->slots);
+		m->slots = slots;
+		m->cap = cap;
+	}
+	e.key = xstrdup(key);
+	strmap_insert(m->slots, m->cap, e);
+	m->n++;
+	return ob_strmap_get(m, key);
+}
+
+void ob_strmap_release(struct ob_strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->n = 0;
+}

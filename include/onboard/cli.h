@@ -98,6 +98,26 @@ int ob_cli_open(const struct ob_ctx *ctx, enum ob_store_mode mode,
 int ob_cli_parse_playbook(const struct ob_playbook_row *row,
 			  struct ob_playbook *pb);
 
+/* Playbooks parsed once per command, however many accounts use them. */
+struct ob_playbook_cache {
+	struct ob_playbook_row *rows;
+	struct ob_playbook *books;
+	size_t n;
+};
+
+/*
+ * The playbook of that name, or of that id when name is NULL and id > 0,
+ * or the default one when neither; *out_id is its id. Returns NULL with
+ * *err filled (OB_EDATA for an unknown name, or a stored playbook this
+ * binary rejects).
+ */
+const struct ob_playbook *ob_playbook_cache_get(struct ob_playbook_cache *pc,
+						struct ob_store *st,
+						const char *name, int64_t id,
+						int64_t *out_id,
+						struct ob_err *err);
+void ob_playbook_cache_release(struct ob_playbook_cache *pc);
+
 /* Commands. */
 int ob_cmd_init(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_playbook_check(struct ob_ctx *ctx, int argc, char **argv);
@@ -110,5 +130,8 @@ int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_account_list(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_account_set(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_log(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -38,4 +38,13 @@ int ob_csv_read(struct ob_csv *r, struct ob_csv_record *rec,
 /* The line the last error was found on. */
 long ob_csv_line(const struct ob_csv *r);
 
+/*
+ * Maps a header record onto the n known column names: column_of[i] is the
+ * column of names[i], or -1. The first unknown or repeated column, or a
+ * missing one of the first `required` names, is an error.
+ */
+int ob_csv_header(const struct ob_csv_record *rec, const char *const *names,
+		  size_t n, size_t required, int *column_of,
+		  struct ob_err *err);
+
 #endif

@@ -115,8 +115,7 @@ int ob_store_account_list(struct ob_store *st,
 			  int (*fn)(void *ctx, const struct ob_account *a),
 			  void *ctx, struct ob_err *err);
 
-/* --- check-in actions ------------------------------------------------- */
-
+/* A check-in done, skipped or snoozed, as of its day. */
 struct ob_checkin_action {
 	char *checkin;
 	char *action; /* done, skipped, snoozed */
@@ -125,6 +124,115 @@ struct ob_checkin_action {
 	char *channel;
 	char *note;
 };
+
+/* --- events ------------------------------------------------------------ */
+
+/* An event with its fields checked, ready to store. */
+struct ob_event {
+	int64_t account; /* rowid */
+	int type;        /* event_type id (enum ob_event_type for known ones) */
+	int64_t at;      /* microseconds; a bare date's midnight UTC */
+	bool bare;
+	const char *value;  /* "" when absent */
+	const char *ext_id; /* "" when absent */
+};
+
+/* What an import or a log needs to know of an account, by its id. */
+struct ob_account_ref {
+	int64_t rowid;
+	int64_t playbook_id;
+	bool active;
+};
+
+/*
+ * Looks an account up by id through a cache that lives as long as the
+ * store (the import hot path asks once per row). Returns 0, 1 when there
+ * is no such account, or -1.
+ */
+int ob_store_account_ref(struct ob_store *st, const char *id,
+			 struct ob_account_ref *out, struct ob_err *err);
+/*
+ * The id of an event type by name; a custom type is added to event_type
+ * when create is set, else 1 is returned for one never seen.
+ */
+int ob_store_event_type(struct ob_store *st, const char *name, bool create,
+			int *id, struct ob_err *err);
+/*
+ * Stores an event unless it is already there (same external id, or same
+ * content when it has none); sets *added. Keeps the account's signals up
+ * to date: the changes are gathered in memory and written by commit.
+ */
+int ob_store_event_add(struct ob_store *st, const struct ob_event *ev,
+		       bool *added, struct ob_err *err);
+
+/*
+ * An account's events of one type as of a day, summed up: what the
+ * metrics are computed from. Instants and bare days are kept apart so the
+ * caller can turn them into local dates.
+ */
+struct ob_type_signal {
+	int type;
+	char *type_name;
+	int64_t n;
+	bool has_at, has_day;
+	int64_t first_at, last_at; /* events with a time */
+	ob_day first_day, last_day; /* events given as a bare date */
+	int64_t latest_at;
+	char *latest_value; /* of the latest event (ties: greatest value) */
+	int64_t distinct_values; /* feature_used only */
+};
+
+struct ob_signal_set {
+	struct ob_type_signal *items;
+	size_t n;
+	bool from_summary; /* read from `signal`, not computed from events */
+};
+
+void ob_signal_set_release(struct ob_signal_set *set);
+/*
+ * The account's signals per type, from its events whose local date is on
+ * or before as_of. When every event of the account is, they come from the
+ * `signal` summary; otherwise they are computed from the events.
+ */
+int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
+		     struct ob_signal_set *out, struct ob_err *err);
+/* Events of a type whose local date is in [from, to]. */
+int ob_store_count_events(struct ob_store *st, int64_t account, int type,
+			  ob_day from, ob_day to, int64_t *count,
+			  struct ob_err *err);
+/* The distinct values of a type's events on or before as_of. */
+int ob_store_event_values(struct ob_store *st, int64_t account, int type,
+			  ob_day as_of,
+			  int (*fn)(void *ctx, const char *value), void *ctx,
+			  struct ob_err *err);
+/*
+ * Tickets open as of a day: each ticket_opened event without a
+ * ticket_resolved of the same value at the same instant or later (both on
+ * or before as_of). Calls fn with each one's instant.
+ */
+int ob_store_open_tickets(struct ob_store *st, int64_t account, ob_day as_of,
+			  int (*fn)(void *ctx, int64_t at, bool bare),
+			  void *ctx, struct ob_err *err);
+
+/*
+ * Parses one JSON object (SQLite's JSON functions, RFC 8259) and calls fn
+ * for each member in order: its key, its JSON type (null, true, false,
+ * integer, real, text, array, object) and, for scalars, its value as
+ * text. Not an object, or malformed: OB_EDATA.
+ */
+int ob_store_json_object(struct ob_store *st, const char *text, size_t len,
+			 int (*fn)(void *ctx, const char *key,
+				   const char *type, const char *value),
+			 void *ctx, struct ob_err *err);
+
+/* --- check-in actions ------------------------------------------------- */
+
+/* Records a check-in done, skipped or snoozed. */
+int ob_store_checkin_action_add(struct ob_store *st, int64_t account,
+				const struct ob_checkin_action *a,
+				struct ob_err *err);
+
+
 
 /* Calls fn for the account's actions dated on or before as_of, by date. */
 int ob_store_checkin_actions(struct ob_store *st, int64_t account,

@@ -67,6 +67,30 @@ void ob_buf_reset(struct ob_buf *b);
 char *ob_buf_detach(struct ob_buf *b);
 void ob_buf_release(struct ob_buf *b);
 
+/*
+ * A hash map from strings to a few integers, for caches on hot paths
+ * (account ids on import). Keys are copied.
+ */
+struct ob_strmap_entry {
+	char *key;
+	int64_t v[3];
+};
+
+struct ob_strmap {
+	struct ob_strmap_entry *slots;
+	size_t cap, n;
+};
+
+/* The entry for key, or NULL. */
+struct ob_strmap_entry *ob_strmap_get(const struct ob_strmap *m,
+				      const char *key);
+/* Adds key (not present yet) and returns its entry to fill. */
+struct ob_strmap_entry *ob_strmap_put(struct ob_strmap *m, const char *key);
+void ob_strmap_release(struct ob_strmap *m);
+
+/* 64-bit FNV-1a. */
+uint64_t ob_hash(const void *p, size_t n, uint64_t seed);
+
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool ob_utf8_valid(const char *s, size_t n);
 /* Display width of a UTF-8 string, counting one column per code point. */

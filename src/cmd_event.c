@@ -1,0 +1,295 @@
+/* onboard log | import: events in, one by hand or many from files. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onboard/cli.h"
+#include "onboard/import.h"
+
+/*
+ * Turns checked fields into an event for the store: the account must
+ * exist, and a milestone event must name a milestone of its playbook.
+ * Problems with the row are OB_EDATA; others end the command.
+ */
+static int resolve_event(struct ob_store *st, struct ob_playbook_cache *pc,
+			 const struct ob_event_fields *f,
+			 const struct ob_event_parsed *p, struct ob_event *ev,
+			 struct ob_err *err)
+{
+	struct ob_account_ref ref;
+	int r = ob_store_account_ref(st, f->account, &ref, err);
+	if (r < 0)
+		return -1;
+	if (r == 1)
+		return ob_fail(err, OB_EDATA, "unknown account '%s'",
+			       f->account);
+	if (p->known == OB_EV_MILESTONE) {
+		int64_t pid;
+		const struct ob_playbook *pb =
+			ob_playbook_cache_get(pc, st, NULL, ref.playbook_id,
+					      &pid, err);
+		if (!pb)
+			return -1;
+		if (ob_playbook_milestone(pb, f->value) < 0)
+			return ob_fail(err, OB_EDATA,
+				       "unknown milestone '%s' for playbook "
+				       "'%s'",
+				       f->value, pb->name);
+	}
+	if (ob_store_event_type(st, f->type, true, &ev->type, err) < 0)
+		return -1;
+	ev->account = ref.rowid;
+	ev->at = p->at;
+	ev->bare = p->bare;
+	ev->value = f->value ? f->value : "";
+	ev->ext_id = f->id ? f->id : "";
+	return 0;
+}
+
+int ob_cmd_log(struct ob_ctx *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"at", required_argument, NULL, 'a'},
+		{"value", required_argument, NULL, 'v'},
+		{"id", required_argument, NULL, 'i'},
+		{0},
+	};
+	struct ob_event_fields f = {0};
+	struct ob_event_parsed parsed;
+	struct ob_event ev;
+	struct ob_playbook_cache pc = {0};
+	struct ob_store *st = NULL;
+	struct ob_err err = {0};
+	char when[24];
+	bool added;
+	int c, code = OB_OK;
+
+	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
+		if (c == OB_CLI_STOP)
+			return code;
+		if (c == 'a')
+			f.at = optarg;
+		else if (c == 'v')
+			f.value = *optarg ? optarg : NULL;
+		else
+			f.id = *optarg ? optarg : NULL;
+	}
+	if (argc - optind != 2)
+		return ob_cli_usage_error(ctx, "expected an account id and an "
+					       "event type");
+	f.account = argv[optind];
+	f.type = argv[optind + 1];
+	if (ob_event_check(&f, true, &parsed, &err) < 0)
+		return ob_cli_report(&err);
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+		return code;
+	if (ob_store_begin(st, &err) < 0 ||
+	    resolve_event(st, &pc, &f, &parsed, &ev, &err) < 0 ||
+	    ob_store_event_add(st, &ev, &added, &err) < 0 ||
+	    ob_store_commit(st, &err) < 0) {
+		ob_store_rollback(st);
+		code = ob_cli_report(&err);
+		goto out;
+	}
+	if (parsed.bare)
+		snprintf(when, sizeof(when), "%s", f.at);
+	else
+		ob_time_format_utc(parsed.at, when);
+	ob_cli_note(ctx, "%s %s for '%s' at %s", added ? "logged" : "already had",
+		    f.type, f.account, when);
+out:
+	ob_playbook_cache_release(&pc);
+	ob_store_close(st);
+	return code;
+}
+
+struct import_counts {
+	long rows, added, duplicates, invalid;
+};
+
+/* Where a file's format comes from: --format, else its extension. */
+static int file_format(const struct ob_ctx *ctx, const char *path,
+		       enum ob_import_format *out)
+{
+	const char *dot = strrchr(path, '.');
+	const char *f = ctx->format;
+	if (!f && strcmp(path, "-") == 0)
+		return ob_cli_usage_error(ctx, "give --format csv or jsonl to "
+					       "read standard input");
+	if (!f && dot && strchr(dot, '/') == NULL)
+		f = dot + 1;
+	if (f && strcmp(f, "csv") == 0)
+		*out = OB_IMPORT_CSV;
+	else if (f && (strcmp(f, "jsonl") == 0 || strcmp(f, "ndjson") == 0))
+		*out = OB_IMPORT_JSONL;
+	else if (ctx->format)
+		return ob_cli_usage_error(ctx, "unknown format '%s' (expected "
+					       "csv or jsonl)",
+					  ctx->format);
+	else
+		return ob_cli_usage_error(ctx, "cannot tell the format of '%s' "
+					       "from its name: give --format "
+					       "csv or jsonl",
+					  path);
+	return OB_OK;
+}
+
+/*
+ * Imports one file inside the open transaction. Rows with problems are
+ * reported and counted; once one is found without --skip-invalid, later
+ * rows are still checked (to report them all) but no longer stored.
+ */
+static int import_file(struct ob_store *st, struct ob_playbook_cache *pc,
+		       FILE *f, const char *name, enum ob_import_format format,
+		       bool skip_invalid, bool *failed,
+		       struct import_counts *n, struct ob_err *fatal)
+{
+	struct ob_event_reader *r;
+	struct ob_event_fields row;
+	struct ob_event_parsed parsed;
+	struct ob_event ev;
+	struct ob_err err = {0};
+	long line;
+	int got;
+
+	if (ob_event_reader_open(f, format, st, &r, &line, &err) < 0) {
+		if (err.code != OB_EDATA) {
+			*fatal = err;
+			return -1;
+		}
+		fprintf(stderr, "%s:%ld: error: %s\n", name, line, err.msg);
+		*failed = true;
+		n->invalid++;
+		return 0;
+	}
+	while ((got = ob_event_reader_next(r, &row, &err)) != 0) {
+		bool added;
+		if (got < 0 && err.code != OB_EDATA)
+			goto fail; /* the file, not a row */
+		n->rows++;
+		if (got > 0 && ob_event_check(&row, false, &parsed, &err) == 0 &&
+		    resolve_event(st, pc, &row, &parsed, &ev, &err) == 0) {
+			if (*failed && !skip_invalid)
+				continue; /* all will be rolled back */
+			if (ob_store_event_add(st, &ev, &added, &err) < 0)
+				goto fail;
+			if (added)
+				n->added++;
+			else
+				n->duplicates++;
+			continue;
+		}
+		if (err.code != OB_EDATA)
+			goto fail;
+		fprintf(stderr, "%s:%ld: error: %s\n", name, row.line, err.msg);
+		n->invalid++;
+		*failed = true;
+	}
+	ob_event_reader_close(r);
+	return 0;
+fail:
+	*fatal = err;
+	ob_event_reader_close(r);
+	return -1;
+}
+
+int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"skip-invalid", no_argument, NULL, 's'},
+		{0},
+	};
+	struct ob_playbook_cache pc = {0};
+	struct ob_store *st = NULL;
+	struct ob_err err = {0};
+	struct import_counts *counts = NULL, total = {0};
+	enum ob_import_format *formats = NULL;
+	FILE **files = NULL;
+	bool skip_invalid = false, failed = false;
+	int nfiles, c, code = OB_OK;
+
+	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
+		if (c == OB_CLI_STOP)
+			return code;
+		skip_invalid = true;
+	}
+	nfiles = argc - optind;
+	if (nfiles < 1)
+		return ob_cli_usage_error(ctx, "no file given ('-' reads "
+					       "standard input)");
+	files = xcalloc((size_t)nfiles, sizeof(*files));
+	formats = xcalloc((size_t)nfiles, sizeof(*formats));
+	counts = xcalloc((size_t)nfiles, sizeof(*counts));
+	/* Every file must open before anything is written. */
+	for (int i = 0; i < nfiles && code == OB_OK; i++) {
+		const char *path = argv[optind + i];
+		if ((code = file_format(ctx, path, &formats[i])) != OB_OK)
+			break;
+		files[i] = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+		if (!files[i]) {
+			ob_cli_error("cannot open '%s': %s", path,
+				     strerror(errno));
+			code = OB_ENOINPUT;
+		}
+	}
+	if (code != OB_OK)
+		goto out;
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+		goto out;
+	if (ob_store_begin(st, &err) < 0) {
+		code = ob_cli_report(&err);
+		goto out;
+	}
+	for (int i = 0; i < nfiles; i++) {
+		const char *path = argv[optind + i];
+		const char *name = strcmp(path, "-") ? path : "(stdin)";
+		if (import_file(st, &pc, files[i], name, formats[i],
+				skip_invalid, &failed, &counts[i], &err) < 0) {
+			ob_store_rollback(st);
+			code = ob_cli_report(&err);
+			goto out;
+		}
+		total.rows += counts[i].rows;
+		total.added += counts[i].added;
+		total.duplicates += counts[i].duplicates;
+		total.invalid += counts[i].invalid;
+	}
+	if (failed && !skip_invalid) {
+		ob_store_rollback(st);
+		code = OB_EDATA;
+	} else if (ob_store_commit(st, &err) < 0) {
+		code = ob_cli_report(&err);
+	}
+	for (int i = 0; i < nfiles; i++) {
+		const char *path = argv[optind + i];
+		const char *name = strcmp(path, "-") ? path : "(stdin)";
+		if (code == OB_OK)
+			ob_cli_note(ctx,
+				    "%s: %ld rows read, %ld added, %ld "
+				    "duplicates, %ld invalid",
+				    name, counts[i].rows, counts[i].added,
+				    counts[i].duplicates, counts[i].invalid);
+		else
+			ob_cli_note(ctx, "%s: %ld rows read, %ld invalid",
+				    name, counts[i].rows, counts[i].invalid);
+	}
+	if (code == OB_EDATA)
+		ob_cli_note(ctx, "nothing written: fix the rows above, or give "
+				 "--skip-invalid to import the valid ones");
+	else if (code == OB_OK && nfiles > 1)
+		ob_cli_note(ctx,
+			    "total: %ld rows read, %ld added, %ld duplicates, "
+			    "%ld invalid",
+			    total.rows, total.added, total.duplicates,
+			    total.invalid);
+out:
+	for (int i = 0; i < nfiles; i++)
+		if (files[i] && files[i] != stdin)
+			fclose(files[i]);
+	free(files);
+	free(formats);
+	free(counts);
+	ob_playbook_cache_release(&pc);
+	ob_store_close(st);
+	return code;
+}
