@@ -37,8 +37,9 @@ static const char *const migrations[] = {
 	" min(e.at) FILTER (WHERE e.bare = 0), max(e.at) FILTER (WHERE e.bare = 0),"
 	" min(e.at) FILTER (WHERE e.bare = 1) / 86400000000,"
 	" max(e.at) FILTER (WHERE e.bare = 1) / 86400000000, max(e.at),"
-	" (SELECT l.value FROM event l WHERE l.account = e.account"
-	"  AND l.type = e.type ORDER BY l.at DESC, l.value DESC LIMIT 1),"
+	" CASE WHEN e.type = 12 THEN (SELECT l.value FROM event l"
+	"  WHERE l.account = e.account AND l.type = e.type"
+	"  ORDER BY l.at DESC, l.value DESC LIMIT 1) ELSE '' END,"
 	" CASE WHEN e.type = 2 THEN count(DISTINCT e.value) ELSE 0 END"
 	" FROM event e GROUP BY e.account, e.type;",
 	NULL};

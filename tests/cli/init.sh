@@ -4,19 +4,19 @@
 
 run init
 expect "init creates the database" 0 "" \
-	"onboard: created database '$T/onboard.db' (schema version 1)
+	"onboard: created database '$T/onboard.db' (schema version 2)
 onboard: loaded the bundled playbook 'saas-default' as the default"
 run init
 expect "init is idempotent" 0 "" \
-	"onboard: up to date: database '$T/onboard.db' (schema version 1)"
+	"onboard: up to date: database '$T/onboard.db' (schema version 2)"
 run playbook list --format csv
 expect_has "the default playbook is loaded once" 0 stdout \
 	"saas-default,true,"
 assert "one playbook" test "$(printf '%s\n' "$out" | wc -l)" = 2
 assert "WAL journal" \
 	test "$(sqlite3 "$T/onboard.db" 'PRAGMA journal_mode')" = wal
-assert "schema version 1" \
-	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 1
+assert "schema version 2" \
+	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 2
 
 # The schema in the database is schema.sql, as the binary embeds it.
 sqlite3 "$T/fresh.db" <"$ROOT/schema.sql"
@@ -24,10 +24,41 @@ assert "the schema is schema.sql" test \
 	"$(sqlite3 "$T/onboard.db" 'SELECT sql FROM sqlite_schema ORDER BY name')" = \
 	"$(sqlite3 "$T/fresh.db" 'SELECT sql FROM sqlite_schema ORDER BY name')"
 
+# A version 1 file with data moves to version 2 and keeps every row; its
+# tables, columns and indexes are then those of a new file.
+shape() {
+	sqlite3 "$1" "SELECT name, type, ncol, wr, strict FROM pragma_table_list
+		WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' ORDER BY name;
+	SELECT m.name, p.cid, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk
+		FROM sqlite_schema m, pragma_table_xinfo(m.name) p
+		WHERE m.type = 'table' ORDER BY m.name, p.cid;
+	SELECT m.name, l.name, l.\"unique\", l.partial, i.seqno, i.name
+		FROM sqlite_schema m, pragma_index_list(m.name) l,
+		pragma_index_info(l.name) i
+		WHERE m.type = 'table' ORDER BY m.name, l.name, i.seqno;"
+}
+sqlite3 "$T/v1.db" <"$ROOT/tests/fixtures/schema-v1.sql"
+sqlite3 "$T/v1.db" "PRAGMA user_version = 1;
+	INSERT INTO playbook VALUES (1, 'saas-default', '$(sed "s/'/''/g" "$ROOT/playbooks/default.yaml")', 'x', '2026-11-01T00:00:00Z', 1);
+	INSERT INTO account VALUES (1, 'acme', 'Acme', 'mid', '2026-11-02', NULL, NULL, NULL, 1, 'active', 'x', 'x');
+	INSERT INTO event VALUES (1, 1, 1793696400000000, 0, '', '');
+	INSERT INTO event VALUES (1, 2, 1793696400000000, 0, 'reports', '');
+	INSERT INTO event VALUES (1, 2, 1793782800000000, 0, 'reports', '');
+	INSERT INTO event VALUES (1, 12, 1793782800000000, 0, '6', '');
+	INSERT INTO event VALUES (1, 12, 1793869200000000, 0, '9', '');"
+run --db "$T/v1.db" account list --format csv
+expect_has "a version 1 file is migrated" 0 stdout "acme,Acme,mid"
+assert "to version 2" test "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" = 2
+assert "keeping its events" test "$(sqlite3 "$T/v1.db" 'SELECT count(*) FROM event')" = 5
+assert "with signals built from them" test \
+	"$(sqlite3 "$T/v1.db" 'SELECT type, n, latest_value, distinct_values FROM signal ORDER BY type' | tr '\n' ' ')" = \
+	"1|1||0 2|2||1 12|2|9|0 "
+assert "the migrated shape is schema.sql's" test "$(shape "$T/v1.db")" = "$(shape "$T/fresh.db")"
+
 sqlite3 "$T/onboard.db" 'PRAGMA user_version = 99'
 run account list
 expect "a newer schema is refused" 1 "" \
-	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (1): upgrade onboard"
+	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (2): upgrade onboard"
 
 sqlite3 "$T/theirs.db" 'CREATE TABLE notes (x)'
 run --db "$T/theirs.db" init
