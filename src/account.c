@@ -23,7 +23,7 @@ const char *ob_account_check_id(const char *id)
 {
 	size_t n = strlen(id);
 	if (n == 0 || n > OB_ACCOUNT_ID_MAX)
-		return "expected 1 to 128 characters";
+		return "expected 1 to " OB_STR(OB_ACCOUNT_ID_MAX) " characters";
 	for (size_t i = 0; i < n; i++) {
 		char c = id[i];
 		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -41,7 +41,7 @@ const char *ob_account_check_text(const char *text)
 	if (n == 0)
 		return "expected some text";
 	if (n > OB_ACCOUNT_TEXT_MAX)
-		return "expected at most 256 bytes";
+		return "expected at most " OB_STR(OB_ACCOUNT_TEXT_MAX) " bytes";
 	if (!ob_utf8_valid(text, n))
 		return "expected UTF-8 text";
 	for (size_t i = 0; i < n; i++)

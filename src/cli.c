@@ -77,6 +77,9 @@ void ob_cli_print_diags(const char *file, const struct ob_diags *diags)
 		fprintf(stderr, "%s:%d:%d: error: %s\n", file,
 			diags->items[i].line, diags->items[i].column,
 			diags->items[i].message);
+	if (diags->dropped)
+		fprintf(stderr, "%s: %zu more errors not shown\n", file,
+			diags->dropped);
 }
 
 static void print_command_help(const struct ob_command *cmd)
@@ -237,18 +240,18 @@ int ob_cli_open(const struct ob_ctx *ctx, enum ob_store_mode mode,
 }
 
 int ob_cli_parse_playbook(const struct ob_playbook_row *row,
-			  struct ob_playbook *pb)
+			  struct ob_playbook *pb, struct ob_err *err)
 {
 	struct ob_diags diags = {0};
-	char *name;
 	if (ob_playbook_parse(row->source, strlen(row->source), pb, &diags) ==
 	    0)
-		return OB_OK;
-	name = xasprintf("playbook '%s'", row->name);
-	ob_cli_print_diags(name, &diags);
-	free(name);
+		return 0;
+	ob_fail(err, OB_EDATA,
+		"stored playbook '%s' does not pass this onboard's checks "
+		"(line %d: %s): load it again",
+		row->name, diags.items[0].line, diags.items[0].message);
 	ob_diags_release(&diags);
-	return OB_EDATA;
+	return -1;
 }
 
 void ob_playbook_cache_release(struct ob_playbook_cache *pc)
@@ -267,7 +270,6 @@ const struct ob_playbook *ob_playbook_cache_get(struct ob_playbook_cache *pc,
 					   int64_t *out_id, struct ob_err *err)
 {
 	struct ob_playbook_row row = {0};
-	struct ob_diags diags = {0};
 	for (size_t i = 0; i < pc->n; i++) {
 		bool hit = name ? strcmp(pc->rows[i].name, name) == 0
 				: id > 0 ? pc->rows[i].id == id
@@ -282,13 +284,7 @@ const struct ob_playbook *ob_playbook_cache_get(struct ob_playbook_cache *pc,
 		return NULL;
 	pc->rows = xrealloc(pc->rows, (pc->n + 1) * sizeof(*pc->rows));
 	pc->books = xrealloc(pc->books, (pc->n + 1) * sizeof(*pc->books));
-	if (ob_playbook_parse(row.source, strlen(row.source), &pc->books[pc->n],
-			      &diags) < 0) {
-		ob_fail(err, OB_EDATA,
-			"stored playbook '%s' does not pass this onboard's "
-			"checks (line %d: %s); load it again",
-			row.name, diags.items[0].line, diags.items[0].message);
-		ob_diags_release(&diags);
+	if (ob_cli_parse_playbook(&row, &pc->books[pc->n], err) < 0) {
 		ob_playbook_row_release(&row);
 		return NULL;
 	}

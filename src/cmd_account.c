@@ -40,12 +40,6 @@ static const struct option field_options[] = {
 	{0},
 };
 
-static void tier_list(const struct ob_playbook *pb, struct ob_buf *b)
-{
-	for (size_t i = 0; i < pb->ntiers; i++)
-		ob_buf_addf(b, "%s%s", i ? ", " : "", pb->tiers[i].id);
-}
-
 static char *dup_or_null(const char *s)
 {
 	return s && *s ? xstrdup(s) : NULL;
@@ -98,7 +92,7 @@ static int apply_fields(struct ob_store *st, struct ob_playbook_cache *pc,
 		replace(&a->tier, xstrdup(v[F_TIER]));
 	if (ob_playbook_tier(pb, a->tier) < 0) {
 		struct ob_buf b = {0};
-		tier_list(pb, &b);
+		ob_playbook_tier_names(pb, &b);
 		ob_fail(err, OB_EDATA,
 			"unknown tier '%s' for playbook '%s' (tiers: %s)",
 			a->tier, pb->name, b.data);
@@ -254,7 +248,7 @@ struct import_totals {
  */
 static int import_row(struct ob_store *st, struct ob_playbook_cache *pc,
 		      const char *file, const struct ob_csv_record *rec,
-		      const int *column_of, char ***seen, size_t *nseen,
+		      const int *column_of, struct ob_strmap *seen,
 		      struct import_totals *t, struct ob_err *fatal)
 {
 	struct fields f = {0};
@@ -279,18 +273,16 @@ static int import_row(struct ob_store *st, struct ob_playbook_cache *pc,
 		t->invalid++;
 		return 0;
 	}
-	for (size_t i = 0; i < *nseen; i++) {
-		if (strcmp((*seen)[i], id) == 0) {
-			fprintf(stderr,
-				"%s:%ld: error: account '%s' appears twice in "
-				"the file\n",
-				file, rec->line, id);
-			t->invalid++;
-			return 0;
-		}
+	if (ob_strmap_get(seen, id)) {
+		fprintf(stderr,
+			"%s:%ld: error: account '%s' appears twice in the file "
+			"(first on line %lld)\n",
+			file, rec->line, id,
+			(long long)ob_strmap_get(seen, id)->v[0]);
+		t->invalid++;
+		return 0;
 	}
-	*seen = xrealloc(*seen, (*nseen + 1) * sizeof(**seen));
-	(*seen)[(*nseen)++] = xstrdup(id);
+	ob_strmap_put(seen, id)->v[0] = rec->line;
 
 	r = ob_store_account_get(st, id, true, &a, fatal);
 	if (r < 0)
@@ -329,8 +321,7 @@ int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv)
 	struct ob_csv *csv = NULL;
 	int column_of[NFIELDS];
 	size_t ncolumns;
-	char **seen = NULL;
-	size_t nseen = 0;
+	struct ob_strmap seen = {0};
 	const char *file;
 	FILE *f;
 	int r, code = OB_OK, c;
@@ -398,7 +389,7 @@ int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv)
 			t.invalid++;
 			continue;
 		}
-		if (import_row(st, &pc, file, &rec, column_of, &seen, &nseen,
+		if (import_row(st, &pc, file, &rec, column_of, &seen,
 			       &t, &err) < 0) {
 			code = ob_cli_report(&err);
 			break;
@@ -420,9 +411,7 @@ int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv)
 				 "written",
 			    file, t.rows, t.invalid);
 out:
-	for (size_t i = 0; i < nseen; i++)
-		free(seen[i]);
-	free(seen);
+	ob_strmap_release(&seen);
 	ob_csv_close(csv);
 	ob_playbook_cache_release(&pc);
 	ob_store_close(st);
@@ -494,12 +483,13 @@ int ob_cmd_account_list(struct ob_ctx *ctx, int argc, char **argv)
 			filter.csm = optarg;
 		else if (c == 0x200 + F_TIER)
 			filter.tier = optarg;
-		else if ((filter.status = ob_account_status_parse(optarg)) < 0)
-			return ob_cli_usage_error(ctx,
-						  "bad --status '%s': expected "
-						  "active, paused, completed "
-						  "or churned",
-						  optarg);
+		else if ((filter.status = ob_account_status_parse(optarg)) <
+			 0) {
+			ob_cli_error("bad status '%s': expected active, "
+				     "paused, completed or churned",
+				     optarg);
+			return OB_EDATA;
+		}
 	}
 	if (optind < argc)
 		return ob_cli_usage_error(ctx, "unexpected argument '%s'",

@@ -175,17 +175,12 @@ struct list_state {
 static int list_one(void *arg, const struct ob_playbook_row *row)
 {
 	struct list_state *ls = arg;
-	struct ob_playbook_row full = {0};
 	struct ob_playbook pb = {0};
 	struct ob_err err = {0};
 	const char **tiers;
 
-	if (ob_store_playbook_get_id(ls->st, row->id, &full, &err) < 0) {
+	if (ob_cli_parse_playbook(row, &pb, &err) < 0) {
 		ls->code = ob_cli_report(&err);
-		return -1;
-	}
-	if ((ls->code = ob_cli_parse_playbook(&full, &pb)) != OB_OK) {
-		ob_playbook_row_release(&full);
 		return -1;
 	}
 	tiers = xcalloc(pb.ntiers + 1, sizeof(*tiers));
@@ -205,7 +200,6 @@ static int list_one(void *arg, const struct ob_playbook_row *row)
 	ob_out_row_end(ls->out);
 	free(tiers);
 	ob_playbook_release(&pb);
-	ob_playbook_row_release(&full);
 	return 0;
 }
 
@@ -353,8 +347,10 @@ int ob_cmd_playbook_show(struct ob_ctx *ctx, int argc, char **argv)
 		code = ob_cli_report(&err);
 		goto out;
 	}
-	if ((code = ob_cli_parse_playbook(&row, &pb)) != OB_OK)
+	if (ob_cli_parse_playbook(&row, &pb, &err) < 0) {
+		code = ob_cli_report(&err);
 		goto out;
+	}
 	if (format != OB_FORMAT_TABLE) {
 		out = ob_out_begin(stdout, format, cadence_columns, NCADENCE,
 				   false);

@@ -1,5 +1,6 @@
 #include "onboard/csv.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,7 +111,8 @@ int ob_csv_read(struct ob_csv *r, struct ob_csv_record *rec,
 	if (peek(r) < 0) {
 		if (ferror(r->f)) {
 			r->error_line = r->line;
-			return ob_fail(err, OB_ENOINPUT, "read error");
+			return ob_fail(err, OB_ENOINPUT, "read error: %s",
+				       strerror(errno));
 		}
 		return 0;
 	}
@@ -146,7 +148,8 @@ int ob_csv_read(struct ob_csv *r, struct ob_csv_record *rec,
 				if (r->record.len > OB_CSV_RECORD_MAX)
 					return fail(r, err, start_line,
 						    "record longer than "
-						    "1048576 bytes",
+						    OB_STR(OB_CSV_RECORD_MAX)
+						    " bytes",
 						    true);
 			}
 			c = peek(r);
@@ -173,7 +176,8 @@ int ob_csv_read(struct ob_csv *r, struct ob_csv_record *rec,
 				if (r->record.len > OB_CSV_RECORD_MAX)
 					return fail(r, err, start_line,
 						    "record longer than "
-						    "1048576 bytes",
+						    OB_STR(OB_CSV_RECORD_MAX)
+						    " bytes",
 						    true);
 			}
 		}

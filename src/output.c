@@ -19,9 +19,13 @@ struct ob_out {
 	size_t col;  /* the next cell's column */
 	size_t rows; /* rows finished */
 	struct ob_buf line;
-	struct cell *cells; /* table: every row, kept to measure widths */
+	struct cell *cells; /* table: the shown cells of every row */
 	size_t ncells, cap;
+	size_t *shown; /* table: the columns with a heading, in order */
+	size_t nshown;
 };
+
+#define TABLE_WIDTH 80
 
 struct ob_out *ob_out_begin(FILE *f, enum ob_format format,
 			    const struct ob_column *cols, size_t ncols,
@@ -33,6 +37,10 @@ struct ob_out *ob_out_begin(FILE *f, enum ob_format format,
 	o->cols = cols;
 	o->ncols = ncols;
 	o->color = color && format == OB_FORMAT_TABLE;
+	o->shown = xcalloc(ncols, sizeof(*o->shown));
+	for (size_t i = 0; i < ncols; i++)
+		if (cols[i].heading)
+			o->shown[o->nshown++] = i;
 	if (format == OB_FORMAT_CSV) {
 		for (size_t i = 0; i < ncols; i++) {
 			if (i)
@@ -159,7 +167,8 @@ static void cell(struct ob_out *o, const char *json, const char *text,
 		ob_csv_field(&o->line, text);
 		break;
 	case OB_FORMAT_TABLE:
-		table_cell(o, text, NULL);
+		if (o->cols[o->col].heading)
+			table_cell(o, text, NULL);
 		break;
 	}
 	o->col++;
@@ -205,7 +214,8 @@ void ob_out_null(struct ob_out *o)
 void ob_out_status(struct ob_out *o, const char *status)
 {
 	const char *color = NULL;
-	if (o->format != OB_FORMAT_TABLE || !status) {
+	if (o->format != OB_FORMAT_TABLE || !status ||
+	    !o->cols[o->col].heading) {
 		ob_out_text(o, status);
 		return;
 	}
@@ -297,51 +307,77 @@ static void put_line(FILE *f, struct ob_buf *b)
 	ob_buf_reset(b);
 }
 
+/*
+ * Narrows the columns that may be cut (those with a max_width), widest
+ * first, until a line fits TABLE_WIDTH or none can give more.
+ */
+static void fit_width(const struct ob_out *o, size_t *width)
+{
+	size_t total = 0;
+	for (size_t k = 0; k < o->nshown; k++)
+		total += width[k] + (k ? 2 : 0);
+	while (total > TABLE_WIDTH) {
+		size_t widest = o->nshown;
+		for (size_t k = 0; k < o->nshown; k++) {
+			const struct ob_column *c = &o->cols[o->shown[k]];
+			size_t least = ob_utf8_width(c->heading);
+			if (least < 6)
+				least = 6;
+			if (c->max_width && width[k] > least &&
+			    (widest == o->nshown || width[k] > width[widest]))
+				widest = k;
+		}
+		if (widest == o->nshown)
+			break;
+		width[widest]--;
+		total--;
+	}
+}
+
 static void flush_table(struct ob_out *o)
 {
-	size_t *width = xcalloc(o->ncols, sizeof(*width));
+	size_t *width = xcalloc(o->nshown + 1, sizeof(*width));
 	struct ob_buf line = {0};
-	for (size_t c = 0; c < o->ncols; c++)
-		if (o->cols[c].heading)
-			width[c] = ob_utf8_width(o->cols[c].heading);
+	for (size_t k = 0; k < o->nshown; k++)
+		width[k] = ob_utf8_width(o->cols[o->shown[k]].heading);
 	for (size_t i = 0; i < o->ncells; i++) {
-		size_t c = i % o->ncols, w = ob_utf8_width(o->cells[i].text);
-		if (o->cols[c].heading && w > width[c])
-			width[c] = w;
+		size_t k = i % o->nshown, w = ob_utf8_width(o->cells[i].text);
+		if (w > width[k])
+			width[k] = w;
 	}
-	for (size_t c = 0; c < o->ncols; c++)
-		if (o->cols[c].max_width && width[c] > (size_t)o->cols[c].max_width)
-			width[c] = (size_t)o->cols[c].max_width;
-	for (size_t c = 0; c < o->ncols && o->rows; c++) {
-		if (!o->cols[c].heading)
-			continue;
-		put_fitted(&line, o->cols[c].heading, width[c], o->cols[c].right);
+	for (size_t k = 0; k < o->nshown; k++) {
+		const struct ob_column *c = &o->cols[o->shown[k]];
+		if (c->max_width && width[k] > (size_t)c->max_width)
+			width[k] = (size_t)c->max_width;
+	}
+	fit_width(o, width);
+	for (size_t k = 0; k < o->nshown && o->rows; k++) {
+		const struct ob_column *c = &o->cols[o->shown[k]];
+		put_fitted(&line, c->heading, width[k], c->right);
 		ob_buf_adds(&line, "  ");
 	}
 	if (o->rows)
 		put_line(o->f, &line);
 	for (size_t i = 0; i < o->ncells; i++) {
-		size_t c = i % o->ncols;
+		size_t k = i % o->nshown;
+		const struct ob_column *c = &o->cols[o->shown[k]];
 		struct cell *cl = &o->cells[i];
-		if (o->cols[c].heading) {
-			/* Colour the word only, so trimming still sees blanks. */
-			if (cl->color) {
-				size_t w = ob_utf8_width(cl->text);
-				ob_buf_adds(&line, cl->color);
-				put_fitted(&line, cl->text, w < width[c] ? w : width[c],
-					   false);
-				ob_buf_adds(&line, "\033[0m");
-				if (w < width[c])
-					ob_buf_addf(&line, "%*s",
-						    (int)(width[c] - w), "");
-			} else {
-				put_fitted(&line, cl->text, width[c],
-					   o->cols[c].right);
-			}
-			ob_buf_adds(&line, "  ");
+		/* Colour the word only, so trimming still sees blanks. */
+		if (cl->color) {
+			size_t w = ob_utf8_width(cl->text);
+			ob_buf_adds(&line, cl->color);
+			put_fitted(&line, cl->text, w < width[k] ? w : width[k],
+				   false);
+			ob_buf_adds(&line, "\033[0m");
+			if (w < width[k])
+				ob_buf_addf(&line, "%*s", (int)(width[k] - w),
+					    "");
+		} else {
+			put_fitted(&line, cl->text, width[k], c->right);
 		}
+		ob_buf_adds(&line, "  ");
 		free(cl->text);
-		if (c == o->ncols - 1)
+		if (k == o->nshown - 1)
 			put_line(o->f, &line);
 	}
 	ob_buf_release(&line);
@@ -355,6 +391,7 @@ void ob_out_end(struct ob_out *o)
 	else if (o->format == OB_FORMAT_TABLE)
 		flush_table(o);
 	free(o->cells);
+	free(o->shown);
 	ob_buf_release(&o->line);
 	free(o);
 }

@@ -76,6 +76,11 @@ static void add_diag(struct ob_diags *d, int line, int column, const char *fmt,
 		     va_list ap)
 {
 	struct ob_buf b = {0};
+	/* A hostile file could have millions of errors: keep the first. */
+	if (d->n >= OB_PLAYBOOK_MAX_DIAGS) {
+		d->dropped++;
+		return;
+	}
 	ob_grow(&d->items, &d->cap, d->n + 1, sizeof(*d->items));
 	ob_buf_vaddf(&b, fmt, ap);
 	d->items[d->n].line = line;
@@ -134,25 +139,27 @@ static size_t mark_offset(const struct parser *p, yaml_mark_t m)
 }
 
 /*
- * Reports a problem at the nth occurrence of `needle` inside a node's text,
- * so an error in a template or a rule points at the offending token rather
- * than at the start of the scalar. Falls back to the node's start.
+ * Reports a problem at the first occurrence of `needle` inside a node's
+ * text, so an error in a rule points at the offending token rather than
+ * at the start of the scalar. Falls back to the node's start.
  */
 static void diag_token(struct parser *p, yaml_node_t *node, const char *needle,
-		       size_t nth, const char *fmt, ...) OB_PRINTF(5, 6);
+		       const char *fmt, ...) OB_PRINTF(4, 5);
 static void diag_token(struct parser *p, yaml_node_t *node, const char *needle,
-		       size_t nth, const char *fmt, ...)
+		       const char *fmt, ...)
 {
-	size_t start = mark_offset(p, node->start_mark);
-	size_t end = mark_offset(p, node->end_mark);
-	size_t nlen = strlen(needle);
+	size_t start, end, nlen = strlen(needle);
 	int line = (int)node->start_mark.line + 1;
 	int column = (int)node->start_mark.column + 1;
 	va_list ap;
+	if (p->diags->n >= OB_PLAYBOOK_MAX_DIAGS) {
+		p->diags->dropped++; /* and no search for where */
+		return;
+	}
+	start = mark_offset(p, node->start_mark);
+	end = mark_offset(p, node->end_mark);
 	for (size_t i = start; nlen && i + nlen <= end; i++) {
-		if (memcmp(p->src + i, needle, nlen) != 0)
-			continue;
-		if (nth-- == 0) {
+		if (memcmp(p->src + i, needle, nlen) == 0) {
 			offset_position(p, i, &line, &column);
 			break;
 		}
@@ -304,14 +311,19 @@ out:
 
 /*
  * The number of nodes the document has once every alias is expanded,
- * saturating at OB_PLAYBOOK_MAX_NODES + 1; -1 for a cycle (an alias to its
- * own ancestor). Iterative, so a long chain of aliases cannot exhaust the
+ * saturating at OB_PLAYBOOK_MAX_NODES + 1, and the bytes of text in them
+ * (*text, saturating past OB_PLAYBOOK_MAX_TEXT: an alias to a long scalar
+ * multiplies memory, not nodes); -1 for a cycle (an alias to its own
+ * ancestor). Iterative, so a long chain of aliases cannot exhaust the
  * stack.
  */
-static long expanded_size(struct parser *p, int root, int *cycle_at)
+static long expanded_size(struct parser *p, int root, int *cycle_at,
+			  long *text)
 {
 	int n = (int)(p->doc.nodes.top - p->doc.nodes.start);
 	long *size = xcalloc((size_t)n + 1, sizeof(*size));
+	long *bytes = xcalloc((size_t)n + 1, sizeof(*bytes));
+	const long text_limit = OB_PLAYBOOK_MAX_TEXT + 1;
 	size_t *cursor = xcalloc((size_t)n + 1, sizeof(*cursor));
 	unsigned char *state = xcalloc((size_t)n + 1, 1); /* 1 open, 2 done */
 	int *stack = xmalloc(((size_t)n + 1) * sizeof(*stack));
@@ -327,6 +339,8 @@ static long expanded_size(struct parser *p, int root, int *cycle_at)
 	stack[top++] = root;
 	state[root] = 1;
 	size[root] = 1;
+	if (node_at(p, root)->type == YAML_SCALAR_NODE)
+		bytes[root] = (long)node_at(p, root)->data.scalar.length;
 	while (top > 0) {
 		int id = stack[top - 1];
 		yaml_node_t *node = node_at(p, id);
@@ -346,6 +360,9 @@ static long expanded_size(struct parser *p, int root, int *cycle_at)
 				size[parent] += size[id];
 				if (size[parent] > limit)
 					size[parent] = limit;
+				bytes[parent] += bytes[id];
+				if (bytes[parent] > text_limit)
+					bytes[parent] = text_limit;
 			}
 			continue;
 		}
@@ -366,15 +383,22 @@ static long expanded_size(struct parser *p, int root, int *cycle_at)
 			size[id] += size[kid];
 			if (size[id] > limit)
 				size[id] = limit;
+			bytes[id] += bytes[kid];
+			if (bytes[id] > text_limit)
+				bytes[id] = text_limit;
 			continue;
 		}
 		state[kid] = 1;
 		size[kid] = 1;
+		if (node_at(p, kid)->type == YAML_SCALAR_NODE)
+			bytes[kid] = (long)node_at(p, kid)->data.scalar.length;
 		stack[top++] = kid;
 	}
 	result = size[root];
+	*text = bytes[root];
 out:
 	free(size);
+	free(bytes);
 	free(cursor);
 	free(state);
 	free(stack);
@@ -590,7 +614,7 @@ static ob_tier_set all_tiers(const struct ob_playbook *pb)
 				: (((ob_tier_set)1 << pb->ntiers) - 1);
 }
 
-static void tier_names(const struct ob_playbook *pb, struct ob_buf *b)
+void ob_playbook_tier_names(const struct ob_playbook *pb, struct ob_buf *b)
 {
 	for (size_t i = 0; i < pb->ntiers; i++)
 		ob_buf_addf(b, "%s%s", i ? ", " : "", pb->tiers[i].id);
@@ -616,7 +640,7 @@ static bool get_tier_set(struct parser *p, yaml_node_t *n, const char *what,
 		t = ob_playbook_tier(p->pb, scalar(item));
 		if (t < 0) {
 			struct ob_buf b = {0};
-			tier_names(p->pb, &b);
+			ob_playbook_tier_names(p->pb, &b);
 			diag(p, item, "%s: unknown tier '%s' (tiers: %s)", what,
 			     scalar(item), b.data ? b.data : "none");
 			ob_buf_release(&b);
@@ -897,6 +921,9 @@ static void parse_condition(struct parser *p, yaml_node_t *n,
 				   "get this check-in");
 	}
 	if ((v = get(p, n, "status")) && is_list(p, v, "when.status")) {
+		if (v->data.sequence.items.top == v->data.sequence.items.start)
+			diag(p, v, "when.status: an empty list never holds; "
+				   "leave status out instead");
 		each_item(v, it)
 		{
 			yaml_node_t *item = node_at(p, *it);
@@ -918,37 +945,51 @@ static void parse_condition(struct parser *p, yaml_node_t *n,
 }
 
 /* Every {{placeholder}} in a template must be one the renderer knows. */
+/*
+ * Every {{placeholder}} in a template must be one the renderer knows. Each
+ * is found in the source in turn, from where the last one was, so errors
+ * point at their token and the text is searched once.
+ */
 static void check_template(struct parser *p, yaml_node_t *n, const char *text)
 {
-	size_t pos = 0;
+	size_t pos = 0, cursor = mark_offset(p, n->start_mark);
+	size_t end = mark_offset(p, n->end_mark);
 	struct ob_placeholder ph;
-	int r;
+	int r, line, column;
 	while ((r = ob_template_next(text, &pos, &ph)) != 0) {
-		char *token;
-		size_t nth = 0;
+		/* A cut placeholder is found by its "{{" and what follows. */
+		size_t len = r < 0 ? strcspn(text + ph.offset, "\n") : ph.len;
+		const char *token = text + ph.offset;
+		bool known = r > 0 && ob_template_name_known(
+					      text + ph.name_offset, ph.name_len);
+		line = (int)n->start_mark.line + 1;
+		column = (int)n->start_mark.column + 1;
+		for (size_t i = cursor; i + len <= end; i++) {
+			if (memcmp(p->src + i, token, len) == 0) {
+				if (!known && p->diags->n < OB_PLAYBOOK_MAX_DIAGS)
+					offset_position(p, i, &line, &column);
+				cursor = i + len;
+				break;
+			}
+		}
 		if (r < 0) {
-			diag_token(p, n, "{{", 0,
-				   "template: '{{' without a closing '}}' on "
-				   "the same line");
+			diag_mark(p, (yaml_mark_t){0, (size_t)line - 1,
+						   (size_t)column - 1},
+				  "template: '{{' without a closing '}}' on "
+				  "the same line");
 			return;
 		}
-		if (ob_template_name_known(text + ph.name_offset, ph.name_len))
+		if (known)
 			continue;
-		token = xstrndup(text + ph.offset, ph.len);
-		/* Point at this occurrence, not an earlier identical one. */
-		for (const char *q = text; (q = strstr(q, token)) &&
-					   (size_t)(q - text) < ph.offset;
-		     q++)
-			nth++;
-		diag_token(p, n, token, nth,
-			   "template: unknown placeholder '%s' (known: "
-			   "account.id, account.name, account.contact, "
-			   "account.email, account.csm, account.tier, "
-			   "checkin.id, checkin.title, checkin.opens, "
-			   "checkin.closes, checkin.channel, day, status, "
-			   "reasons, progress, metric.NAME)",
-			   token);
-		free(token);
+		diag_mark(p, (yaml_mark_t){0, (size_t)line - 1,
+					   (size_t)column - 1},
+			  "template: unknown placeholder '%.*s' (known: "
+			  "account.id, account.name, account.contact, "
+			  "account.email, account.csm, account.tier, "
+			  "checkin.id, checkin.title, checkin.opens, "
+			  "checkin.closes, checkin.channel, day, status, "
+			  "reasons, progress, metric.NAME)",
+			  (int)ph.len, token);
 	}
 }
 
@@ -1207,7 +1248,7 @@ static bool parse_comparison(struct parser *p, yaml_node_t *n,
 		for (int m = 0; m < OB_NMETRICS; m++)
 			ob_buf_addf(&known, "%s, ",
 				    ob_metric_name((enum ob_metric)m));
-		diag_token(p, n, name, 0,
+		diag_token(p, n, name,
 			   "when: unknown metric '%s' (known: %scount.TYPE for "
 			   "a custom event type)",
 			   name, known.data);
@@ -1399,7 +1440,7 @@ int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 	size_t before = diags->n;
 	bool loaded = false;
 	int cycle_at = 0;
-	long size;
+	long size, text = 0;
 
 	memset(pb, 0, sizeof(*pb));
 	index_lines(&p);
@@ -1424,7 +1465,7 @@ int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 		diag_mark(&p, (yaml_mark_t){0, 0, 0}, "empty playbook");
 		goto out;
 	}
-	size = expanded_size(&p, 1, &cycle_at);
+	size = expanded_size(&p, 1, &cycle_at, &text);
 	if (size < 0) {
 		diag(&p, node_at(&p, cycle_at),
 		     "an alias refers to a node that contains it");
@@ -1435,6 +1476,13 @@ int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 		     "the document expands to more than %d nodes through "
 		     "aliases",
 		     OB_PLAYBOOK_MAX_NODES);
+		goto out;
+	}
+	if (text > OB_PLAYBOOK_MAX_TEXT) {
+		diag(&p, root,
+		     "the document expands to more than %d bytes of text "
+		     "through aliases",
+		     OB_PLAYBOOK_MAX_TEXT);
 		goto out;
 	}
 	parse_top(&p, root);

@@ -83,23 +83,22 @@ enum query {
 	NQUERIES
 };
 
+#define PLAYBOOK_COLUMNS                                                       \
+	"p.id, p.name, p.source, p.origin, p.loaded_at, p.is_default, "        \
+	"(SELECT count(*) FROM account a WHERE a.playbook = p.id)"
+
 #define ACCOUNT_COLUMNS                                                        \
 	"a.id, a.ext_id, a.name, a.tier, a.kickoff, a.csm, a.contact, "        \
 	"a.email, a.playbook, p.name, a.status"
 
 static const char *const sql[NQUERIES] = {
 	[Q_PLAYBOOK_BY_NAME] =
-		"SELECT p.id, p.name, p.source, p.origin, p.loaded_at, "
-		"p.is_default, (SELECT count(*) FROM account a "
-		"WHERE a.playbook = p.id) FROM playbook p WHERE p.name = ?1",
+		"SELECT " PLAYBOOK_COLUMNS " FROM playbook p WHERE p.name = ?1",
 	[Q_PLAYBOOK_DEFAULT] =
-		"SELECT p.id, p.name, p.source, p.origin, p.loaded_at, "
-		"p.is_default, (SELECT count(*) FROM account a "
-		"WHERE a.playbook = p.id) FROM playbook p WHERE p.is_default = 1",
+		"SELECT " PLAYBOOK_COLUMNS " FROM playbook p "
+		"WHERE p.is_default = 1",
 	[Q_PLAYBOOK_BY_ID] =
-		"SELECT p.id, p.name, p.source, p.origin, p.loaded_at, "
-		"p.is_default, (SELECT count(*) FROM account a "
-		"WHERE a.playbook = p.id) FROM playbook p WHERE p.id = ?1",
+		"SELECT " PLAYBOOK_COLUMNS " FROM playbook p WHERE p.id = ?1",
 	[Q_PLAYBOOK_COUNT] = "SELECT count(*) FROM playbook",
 	[Q_PLAYBOOK_INSERT] =
 		"INSERT INTO playbook (name, source, origin, loaded_at, "
@@ -108,9 +107,7 @@ static const char *const sql[NQUERIES] = {
 	[Q_PLAYBOOK_UPDATE] = "UPDATE playbook SET source = ?2, origin = ?3, "
 			      "loaded_at = ?4 WHERE name = ?1",
 	[Q_PLAYBOOK_LIST] =
-		"SELECT p.id, p.name, NULL, p.origin, p.loaded_at, "
-		"p.is_default, (SELECT count(*) FROM account a "
-		"WHERE a.playbook = p.id) FROM playbook p ORDER BY p.name",
+		"SELECT " PLAYBOOK_COLUMNS " FROM playbook p ORDER BY p.name",
 	[Q_PLAYBOOK_CLEAR_DEFAULT] =
 		"UPDATE playbook SET is_default = 0 WHERE is_default = 1",
 	[Q_PLAYBOOK_SET_DEFAULT] =
@@ -237,6 +234,7 @@ struct ob_store {
 	char *path;
 	bool created;
 	bool in_transaction;
+	int busy_ms;
 	sqlite3_stmt *stmts[NQUERIES];
 	struct ob_strmap accounts; /* id -> rowid, playbook, active */
 	struct ob_strmap types;    /* custom event type name -> id */
@@ -251,9 +249,9 @@ static int db_fail(struct ob_store *st, int rc, struct ob_err *err,
 	int primary = rc & 0xff;
 	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
 		return ob_fail(err, OB_EBUSY,
-			       "database '%s' is busy: still locked after %d "
+			       "database '%s' is busy: still locked after %g "
 			       "seconds, try again",
-			       st->path, OB_BUSY_TIMEOUT_MS / 1000);
+			       st->path, st->busy_ms / 1000.0);
 	if (primary == SQLITE_FULL)
 		return ob_fail(err, OB_EFAIL,
 			       "cannot write database '%s': disk full",
@@ -342,16 +340,33 @@ out:
 	return ret;
 }
 
+static int pragma_int(struct ob_store *st, const char *text, int *out,
+		      struct ob_err *err);
+
 static int configure(struct ob_store *st, struct ob_err *err)
 {
 	sqlite3_stmt *s;
 	bool wal = false;
-	int rc;
+	int rc, version, objects;
 	/* The busy timeout first: the statements below may meet a lock. */
-	sqlite3_busy_timeout(st->db, OB_BUSY_TIMEOUT_MS);
+	st->busy_ms = OB_BUSY_TIMEOUT_MS;
+	sqlite3_busy_timeout(st->db, st->busy_ms);
 	if (exec(st, "PRAGMA foreign_keys = ON", err) < 0 ||
 	    exec(st, "PRAGMA synchronous = NORMAL", err) < 0)
 		return -1;
+	/* Nothing changes in a file that is not ours, not even its journal. */
+	if (pragma_int(st, "PRAGMA user_version", &version, err) < 0)
+		return -1;
+	if (version == 0) {
+		if (pragma_int(st, "SELECT count(*) FROM sqlite_schema",
+			       &objects, err) < 0)
+			return -1;
+		if (objects > 0)
+			return ob_fail(err, OB_EFAIL,
+				       "'%s' is an SQLite database, but not "
+				       "onboard's",
+				       st->path);
+	}
 	/*
 	 * Switch to WAL only when not already in it: processes opening a new
 	 * file at once would otherwise race on the switch.
@@ -446,6 +461,13 @@ int ob_store_open(const char *path, enum ob_store_mode mode,
 	} else if (S_ISDIR(sb.st_mode)) {
 		ob_fail(err, OB_EFAIL, "database '%s' is a directory", path);
 		goto fail;
+	} else if (sb.st_size == 0 && mode != OB_STORE_CREATE) {
+		/* SQLite would take it as a new database; so would a typo. */
+		ob_fail(err, OB_ENOINPUT,
+			"'%s' is empty, not a database (run 'onboard init' to "
+			"create it)",
+			path);
+		goto fail;
 	}
 	/* The caller's umask(077) makes the file and its -wal/-shm 0600. */
 	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
@@ -480,6 +502,12 @@ void ob_store_close(struct ob_store *st)
 bool ob_store_created(const struct ob_store *st)
 {
 	return st->created;
+}
+
+void ob_store_set_busy_timeout(struct ob_store *st, int ms)
+{
+	st->busy_ms = ms;
+	sqlite3_busy_timeout(st->db, ms);
 }
 
 int ob_store_begin(struct ob_store *st, struct ob_err *err)

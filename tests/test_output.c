@@ -120,6 +120,36 @@ static void test_table_color(void **state)
 	free(text);
 }
 
+/* However long the values, a table line fits 80 columns. */
+static void test_table_fits(void **state)
+{
+	static const struct ob_column wide[] = {
+		{"a", "ACCOUNT", 30, false}, {"b", "NAME", 40, false},
+		{"c", "CSM", 30, false},     {"d", "DAY", 0, true},
+		{"e", "REASONS", 60, false},
+	};
+	char *text = NULL, *line;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct ob_out *o = ob_out_begin(f, OB_FORMAT_TABLE, wide, 5, false);
+	(void)state;
+	for (int r = 0; r < 3; r++) {
+		ob_out_text(o, "an-account-id-that-goes-on-and-on");
+		ob_out_text(o, "A Name That Is Much Longer Than Anyone Needs");
+		ob_out_text(o, "a csm with a long name too");
+		ob_out_int(o, 1234);
+		ob_out_text(o, "No login since kickoff; Light usage; Slow");
+		ob_out_row_end(o);
+	}
+	ob_out_end(o);
+	fclose(f);
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (ob_utf8_width(line) > 80)
+			fail_msg("%zu columns: %s", ob_utf8_width(line), line);
+	}
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_color),
+		cmocka_unit_test(test_table_fits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -287,6 +287,9 @@ static void test_references(void **state)
 	expect_error(HEAD "checkins:\n  - { id: a, days: 1, when: { colour: red "
 			  "} }\n",
 		     6, 31, "when: unknown key 'colour'");
+	expect_error(HEAD "checkins:\n  - { id: a, days: 1, when: { status: [] "
+			  "} }\n",
+		     6, 39, "an empty list never holds");
 	expect_error(HEAD "checkins:\n  - { id: a, days: 1, channel: fax }\n", 6,
 		     32, "channel: expected email, call");
 	expect_error(HEAD "checkins:\n  - { id: a, days: 1, channel: { green: "
@@ -347,6 +350,11 @@ static void test_templates(void **state)
 	expect_error(HEAD "checkins:\n  - id: a\n    days: 1\n"
 			  "    template: |\n      Hi {{account.name\n",
 		     9, 10, "'{{' without a closing '}}'");
+	/* An unclosed '{{' after a good placeholder points at itself. */
+	expect_error(HEAD "checkins:\n  - id: a\n    days: 1\n"
+			  "    template: |\n      Hi {{account.name}},\n"
+			  "      see {{oops\n",
+		     10, 11, "'{{' without a closing '}}'");
 	/* The second of two identical unknown placeholders is the one found. */
 	expect_error(HEAD "checkins:\n  - id: a\n    days: 1\n"
 			  "    template: |\n      {{x}}\n      {{x}}\n",
@@ -408,6 +416,41 @@ static void test_hostile(void **state)
 	ob_buf_release(&b);
 	expect_error("name: \"a\\0b\"\ntiers: { high: {} }\ncheckins: []\n", 1,
 		     7, "NUL character");
+}
+
+/* Errors stop at a cap, and finding them stays linear. */
+static void test_many_errors(void **state)
+{
+	struct ob_buf b = {0};
+	struct ob_playbook pb;
+	struct ob_diags d;
+	(void)state;
+	ob_buf_adds(&b, HEAD "checkins:\n  - id: a\n    days: 1\n"
+			    "    template: \"");
+	for (int i = 0; i < 100000; i++)
+		ob_buf_adds(&b, "{{x}}");
+	ob_buf_adds(&b, "\"\n");
+	assert_int_equal(parse(b.data, &pb, &d), -1);
+	assert_int_equal(d.n, OB_PLAYBOOK_MAX_DIAGS);
+	assert_int_equal(d.dropped, 100000 - OB_PLAYBOOK_MAX_DIAGS);
+	assert_int_equal(d.items[1].column, 21); /* the second {{x}} */
+	ob_diags_release(&d);
+	ob_buf_release(&b);
+}
+
+/* Aliases to a long text multiply memory, not nodes: refused too. */
+static void test_alias_text(void **state)
+{
+	struct ob_buf b = {0};
+	(void)state;
+	ob_buf_adds(&b, "name: t\ntiers: { high: {} }\ndescription: &t \"");
+	for (int i = 0; i < 100000; i++)
+		ob_buf_addc(&b, 'x');
+	ob_buf_adds(&b, "\"\ncheckins:\n");
+	for (int i = 0; i < 50; i++)
+		ob_buf_addf(&b, "  - { id: c%d, days: 1, title: *t }\n", i);
+	expect_error(b.data, 1, 1, "more than 4194304 bytes of text");
+	ob_buf_release(&b);
 }
 
 static void test_too_large(void **state)
@@ -512,6 +555,8 @@ int main(void)
 		cmocka_unit_test(test_reports_every_error),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_many_errors),
+		cmocka_unit_test(test_alias_text),
 		cmocka_unit_test(test_bundled),
 		cmocka_unit_test(test_default_cadence),
 	};

@@ -280,6 +280,25 @@ static void test_schema_versions(void **state)
 	sqlite3_close(db);
 	assert_int_equal(ob_store_open(path, OB_STORE_EXISTING, &st, &err), -1);
 	assert_non_null(strstr(err.msg, "but not onboard's"));
+	/* Left as it was: not even switched to WAL. */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	{
+		sqlite3_stmt *s;
+		sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(s, 0),
+				    "delete");
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+
+	/* An empty file is no database for a command that reads. */
+	snprintf(path, sizeof(path), "%s/empty.db", scratch);
+	f = fopen(path, "w");
+	fclose(f);
+	assert_int_equal(ob_store_open(path, OB_STORE_EXISTING, &st, &err), -1);
+	assert_int_equal(err.code, OB_ENOINPUT);
+	assert_non_null(strstr(err.msg, "is empty"));
 
 	/* Nor is a file that is not a database at all. */
 	snprintf(path, sizeof(path), "%s/text.db", scratch);
@@ -303,6 +322,7 @@ static void test_busy(void **state)
 	snprintf(path, sizeof(path), "%s/busy.db", scratch);
 	assert_int_equal(ob_store_open(path, OB_STORE_CREATE, &a, &err), 0);
 	assert_int_equal(ob_store_open(path, OB_STORE_EXISTING, &b, &err), 0);
+	ob_store_set_busy_timeout(b, 200); /* the 5 s default, shortened */
 	assert_int_equal(ob_store_begin(a, &err), 0);
 	assert_int_equal(ob_store_begin(b, &err), -1);
 	assert_int_equal(err.code, OB_EBUSY);

@@ -91,12 +91,11 @@ int ob_cli_open(const struct ob_ctx *ctx, enum ob_store_mode mode,
 		struct ob_store **out);
 
 /*
- * Parses a stored playbook. A stored playbook passed validation when it was
- * loaded, so failing here means a newer onboard wrote it: exit 65 with its
- * diagnostics, under the name "playbook 'NAME'".
+ * Parses a stored playbook. It passed validation when it was loaded, so
+ * failing here means another version of onboard stored it: OB_EDATA.
  */
 int ob_cli_parse_playbook(const struct ob_playbook_row *row,
-			  struct ob_playbook *pb);
+			  struct ob_playbook *pb, struct ob_err *err);
 
 /* Playbooks parsed once per command, however many accounts use them. */
 struct ob_playbook_cache {

@@ -14,7 +14,7 @@
 
 #include "onboard/util.h"
 
-#define OB_CSV_RECORD_MAX (1024 * 1024)
+#define OB_CSV_RECORD_MAX 1048576
 
 struct ob_csv;
 

@@ -18,6 +18,8 @@
 #define OB_PLAYBOOK_MAX_NODES 100000 /* after alias expansion */
 #define OB_PLAYBOOK_MAX_TIERS 64     /* tier sets are 64-bit masks */
 #define OB_PLAYBOOK_MAX_DAY 3660     /* ten years of onboarding */
+#define OB_PLAYBOOK_MAX_TEXT (4 * 1024 * 1024) /* after alias expansion */
+#define OB_PLAYBOOK_MAX_DIAGS 100
 
 enum ob_status { OB_GREEN, OB_YELLOW, OB_RED, OB_NSTATUS };
 
@@ -133,6 +135,7 @@ struct ob_diag {
 struct ob_diags {
 	struct ob_diag *items;
 	size_t n, cap;
+	size_t dropped; /* past OB_PLAYBOOK_MAX_DIAGS */
 };
 
 void ob_diags_release(struct ob_diags *d);
@@ -151,6 +154,10 @@ void ob_playbook_release(struct ob_playbook *pb);
 int ob_playbook_tier(const struct ob_playbook *pb, const char *id);
 int ob_playbook_checkin(const struct ob_playbook *pb, const char *id);
 int ob_playbook_milestone(const struct ob_playbook *pb, const char *id);
+
+/* "high, mid, low": the tier ids, for messages. */
+struct ob_buf;
+void ob_playbook_tier_names(const struct ob_playbook *pb, struct ob_buf *b);
 
 /* The calendar day (offset from kickoff) a window offset falls on. */
 bool ob_playbook_window_date(const struct ob_playbook *pb, ob_day kickoff,

@@ -35,6 +35,8 @@ int ob_store_open(const char *path, enum ob_store_mode mode,
 void ob_store_close(struct ob_store *st);
 /* Whether ob_store_open created the file. */
 bool ob_store_created(const struct ob_store *st);
+/* For tests: a busy timeout other than OB_BUSY_TIMEOUT_MS. */
+void ob_store_set_busy_timeout(struct ob_store *st, int ms);
 
 /*
  * Transactions. A command that writes does all of it between begin (which
@@ -75,7 +77,7 @@ int ob_store_playbook_get_id(struct ob_store *st, int64_t id,
 			     struct ob_playbook_row *out, struct ob_err *err);
 int ob_store_playbook_count(struct ob_store *st, int64_t *count,
 			    struct ob_err *err);
-/* Calls fn for every playbook by name (source left NULL); fn != 0 stops. */
+/* Calls fn for every playbook by name; fn != 0 stops. */
 int ob_store_playbook_list(struct ob_store *st,
 			   int (*fn)(void *ctx,
 				     const struct ob_playbook_row *row),

@@ -31,6 +31,10 @@ struct ob_err {
 	char msg[1024];
 };
 
+/* A macro's value as a string literal, for messages that quote limits. */
+#define OB_STR_(x) #x
+#define OB_STR(x) OB_STR_(x)
+
 #if defined(__GNUC__)
 #define OB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else

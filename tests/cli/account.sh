@@ -63,9 +63,18 @@ assert "filter by tier" test "$(printf '%s' "$out" | jq -r '.[].id')" = bobby
 run account list --status churned
 expect "an empty list is success" 0 "" "onboard: no accounts match"
 run account list --status gone
-expect_has "a bad status filter" 2 stderr "bad --status 'gone'"
+expect "a bad status filter" 65 "" \
+	"onboard: bad status 'gone': expected active, paused, completed or churned"
 run account list --status churned --format json
 expect "empty json" 0 "[]" ""
+
+# Tables fit an 80-column terminal whatever the data.
+run account add "$(printf 'x%.0s' $(seq 1 100))" --name "$(printf 'Long name %.0s' $(seq 1 20))" \
+	--tier low --kickoff 2026-11-02 --csm "$(printf 'csm%.0s' $(seq 1 30))" -q
+run account list
+assert "account list fits 80 columns" \
+	test "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 80
+run account set "$(printf 'x%.0s' $(seq 1 100))" --status churned -q
 
 # set
 run account set acme --tier high --csm "" --status paused
@@ -157,13 +166,13 @@ expect "import: every bad row, nothing written" 65 "" \
 "$T/bad.csv:3: error: unknown tier 'vip' for playbook 'saas-default' (tiers: high, mid, low)
 $T/bad.csv:4: error: bad kickoff '2026-13-01': expected a date YYYY-MM-DD
 $T/bad.csv:5: error: expected 4 fields as in the header, found 3
-$T/bad.csv:6: error: account 'eps' appears twice in the file
+$T/bad.csv:6: error: account 'eps' appears twice in the file (first on line 2)
 $T/bad.csv:7: error: quote in an unquoted field (quote the whole field and write \"\" for a quote)
 onboard: $T/bad.csv: 7 rows read, 5 invalid: nothing written"
 run account list --format json
 assert "the failed import wrote nothing" test \
 	"$(printf '%s' "$out" | jq -r '[.[].id] | join(" ")')" = \
-	"acme bobby delta gamma svc"
+	"acme bobby delta gamma svc $(printf 'x%.0s' $(seq 1 100))"
 
 printf 'id,name,colour\n' >"$T/cols.csv"
 run account import "$T/cols.csv"

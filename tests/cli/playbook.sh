@@ -82,7 +82,9 @@ assert "csv: the default moved" test \
 	"$(printf '%s\n' "$out" | cut -d, -f1,2 | tail -2 | tr '\n' ' ')" = \
 	"saas-default,true segments,false "
 run playbook list
-expect_has "list, table" 0 stdout "NAME          DEFAULT  DESCRIPTION"
+expect_has "list, table" 0 stdout "NAME"
+assert "playbook list fits 80 columns" \
+	test "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 80
 
 run playbook show segments --format json
 expect "show, json parses" 0 "*" ""
