@@ -5,6 +5,7 @@
 
 #include "onboard/cli.h"
 #include "onboard/csv.h"
+#include "onboard/health.h"
 
 /* The fields of an account, in the order of the CSV columns. */
 enum field {
@@ -514,12 +515,15 @@ int ob_cmd_account_list(struct ob_ctx *ctx, int argc, char **argv)
 /* --- show --------------------------------------------------------------- */
 
 static const struct ob_column timeline_columns[] = {
-	{"checkin", "CHECK-IN", 18, false},
-	{"days", "DAYS", 0, false},
-	{"opens", "OPENS", 0, false},
-	{"closes", "CLOSES", 0, false},
-	{"channel", "CHANNEL", 20, false},
+	{"checkin", "CHECK-IN", 18, false}, {"days", "DAYS", 0, false},
+	{"opens", "OPENS", 0, false},	     {"closes", "CLOSES", 0, false},
+	{"state", "STATE", 22, false},	     {"channel", "CHANNEL", 0, false},
 	{"automated", "AUTO", 0, false},
+};
+
+static const struct ob_column milestone_columns[] = {
+	{"milestone", "MILESTONE", 20, false}, {"title", "TITLE", 28, false},
+	{"due", "DUE", 0, false},	       {"state", "STATE", 0, false},
 };
 
 static void show_field(const char *label, const char *value)
@@ -528,18 +532,135 @@ static void show_field(const char *label, const char *value)
 		printf("  %-9s %s\n", label, value);
 }
 
+static void join_reasons(struct ob_buf *b, const struct ob_reasons *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		ob_buf_addf(b, "%s%s", i ? "; " : "", r->items[i]);
+}
+
+static void show_checkins(const struct ob_ctx *ctx,
+			  const struct ob_assessment *as)
+{
+	struct ob_buf b = {0};
+	struct ob_out *out = ob_out_begin(
+		stdout, OB_FORMAT_TABLE, timeline_columns,
+		sizeof(timeline_columns) / sizeof(timeline_columns[0]),
+		ctx->color);
+	printf("\ncheck-ins\n");
+	for (size_t i = 0; i < as->ncheckins; i++) {
+		const struct ob_checkin_instance *ci = &as->checkins[i];
+		char od[OB_DATE_LEN] = "-", cd[OB_DATE_LEN] = "-";
+		char when[OB_DATE_LEN];
+		ob_out_text(out, ci->checkin->id);
+		ob_buf_reset(&b);
+		ob_checkin_window_text(ci->checkin, &b);
+		ob_out_text(out, b.data);
+		if (ci->dated) {
+			ob_date_format(ci->opens, od);
+			ob_date_format(ci->closes, cd);
+		}
+		ob_out_text(out, od);
+		ob_out_text(out, cd);
+		ob_buf_reset(&b);
+		ob_buf_adds(&b, ob_checkin_state_name(ci->state));
+		if (ci->state == OB_CI_OVERDUE)
+			ob_buf_addf(&b, " %d day%s", ci->days_overdue,
+				    ci->days_overdue == 1 ? "" : "s");
+		if (ci->state == OB_CI_DONE || ci->state == OB_CI_SKIPPED) {
+			ob_date_format(ci->done_on, when);
+			ob_buf_addf(&b, " %s", when);
+		}
+		if (ci->state == OB_CI_SNOOZED) {
+			ob_date_format(ci->snoozed_until, when);
+			ob_buf_addf(&b, " to %s", when);
+		}
+		ob_out_text(out, b.data);
+		ob_out_text(out, ob_channel_name(ci->channel));
+		ob_out_text(out, ci->automated ? "yes" : "no");
+		ob_out_row_end(out);
+	}
+	ob_out_end(out);
+	ob_buf_release(&b);
+}
+
+static void show_milestones(const struct ob_ctx *ctx,
+			    const struct ob_playbook *pb,
+			    const struct ob_account *a,
+			    const struct ob_assessment *as)
+{
+	ob_tier_set bit = (ob_tier_set)1 << as->tier;
+	const struct ob_signals *sig = &as->signals;
+	struct ob_out *out;
+	if (!pb->nmilestones)
+		return;
+	printf("\nmilestones: %.0f done, %.0f overdue (%d%%)\n",
+	       sig->m[OB_M_MILESTONES_DONE].v,
+	       sig->m[OB_M_MILESTONES_OVERDUE].v, sig->progress);
+	out = ob_out_begin(stdout, OB_FORMAT_TABLE, milestone_columns,
+			   sizeof(milestone_columns) /
+				   sizeof(milestone_columns[0]),
+			   ctx->color);
+	for (size_t m = 0; m < pb->nmilestones; m++) {
+		const struct ob_milestone *ms = &pb->milestones[m];
+		char due[OB_DATE_LEN];
+		if (!(ms->tiers & bit))
+			continue;
+		ob_date_format(a->kickoff + ms->due_day, due);
+		ob_out_text(out, ms->id);
+		ob_out_text(out, ms->title);
+		ob_out_text(out, due);
+		ob_out_text(out, sig->milestone_done[m] ? "done"
+				 : sig->as_of > a->kickoff + ms->due_day
+					 ? "overdue"
+					 : "open");
+		ob_out_row_end(out);
+	}
+	ob_out_end(out);
+}
+
+static void show_metrics(const struct ob_signals *sig)
+{
+	int col = 0;
+	printf("\nmetrics\n");
+	for (int m = 0; m <= OB_NMETRICS + (int)sig->ncounts; m++) {
+		char name[96], value[32];
+		struct ob_metric_value v;
+		if (m < OB_NMETRICS) {
+			snprintf(name, sizeof(name), "%s",
+				 ob_metric_name((enum ob_metric)m));
+			v = sig->m[m];
+		} else if (m - OB_NMETRICS < (int)sig->ncounts &&
+			   sig->counts[m - OB_NMETRICS].custom) {
+			snprintf(name, sizeof(name), "count.%.80s",
+				 sig->counts[m - OB_NMETRICS].type);
+			v.has = true;
+			v.v = (double)sig->counts[m - OB_NMETRICS].n;
+		} else {
+			continue;
+		}
+		if (v.has)
+			snprintf(value, sizeof(value), "%g", v.v);
+		else
+			snprintf(value, sizeof(value), "-");
+		printf(col ? "    %-26s %6s\n" : "  %-26s %6s", name, value);
+		col = !col;
+	}
+	if (col)
+		putchar('\n');
+}
+
 int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 {
 	struct ob_account a = {0};
 	struct ob_playbook_cache pc = {0};
+	struct ob_assessment as = {0};
 	struct ob_store *st = NULL;
 	struct ob_err err = {0};
 	const struct ob_playbook *pb;
 	struct ob_buf b = {0};
-	struct ob_out *out;
 	char date[OB_DATE_LEN], today[OB_DATE_LEN];
 	int64_t pid;
-	int tier, c, code = OB_OK;
+	int c, code = OB_OK;
 
 	while ((c = ob_cli_getopt(ctx, argc, argv, "", NULL, &code)) != -1)
 		if (c == OB_CLI_STOP)
@@ -552,17 +673,19 @@ int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 					       "'score' for json and csv");
 	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
 		return code;
-	if (ob_store_account_get(st, argv[optind], false, &a, &err) < 0 ||
-	    !(pb = ob_playbook_cache_get(&pc, st, NULL, a.playbook_id, &pid, &err))) {
+	if (ob_store_begin_read(st, &err) < 0 ||
+	    ob_store_account_get(st, argv[optind], false, &a, &err) < 0 ||
+	    !(pb = ob_playbook_cache_get(&pc, st, NULL, a.playbook_id, &pid,
+					 &err)) ||
+	    ob_assess(st, pb, &a, ctx->today, &as, &err) < 0) {
 		code = ob_cli_report(&err);
 		goto out;
 	}
-	tier = ob_playbook_tier(pb, a.tier);
 	ob_date_format(a.kickoff, date);
 	ob_date_format(ctx->today, today);
 	printf("%s: %s\n", a.id, a.name);
 	ob_buf_addf(&b, "%s (%s), playbook %s", a.tier,
-		    tier >= 0 ? pb->tiers[tier].title : "?", pb->name);
+		    pb->tiers[as.tier].title, pb->name);
 	show_field("tier", b.data);
 	ob_buf_reset(&b);
 	ob_buf_addf(&b, "%s (day %lld on %s)", date,
@@ -577,42 +700,28 @@ int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 			    a.contact && a.email ? ">" : "");
 	show_field("contact", b.len ? b.data : NULL);
 	show_field("status", ob_account_status_name(a.status));
-	if (tier < 0)
-		goto out;
-	printf("\ncheck-ins\n");
-	out = ob_out_begin(stdout, OB_FORMAT_TABLE, timeline_columns,
-			   sizeof(timeline_columns) /
-				   sizeof(timeline_columns[0]),
-			   ctx->color);
-	for (size_t i = 0; i < pb->ncheckins; i++) {
-		const struct ob_checkin *ci = &pb->checkins[i];
-		ob_tier_set bit = (ob_tier_set)1 << tier;
-		ob_day opens, closes;
-		char od[OB_DATE_LEN], cd[OB_DATE_LEN];
-		if (!(ci->tiers & bit))
-			continue;
-		ob_out_text(out, ci->id);
+	ob_buf_reset(&b);
+	ob_buf_adds(&b, ob_status_name(as.health.status));
+	if (as.health.reasons.n)
+		ob_buf_adds(&b, ": ");
+	join_reasons(&b, &as.health.reasons);
+	show_field("health", b.data);
+	ob_buf_reset(&b);
+	join_reasons(&b, &as.health.escalations);
+	show_field("escalate", b.len ? b.data : NULL);
+	for (size_t d = 0; d < as.health.ndims; d++) {
 		ob_buf_reset(&b);
-		ob_checkin_window_text(ci, &b);
-		ob_out_text(out, b.data);
-		if (ob_playbook_window_date(pb, a.kickoff, ci->opens, &opens) &&
-		    ob_playbook_window_date(pb, a.kickoff, ci->closes, &closes)) {
-			ob_date_format(opens, od);
-			ob_date_format(closes, cd);
-		} else {
-			strcpy(od, "-");
-			strcpy(cd, "-");
-		}
-		ob_out_text(out, od);
-		ob_out_text(out, cd);
-		ob_buf_reset(&b);
-		ob_checkin_channel_text(ci, true, &b);
-		ob_out_text(out, b.data);
-		ob_out_text(out, ci->automated & bit ? "yes" : "no");
-		ob_out_row_end(out);
+		ob_buf_addf(&b, as.health.dims[d].reasons.n ? "%-7s  " : "%s",
+			    ob_status_name(as.health.dims[d].status));
+		join_reasons(&b, &as.health.dims[d].reasons);
+		printf("    %-15s %s\n", as.health.dims[d].name, b.data);
 	}
-	ob_out_end(out);
+	show_checkins(ctx, &as);
+	show_milestones(ctx, pb, &a, &as);
+	show_metrics(&as.signals);
 out:
+	ob_store_rollback(st);
+	ob_assessment_release(&as);
 	ob_buf_release(&b);
 	ob_account_release(&a);
 	ob_playbook_cache_release(&pc);

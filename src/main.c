@@ -151,6 +151,22 @@ static const struct ob_command commands[] = {
 			"  --note TEXT        a note on the conversation\n"
 			"  --at DATE          when it was done (default: today)\n",
 	},
+	{
+		.name = "score",
+		.run = ob_cmd_score,
+		.usage = "[ID...] [--csm C]",
+		.summary = "Status, dimensions, reasons and metrics (no ID: "
+			   "every active account).",
+		.help = "  --csm NAME         only this CSM's accounts\n",
+	},
+	{
+		.name = "escalations",
+		.run = ob_cmd_escalations,
+		.usage = "[--csm C]",
+		.summary = "Active accounts for which an escalation rule holds, "
+			   "with reasons.",
+		.help = "  --csm NAME         only this CSM's accounts\n",
+	},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -132,5 +132,7 @@ int ob_cmd_account_set(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_log(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_score(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_escalations(struct ob_ctx *ctx, int argc, char **argv);
 
 #endif
