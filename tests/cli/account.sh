@@ -112,14 +112,40 @@ expect "show" 0 \
   kickoff   2026-10-30 (day 6 on 2026-11-05)
   contact   O'Brien, \"Pat\"
   status    active
+  health    red: No login since kickoff
+    engagement      red      No login since kickoff
+    commitment      yellow   A milestone is overdue
+    communication   green
+    technical       green
 
 check-ins
-CHECK-IN     DAYS  OPENS       CLOSES      CHANNEL            AUTO
-first-check  1-2   2026-10-31  2026-11-01  email              no
-mid-week     3-4   2026-11-02  2026-11-03  email/call/call    no
-end-of-week  5-7   2026-11-04  2026-11-06  call               no
-day-14       14    2026-11-13  2026-11-13  email/call/call    no
-day-30       30    2026-11-29  2026-11-29  call/call/meeting  no" ""
+CHECK-IN     DAYS  OPENS       CLOSES      STATE           CHANNEL  AUTO
+first-check  1-2   2026-10-31  2026-11-01  overdue 4 days  email    no
+mid-week     3-4   2026-11-02  2026-11-03  overdue 2 days  call     no
+end-of-week  5-7   2026-11-04  2026-11-06  due             call     no
+day-14       14    2026-11-13  2026-11-13  upcoming        call     no
+day-30       30    2026-11-29  2026-11-29  upcoming        meeting  no
+
+milestones: 0 done, 1 overdue (0%)
+MILESTONE     TITLE                       DUE         STATE
+access        Everyone can log in         2026-11-01  overdue
+setup         Initial configuration done  2026-11-06  open
+stakeholders  Key stakeholders connected  2026-11-06  open
+first-value   First report generated      2026-11-13  open
+go-live       Live in production          2026-11-29  open
+
+metrics
+  day                             6    logins                          0
+  logins_7d                       0    first_login_day                 -
+  days_since_login                -    features                        0
+  responses                       0    unanswered_days                 0
+  unanswered_business_days        0    action_items_done               0
+  action_items_missed             0    stakeholders                    0
+  meetings_attended               0    meetings_rescheduled            0
+  open_tickets                    0    oldest_open_ticket_days         -
+  nps                             -    milestones_done                 0
+  milestones_overdue              1    checkins_done                   0
+  checkins_overdue                2" ""
 run account show nobody
 expect "show: unknown account" 65 "" "onboard: unknown account 'nobody'"
 run account show bobby --format json
@@ -131,7 +157,7 @@ run account add svc --name Services --tier project --kickoff 2026-12-22 \
 	--playbook professional-services -q
 run account show svc --today 2026-12-22
 expect_has "business days skip the holidays" 0 stdout \
-"kickoff         1-3    2026-12-23  2026-12-29"
+"kickoff         1-3    2026-12-23  2026-12-29  upcoming"
 
 # import: upsert from CSV, all or nothing.
 printf '\357\273\277id,name,tier,kickoff,csm,email\r\n' >"$T/accounts.csv"
