@@ -1,0 +1,190 @@
+# onboard log | import | done: events and completions in.
+. tests/cli/lib.sh
+
+run init -q
+run account add acme --name Acme --tier mid --kickoff 2026-11-02 -q
+run account add beta --name Beta --tier high --kickoff 2026-11-02 -q
+count() { sqlite3 "$T/onboard.db" "SELECT count(*) FROM event"; }
+
+# log
+run log acme login --at 2026-11-03T09:15:00Z
+expect "log" 0 "" "onboard: logged login for 'acme' at 2026-11-03T09:15:00Z"
+run log acme login --at 2026-11-03T16:15:00+07:00
+expect "the same instant again adds nothing" 0 "" \
+	"onboard: already had login for 'acme' at 2026-11-03T09:15:00Z"
+run log acme nps --at 2026-11-04 --value 9
+expect "a bare date" 0 "" "onboard: logged nps for 'acme' at 2026-11-04"
+run log acme login
+expect_has "--at defaults to now" 0 stderr "onboard: logged login for 'acme' at 2"
+run log nobody login --at 2026-11-03
+expect "log: unknown account" 65 "" "onboard: unknown account 'nobody'"
+run log acme Login --at 2026-11-03
+expect_has "log: bad type" 65 stderr "onboard: bad event type 'Login'"
+run log acme login --at 2026-11-03T25:00:00Z
+expect "log: bad time" 65 "" \
+	"onboard: bad time '2026-11-03T25:00:00Z': no such time of day"
+run log acme login --at 2026-11-03T09:00:00
+expect "log: a time without a zone" 65 "" \
+	"onboard: bad time '2026-11-03T09:00:00': expected a time zone: Z or an offset like +07:00"
+run log acme nps --value 11 --at 2026-11-03
+expect "log: nps out of range" 65 "" \
+	"onboard: nps value '11': expected a whole number from 0 to 10"
+run log acme ticket_opened --at 2026-11-03
+expect "log: a ticket needs its reference" 65 "" \
+	"onboard: ticket_opened events need a ticket reference as value"
+run log acme milestone --value launch --at 2026-11-03
+expect "log: a milestone of the playbook" 65 "" \
+	"onboard: unknown milestone 'launch' for playbook 'saas-default'"
+run log acme feature_used --at 2026-11-03 --value "$(head -c 1025 /dev/zero | tr '\0' x)"
+expect "log: a value over 1024 bytes" 65 "" \
+	"onboard: value of 1025 bytes: at most 1024 allowed"
+run log acme login extra
+expect_has "log: too many arguments" 2 stderr "expected an account id and an event type"
+assert "failed logs wrote nothing" test "$(count)" = 3
+run log acme demo_booked --at 2026-11-05 --value "Friday 10:00"
+expect "a custom type" 0 "" "onboard: logged demo_booked for 'acme' at 2026-11-05"
+assert "custom types are remembered" \
+	test "$(sqlite3 "$T/onboard.db" "SELECT id FROM event_type WHERE name = 'demo_booked'")" = 14
+
+# import: CSV
+printf '\357\273\277at,type,account,value,id\r\n' >"$T/e.csv"
+printf '2026-11-05T10:00:00Z,feature_used,acme,"reports, weekly",\r\n' >>"$T/e.csv"
+printf '2026-11-05T11:00:00Z,note,acme,"said ""soon""\nthen left",\r\n' >>"$T/e.csv"
+printf '2026-11-06,login,beta,,ext-1\r\n' >>"$T/e.csv"
+printf '2026-11-07,login,beta,,ext-1\r\n' >>"$T/e.csv"
+printf '2026-11-06T08:00:00Z,response,acme,,\r\n' >>"$T/e.csv"
+printf '2026-11-06T08:00:00Z,response,acme,,\r\n' >>"$T/e.csv"
+run import "$T/e.csv"
+expect "import: quoting, CRLF, a BOM, duplicates by id and by content" 0 "" \
+	"onboard: $T/e.csv: 6 rows read, 4 added, 2 duplicates, 0 invalid"
+assert "the quoted value keeps its comma" test \
+	"$(sqlite3 "$T/onboard.db" "SELECT value FROM event WHERE type = 2")" = "reports, weekly"
+assert "and its quotes and line break" test \
+	"$(sqlite3 "$T/onboard.db" "SELECT value FROM event WHERE type = 13")" = \
+	"$(printf 'said "soon"\nthen left')"
+run import "$T/e.csv"
+expect "import again: nothing added" 0 "" \
+	"onboard: $T/e.csv: 6 rows read, 0 added, 6 duplicates, 0 invalid"
+cp "$T/e.csv" "$T/e2.csv"
+before=$(count)
+run import "$T/e.csv" "$T/e2.csv"
+expect "duplicates across files" 0 "" \
+	"onboard: $T/e.csv: 6 rows read, 0 added, 6 duplicates, 0 invalid
+onboard: $T/e2.csv: 6 rows read, 0 added, 6 duplicates, 0 invalid
+onboard: total: 12 rows read, 0 added, 12 duplicates, 0 invalid"
+
+cat >"$T/bad.csv" <<'CSV'
+account,type,at,value
+acme,login,2026-11-08T09:00:00Z,
+acme,login,2026-11-08,
+nobody,login,2026-11-08,
+acme,login,2026-11-31,
+acme,nps,2026-11-08,ten
+acme,login
+acme,login,"2026-11-08
+acme,login,2026-11-09,
+CSV
+run import "$T/bad.csv"
+expect "import: a bad row in the middle, nothing written" 65 "" \
+"$T/bad.csv:4: error: unknown account 'nobody'
+$T/bad.csv:5: error: bad time '2026-11-31': no such date
+$T/bad.csv:6: error: nps value 'ten': expected a whole number from 0 to 10
+$T/bad.csv:7: error: expected 4 fields as in the header, found 2
+$T/bad.csv:8: error: unterminated quoted field
+onboard: $T/bad.csv: 7 rows read, 5 invalid
+onboard: nothing written: fix the rows above, or give --skip-invalid to import the valid ones"
+assert "nothing written" test "$(count)" = "$before"
+run import --skip-invalid "$T/bad.csv" -q
+expect_has "--skip-invalid stores the valid rows" 0 stderr \
+	"$T/bad.csv:4: error: unknown account 'nobody'"
+assert "the two valid rows" test "$(count)" = "$((before + 2))"
+
+printf 'type,at,value\nlogin,2026-11-08,\n' >"$T/noacct.csv"
+run import "$T/noacct.csv"
+expect_has "a header without account" 65 stderr \
+	"$T/noacct.csv:1: error: the header has no 'account' column"
+: >"$T/empty.csv"
+run import "$T/empty.csv"
+expect_has "an empty file" 65 stderr \
+	"$T/empty.csv:1: error: empty file: expected a header row naming the columns"
+printf 'account,type,at\nacme,login,2026-11-08\377\n' >"$T/utf8.csv"
+run import "$T/utf8.csv"
+expect_has "invalid UTF-8" 65 stderr "$T/utf8.csv:2: error: invalid UTF-8"
+{ printf 'account,type,at,value\nacme,note,2026-11-08,'; head -c 10485760 /dev/zero | tr '\0' x; printf '\nacme,login,2026-11-09,\n'; } >"$T/long.csv"
+run import "$T/long.csv"
+expect_has "a 10 MB line" 65 stderr \
+	"$T/long.csv:2: error: record longer than 1048576 bytes"
+run import "$T/nope.csv"
+expect "a missing file" 66 "" "onboard: cannot open '$T/nope.csv': No such file or directory"
+run import "$T/e.csv" "$T/nope.csv"
+expect "a missing second file: nothing read" 66 "" \
+	"onboard: cannot open '$T/nope.csv': No such file or directory"
+run import "$T/events.txt"
+expect_has "an unknown extension" 2 stderr "cannot tell the format of '$T/events.txt'"
+run_in "$T/e.csv" import -
+expect_has "stdin needs --format" 2 stderr "give --format csv or jsonl"
+run_in "$T/e.csv" import - --format csv
+expect "stdin" 0 "" \
+	"onboard: (stdin): 6 rows read, 0 added, 6 duplicates, 0 invalid"
+
+# import: JSON Lines
+cat >"$T/e.jsonl" <<'JSONL'
+{"account":"acme","type":"nps","at":"2026-11-09T10:00:00Z","value":7}
+{"account":"beta","type":"login","at":"2026-11-09","id":42}
+{"account":"acme","type":"feature_used","at":"2026-11-09","value":"exports \"csv\"","id":null}
+JSONL
+run import "$T/e.jsonl"
+expect "jsonl" 0 "" "onboard: $T/e.jsonl: 3 rows read, 3 added, 0 duplicates, 0 invalid"
+assert "a number value becomes text" test \
+	"$(sqlite3 "$T/onboard.db" "SELECT value FROM event WHERE type = 12 AND value = '7'")" = 7
+cat >"$T/bad.jsonl" <<'JSONL'
+{"account":"acme","type":"login","at":"2026-11-10"}
+
+{"account":"acme","type":"login","at":"2026-11-10","colour":"red"}
+{"account":"acme","type":"login","at":"2026-11-10","at":"2026-11-11"}
+["acme","login"]
+{"account":"acme","type":"login","at":2026}
+{"account":"acme","type":"login",
+{"account":"acme","type":"login","at":"2026-11-10","value":{"a":1}}
+JSONL
+printf '{"account":"acme","type":"login","at":"2026-11-1\377"}\n' >>"$T/bad.jsonl"
+run import "$T/bad.jsonl"
+expect "jsonl: every bad line" 65 "" \
+"$T/bad.jsonl:2: error: empty line
+$T/bad.jsonl:3: error: unknown key 'colour'
+$T/bad.jsonl:4: error: repeated key 'at'
+$T/bad.jsonl:5: error: expected a JSON object, found array
+$T/bad.jsonl:6: error: 'at' must be text, not integer
+$T/bad.jsonl:7: error: malformed JSON
+$T/bad.jsonl:8: error: 'value' must be text or a number, not object
+$T/bad.jsonl:9: error: invalid UTF-8
+onboard: $T/bad.jsonl: 9 rows read, 8 invalid
+onboard: nothing written: fix the rows above, or give --skip-invalid to import the valid ones"
+
+# done
+run done acme first-check --at 2026-11-03 --channel email --note "All logged in"
+expect "done" 0 "" "onboard: done: first-check for 'acme' on 2026-11-03"
+run done acme first-check --at 2026-11-04
+expect "done twice" 65 "" \
+	"onboard: check-in 'first-check' of 'acme' was already done on 2026-11-03"
+run done acme end-of-week --at 2026-11-06
+expect "done before the window opens" 65 "" \
+	"onboard: check-in 'end-of-week' of 'acme' opens on 2026-11-07"
+run done acme progress-digest --at 2026-11-20
+expect "done: a check-in of another tier" 65 "" \
+	"onboard: unknown check-in 'progress-digest' for 'acme' (mid tier of playbook 'saas-default')"
+run done acme first-check --channel fax
+expect "done: bad channel" 65 "" \
+	"onboard: bad --channel 'fax': expected email, call, in-app or meeting"
+run done acme day-14 --at 2026-02-30
+expect "done: bad date" 65 "" "onboard: bad --at '2026-02-30': expected a date YYYY-MM-DD"
+run done nobody first-check
+expect "done: unknown account" 65 "" "onboard: unknown account 'nobody'"
+run done acme follow-up --at 2026-11-12
+expect "follow-ups may be done again and again" 0 "" \
+	"onboard: done: follow-up for 'acme' on 2026-11-12"
+run done acme follow-up --at 2026-11-19 -q
+expect "a second follow-up" 0 "" ""
+assert "three completions recorded" test \
+	"$(sqlite3 "$T/onboard.db" "SELECT count(*) FROM checkin_action WHERE action = 'done'")" = 3
+finish
