@@ -73,9 +73,12 @@ INSERT INTO event_type (id, name) VALUES
 -- that makes a re-import add nothing (an event without an external id is
 -- its content). `value` and `ext_id` are '' when absent; `bare` marks an
 -- event given as a date only, whose `at` is that date's midnight UTC.
+-- `account` and `type` are account.id and event_type.id, checked by the
+-- writer; no FOREIGN KEY clause, whose two lookups per row would double
+-- the cost of an import (accounts are never deleted).
 CREATE TABLE event (
-	account INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
-	type    INTEGER NOT NULL REFERENCES event_type (id),
+	account INTEGER NOT NULL,
+	type    INTEGER NOT NULL,
 	at      INTEGER NOT NULL,
 	bare    INTEGER NOT NULL DEFAULT 0 CHECK (bare IN (0, 1)),
 	value   TEXT NOT NULL DEFAULT '',
@@ -96,8 +99,8 @@ CREATE UNIQUE INDEX event_ext_id ON event (account, ext_id)
 -- first_day/last_day (day numbers) over bare dates; NULL when none.
 -- (latest_at, latest_value) is the latest event, ties broken by value.
 CREATE TABLE signal (
-	account         INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
-	type            INTEGER NOT NULL REFERENCES event_type (id),
+	account         INTEGER NOT NULL, -- as in event
+	type            INTEGER NOT NULL,
 	n               INTEGER NOT NULL,
 	first_at        INTEGER,
 	last_at         INTEGER,
@@ -112,8 +115,8 @@ CREATE TABLE signal (
 -- The distinct values of the event types whose values matter as a set:
 -- feature_used (the features metric) and milestone (milestones done).
 CREATE TABLE signal_value (
-	account INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,
-	type    INTEGER NOT NULL REFERENCES event_type (id),
+	account INTEGER NOT NULL, -- as in event
+	type    INTEGER NOT NULL,
 	value   TEXT NOT NULL,
 	PRIMARY KEY (account, type, value)
 ) STRICT, WITHOUT ROWID;

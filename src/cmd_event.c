@@ -61,7 +61,7 @@ int ob_cmd_log(struct ob_ctx *ctx, int argc, char **argv)
 	struct ob_store *st = NULL;
 	struct ob_err err = {0};
 	char when[24];
-	bool added;
+	int64_t added, duplicates;
 	int c, code = OB_OK;
 
 	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
@@ -85,7 +85,8 @@ int ob_cmd_log(struct ob_ctx *ctx, int argc, char **argv)
 		return code;
 	if (ob_store_begin(st, &err) < 0 ||
 	    resolve_event(st, &pc, &f, &parsed, &ev, &err) < 0 ||
-	    ob_store_event_add(st, &ev, &added, &err) < 0 ||
+	    ob_store_event_add(st, &ev, &err) < 0 ||
+	    ob_store_events_flush(st, &added, &duplicates, &err) < 0 ||
 	    ob_store_commit(st, &err) < 0) {
 		ob_store_rollback(st);
 		code = ob_cli_report(&err);
@@ -163,7 +164,6 @@ static int import_file(struct ob_store *st, struct ob_playbook_cache *pc,
 		return 0;
 	}
 	while ((got = ob_event_reader_next(r, &row, &err)) != 0) {
-		bool added;
 		if (got < 0 && err.code != OB_EDATA)
 			goto fail; /* the file, not a row */
 		n->rows++;
@@ -171,12 +171,8 @@ static int import_file(struct ob_store *st, struct ob_playbook_cache *pc,
 		    resolve_event(st, pc, &row, &parsed, &ev, &err) == 0) {
 			if (*failed && !skip_invalid)
 				continue; /* all will be rolled back */
-			if (ob_store_event_add(st, &ev, &added, &err) < 0)
+			if (ob_store_event_add(st, &ev, &err) < 0)
 				goto fail;
-			if (added)
-				n->added++;
-			else
-				n->duplicates++;
 			continue;
 		}
 		if (err.code != OB_EDATA)
@@ -186,6 +182,16 @@ static int import_file(struct ob_store *st, struct ob_playbook_cache *pc,
 		*failed = true;
 	}
 	ob_event_reader_close(r);
+	/* Written per file, to count each file's additions. */
+	{
+		int64_t added, duplicates;
+		if (ob_store_events_flush(st, &added, &duplicates, &err) < 0) {
+			*fatal = err;
+			return -1;
+		}
+		n->added += added;
+		n->duplicates += duplicates;
+	}
 	return 0;
 fail:
 	*fatal = err;

@@ -66,6 +66,29 @@ static int next(struct ob_csv *r)
 	return c;
 }
 
+/*
+ * Copies bytes into the record up to the next one in stop (or a NUL),
+ * refilling the buffer as needed, and stops there without taking it; or
+ * once the record passes its limit, which the caller reports.
+ */
+static void span(struct ob_csv *r, const char *stop)
+{
+	bool is_stop[256] = {false};
+	is_stop[0] = true;
+	for (const char *p = stop; *p; p++)
+		is_stop[(unsigned char)*p] = true;
+	while (peek(r) >= 0) {
+		const unsigned char *p = r->buf + r->pos, *end = r->buf + r->len;
+		const unsigned char *q = p;
+		while (q < end && !is_stop[*q])
+			q++;
+		ob_buf_add(&r->record, p, (size_t)(q - p));
+		r->pos += (size_t)(q - p);
+		if (q < end || r->record.len > OB_CSV_RECORD_MAX)
+			break;
+	}
+}
+
 /* Skips to the start of the next line, for a reader that goes on. */
 static void skip_line(struct ob_csv *r)
 {
@@ -126,6 +149,14 @@ int ob_csv_read(struct ob_csv *r, struct ob_csv_record *rec,
 		if (c == '"') {
 			next(r);
 			for (;;) {
+				/* Plain bytes go over in one copy per buffer. */
+				span(r, "\"\n");
+				if (r->record.len > OB_CSV_RECORD_MAX)
+					return fail(r, err, start_line,
+						    "record longer than "
+						    OB_STR(OB_CSV_RECORD_MAX)
+						    " bytes",
+						    true);
 				c = next(r);
 				if (c < 0)
 					return fail(r, err, start_line,
@@ -139,18 +170,11 @@ int ob_csv_read(struct ob_csv *r, struct ob_csv_record *rec,
 					}
 					break;
 				}
-				if (c == '\n')
-					r->line++;
 				if (c == 0)
 					return fail(r, err, r->line,
 						    "NUL byte in the data", true);
+				r->line++; /* c is a line feed */
 				ob_buf_addc(&r->record, (char)c);
-				if (r->record.len > OB_CSV_RECORD_MAX)
-					return fail(r, err, start_line,
-						    "record longer than "
-						    OB_STR(OB_CSV_RECORD_MAX)
-						    " bytes",
-						    true);
 			}
 			c = peek(r);
 			if (c >= 0 && c != ',' && c != '\n' && c != '\r')
@@ -160,26 +184,22 @@ int ob_csv_read(struct ob_csv *r, struct ob_csv_record *rec,
 					    "\"\")",
 					    true);
 		} else {
-			while ((c = peek(r)) >= 0 && c != ',' && c != '\n' &&
-			       c != '\r') {
-				if (c == '"')
-					return fail(r, err, r->line,
-						    "quote in an unquoted field "
-						    "(quote the whole field and "
-						    "write \"\" for a quote)",
-						    true);
-				if (c == 0)
-					return fail(r, err, r->line,
-						    "NUL byte in the data", true);
-				ob_buf_addc(&r->record, (char)c);
-				next(r);
-				if (r->record.len > OB_CSV_RECORD_MAX)
-					return fail(r, err, start_line,
-						    "record longer than "
-						    OB_STR(OB_CSV_RECORD_MAX)
-						    " bytes",
-						    true);
-			}
+			span(r, ",\n\r\"");
+			if (r->record.len > OB_CSV_RECORD_MAX)
+				return fail(r, err, start_line,
+					    "record longer than "
+					    OB_STR(OB_CSV_RECORD_MAX) " bytes",
+					    true);
+			c = peek(r);
+			if (c == '"')
+				return fail(r, err, r->line,
+					    "quote in an unquoted field (quote "
+					    "the whole field and write \"\" for "
+					    "a quote)",
+					    true);
+			if (c == 0)
+				return fail(r, err, r->line,
+					    "NUL byte in the data", true);
 		}
 		if (!ob_utf8_valid(r->record.data ? r->record.data + field_start
 						  : "",

@@ -17,18 +17,33 @@
  * is always the result of every step.
  */
 static const char *const migrations[] = {
-	/* 1 -> 2: signals, built from the events already stored. */
+	/*
+	 * 1 -> 2: events lose their foreign key clauses (the writer checks
+	 * them, at half the cost), and signals are built from the events
+	 * already stored.
+	 */
+	"CREATE TABLE event_v2 ("
+	" account INTEGER NOT NULL, type INTEGER NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" bare INTEGER NOT NULL DEFAULT 0 CHECK (bare IN (0, 1)),"
+	" value TEXT NOT NULL DEFAULT '', ext_id TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY (account, type, at, bare, value, ext_id))"
+	" STRICT, WITHOUT ROWID;"
+	"INSERT INTO event_v2 SELECT account, type, at, bare, value, ext_id"
+	" FROM event;"
+	"DROP TABLE event;"
+	"ALTER TABLE event_v2 RENAME TO event;"
+	"CREATE UNIQUE INDEX event_ext_id ON event (account, ext_id)"
+	" WHERE ext_id <> '';"
 	"CREATE TABLE signal ("
-	" account INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,"
-	" type INTEGER NOT NULL REFERENCES event_type (id),"
+	" account INTEGER NOT NULL, type INTEGER NOT NULL,"
 	" n INTEGER NOT NULL, first_at INTEGER, last_at INTEGER,"
 	" first_day INTEGER, last_day INTEGER, latest_at INTEGER NOT NULL,"
 	" latest_value TEXT NOT NULL,"
 	" distinct_values INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (account, type)) STRICT, WITHOUT ROWID;"
 	"CREATE TABLE signal_value ("
-	" account INTEGER NOT NULL REFERENCES account (id) ON DELETE CASCADE,"
-	" type INTEGER NOT NULL REFERENCES event_type (id),"
+	" account INTEGER NOT NULL, type INTEGER NOT NULL,"
 	" value TEXT NOT NULL,"
 	" PRIMARY KEY (account, type, value)) STRICT, WITHOUT ROWID;"
 	"INSERT INTO signal_value SELECT DISTINCT account, type, value"
@@ -212,11 +227,11 @@ static const char *const sql[NQUERIES] = {
 };
 
 /*
- * What the events stored in this transaction change in one account's
- * signal row for one type; written by commit in one upsert per row.
+ * What a run of new events changes in one account's signal row for one
+ * type: written in one upsert.
  */
 struct signal_delta {
-	int64_t account; /* 0: an empty slot */
+	int64_t account;
 	int type;
 	int64_t n;
 	bool has_at, has_day;
@@ -227,7 +242,21 @@ struct signal_delta {
 	int64_t distinct_values;
 };
 
-#define MAX_DELTAS 65536 /* then written early, to bound memory */
+/*
+ * An event waiting to be written. Events are written in batches sorted
+ * in the event table's key order, so the B-trees are walked left to right
+ * instead of at random, and each (account, type) run folds into one
+ * signal upsert.
+ */
+struct pending_event {
+	int64_t account;
+	int64_t at;
+	int type;
+	bool bare;
+	size_t value, ext_id; /* offsets into the arena */
+};
+
+#define MAX_PENDING 131072
 
 struct ob_store {
 	sqlite3 *db;
@@ -238,8 +267,10 @@ struct ob_store {
 	sqlite3_stmt *stmts[NQUERIES];
 	struct ob_strmap accounts; /* id -> rowid, playbook, active */
 	struct ob_strmap types;    /* custom event type name -> id */
-	struct signal_delta *deltas;
-	size_t ndeltas, deltas_cap;
+	struct pending_event *pending;
+	size_t npending, pending_cap;
+	struct ob_buf arena;
+	int64_t added, duplicates; /* since ob_store_events_flush */
 };
 
 /* Maps SQLite's result to the exit codes of SPEC.md and a message. */
@@ -351,8 +382,13 @@ static int configure(struct ob_store *st, struct ob_err *err)
 	/* The busy timeout first: the statements below may meet a lock. */
 	st->busy_ms = OB_BUSY_TIMEOUT_MS;
 	sqlite3_busy_timeout(st->db, st->busy_ms);
+	/*
+	 * A 32 MiB page cache: an import touches pages all over the event
+	 * table, and every page that falls out is read again from the file.
+	 */
 	if (exec(st, "PRAGMA foreign_keys = ON", err) < 0 ||
-	    exec(st, "PRAGMA synchronous = NORMAL", err) < 0)
+	    exec(st, "PRAGMA synchronous = NORMAL", err) < 0 ||
+	    exec(st, "PRAGMA cache_size = -32768", err) < 0)
 		return -1;
 	/* Nothing changes in a file that is not ours, not even its journal. */
 	if (pragma_int(st, "PRAGMA user_version", &version, err) < 0)
@@ -494,7 +530,8 @@ void ob_store_close(struct ob_store *st)
 	sqlite3_close(st->db);
 	ob_strmap_release(&st->accounts);
 	ob_strmap_release(&st->types);
-	free(st->deltas);
+	free(st->pending);
+	ob_buf_release(&st->arena);
 	free(st->path);
 	free(st);
 }
@@ -526,12 +563,12 @@ int ob_store_begin_read(struct ob_store *st, struct ob_err *err)
 	return 0;
 }
 
-static int flush_signals(struct ob_store *st, struct ob_err *err);
+static int write_events(struct ob_store *st, struct ob_err *err);
 
 int ob_store_commit(struct ob_store *st, struct ob_err *err)
 {
 	int rc;
-	if (flush_signals(st, err) < 0) {
+	if (write_events(st, err) < 0) {
 		ob_store_rollback(st);
 		return -1;
 	}
@@ -553,9 +590,9 @@ void ob_store_rollback(struct ob_store *st)
 	/* What the caches learnt inside the transaction is gone with it. */
 	ob_strmap_release(&st->accounts);
 	ob_strmap_release(&st->types);
-	if (st->deltas)
-		memset(st->deltas, 0, st->deltas_cap * sizeof(*st->deltas));
-	st->ndeltas = 0;
+	st->npending = 0;
+	ob_buf_reset(&st->arena);
+	st->added = st->duplicates = 0;
 }
 
 /* --- helpers ------------------------------------------------------------ */
@@ -1006,121 +1043,172 @@ int ob_store_event_type(struct ob_store *st, const char *name, bool create,
 	return 0;
 }
 
-static size_t delta_slot(const struct ob_store *st, int64_t account, int type)
+static int upsert_signal(struct ob_store *st, const struct signal_delta *d,
+			 struct ob_err *err)
 {
-	uint64_t key[2] = {(uint64_t)account, (uint64_t)type};
-	size_t i = ob_hash(key, sizeof(key), 0) & (st->deltas_cap - 1);
-	while (st->deltas[i].account &&
-	       !(st->deltas[i].account == account && st->deltas[i].type == type))
-		i = (i + 1) & (st->deltas_cap - 1);
-	return i;
+	sqlite3_stmt *s = stmt(st, Q_SIGNAL_UPSERT, err);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, d->account);
+	sqlite3_bind_int(s, 2, d->type);
+	sqlite3_bind_int64(s, 3, d->n);
+	if (d->has_at) {
+		sqlite3_bind_int64(s, 4, d->first_at);
+		sqlite3_bind_int64(s, 5, d->last_at);
+	}
+	if (d->has_day) {
+		sqlite3_bind_int(s, 6, d->first_day);
+		sqlite3_bind_int(s, 7, d->last_day);
+	}
+	sqlite3_bind_int64(s, 8, d->latest_at);
+	sqlite3_bind_text(s, 9, d->latest_value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 10, d->distinct_values);
+	return step_done(st, s, err, "updating signals");
 }
 
-static int flush_signals(struct ob_store *st, struct ob_err *err)
+/* Folds one new event into the signal change of its run. */
+static void note_signal(struct signal_delta *d, const struct pending_event *e,
+			const char *value, bool new_value)
 {
-	for (size_t i = 0; i < st->deltas_cap && st->ndeltas; i++) {
-		struct signal_delta *d = &st->deltas[i];
-		sqlite3_stmt *s;
-		if (!d->account)
-			continue;
-		if (!(s = stmt(st, Q_SIGNAL_UPSERT, err)))
-			return -1;
-		sqlite3_bind_int64(s, 1, d->account);
-		sqlite3_bind_int(s, 2, d->type);
-		sqlite3_bind_int64(s, 3, d->n);
-		if (d->has_at) {
-			sqlite3_bind_int64(s, 4, d->first_at);
-			sqlite3_bind_int64(s, 5, d->last_at);
-		}
-		if (d->has_day) {
-			sqlite3_bind_int(s, 6, d->first_day);
-			sqlite3_bind_int(s, 7, d->last_day);
-		}
-		sqlite3_bind_int64(s, 8, d->latest_at);
-		sqlite3_bind_text(s, 9, d->latest_value, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 10, d->distinct_values);
-		if (step_done(st, s, err, "updating signals") < 0)
-			return -1;
-		memset(d, 0, sizeof(*d));
-		st->ndeltas--;
-	}
-	return 0;
-}
-
-/* Folds one stored event into its account's pending signal change. */
-static void note_signal(struct ob_store *st, const struct ob_event *ev,
-			bool new_value)
-{
-	struct signal_delta *d;
-	const char *latest = ev->type == OB_EV_NPS ? ev->value : "";
-	if (!st->deltas_cap) {
-		st->deltas_cap = 2 * MAX_DELTAS;
-		st->deltas = xcalloc(st->deltas_cap, sizeof(*st->deltas));
-	}
-	d = &st->deltas[delta_slot(st, ev->account, ev->type)];
-	if (!d->account) {
-		d->account = ev->account;
-		d->type = ev->type;
-		d->latest_at = ev->at;
-		snprintf(d->latest_value, sizeof(d->latest_value), "%s", latest);
-		st->ndeltas++;
-	} else if (ev->at > d->latest_at ||
-		   (ev->at == d->latest_at &&
-		    strcmp(latest, d->latest_value) > 0)) {
-		d->latest_at = ev->at;
+	const char *latest = e->type == OB_EV_NPS ? value : "";
+	if (d->n == 0 || e->at > d->latest_at ||
+	    (e->at == d->latest_at && strcmp(latest, d->latest_value) > 0)) {
+		d->latest_at = e->at;
 		snprintf(d->latest_value, sizeof(d->latest_value), "%s", latest);
 	}
 	d->n++;
 	d->distinct_values += new_value;
-	if (ev->bare) {
-		ob_day day = (ob_day)(ev->at / ((int64_t)86400 * 1000000));
+	if (e->bare) {
+		ob_day day = (ob_day)(e->at / ((int64_t)86400 * 1000000));
 		if (!d->has_day || day < d->first_day)
 			d->first_day = day;
 		if (!d->has_day || day > d->last_day)
 			d->last_day = day;
 		d->has_day = true;
 	} else {
-		if (!d->has_at || ev->at < d->first_at)
-			d->first_at = ev->at;
-		if (!d->has_at || ev->at > d->last_at)
-			d->last_at = ev->at;
+		if (!d->has_at || e->at < d->first_at)
+			d->first_at = e->at;
+		if (!d->has_at || e->at > d->last_at)
+			d->last_at = e->at;
 		d->has_at = true;
 	}
 }
 
-int ob_store_event_add(struct ob_store *st, const struct ob_event *ev,
-		       bool *added, struct ob_err *err)
+/* For qsort: the event table's key order (account, type, at, bare, ...). */
+static const char *sort_arena;
+
+static int cmp_pending(const void *x, const void *y)
 {
-	sqlite3_stmt *s = stmt(st, Q_EVENT_INSERT, err);
-	bool new_value = false;
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, ev->account);
-	sqlite3_bind_int(s, 2, ev->type);
-	sqlite3_bind_int64(s, 3, ev->at);
-	sqlite3_bind_int(s, 4, ev->bare);
-	sqlite3_bind_text(s, 5, ev->value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, ev->ext_id, -1, SQLITE_STATIC);
-	if (step_done(st, s, err, "storing an event") < 0)
-		return -1;
-	*added = sqlite3_changes(st->db) > 0;
-	if (!*added)
+	const struct pending_event *a = x, *b = y;
+	int c;
+	if (a->account != b->account)
+		return a->account < b->account ? -1 : 1;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	if (a->bare != b->bare)
+		return a->bare < b->bare ? -1 : 1;
+	c = strcmp(sort_arena + a->value, sort_arena + b->value);
+	if (c)
+		return c;
+	return strcmp(sort_arena + a->ext_id, sort_arena + b->ext_id);
+}
+
+/* Writes the pending events in key order, and their signal runs. */
+static int write_events(struct ob_store *st, struct ob_err *err)
+{
+	struct signal_delta run = {0};
+	sqlite3_stmt *ins, *val;
+	int ret = -1;
+	if (!st->npending)
 		return 0;
-	if (ev->type == OB_EV_FEATURE_USED || ev->type == OB_EV_MILESTONE) {
-		if (!(s = stmt(st, Q_VALUE_INSERT, err)))
-			return -1;
-		sqlite3_bind_int64(s, 1, ev->account);
-		sqlite3_bind_int(s, 2, ev->type);
-		sqlite3_bind_text(s, 3, ev->value, -1, SQLITE_STATIC);
-		if (step_done(st, s, err, "storing an event") < 0)
-			return -1;
-		new_value = ev->type == OB_EV_FEATURE_USED &&
-			    sqlite3_changes(st->db) > 0;
+	sort_arena = st->arena.data;
+	qsort(st->pending, st->npending, sizeof(*st->pending), cmp_pending);
+	if (!(ins = stmt(st, Q_EVENT_INSERT, err)) ||
+	    !(val = stmt(st, Q_VALUE_INSERT, err)))
+		goto out;
+	for (size_t i = 0; i < st->npending; i++) {
+		const struct pending_event *e = &st->pending[i];
+		const char *value = st->arena.data + e->value;
+		bool new_value = false;
+		if (run.n && (run.account != e->account || run.type != e->type)) {
+			if (upsert_signal(st, &run, err) < 0)
+				goto out;
+			memset(&run, 0, sizeof(run));
+		}
+		sqlite3_bind_int64(ins, 1, e->account);
+		sqlite3_bind_int(ins, 2, e->type);
+		sqlite3_bind_int64(ins, 3, e->at);
+		sqlite3_bind_int(ins, 4, e->bare);
+		sqlite3_bind_text(ins, 5, value, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 6, st->arena.data + e->ext_id, -1,
+				  SQLITE_STATIC);
+		if (step_done(st, ins, err, "storing an event") < 0)
+			goto out;
+		if (sqlite3_changes(st->db) == 0) {
+			st->duplicates++;
+			continue;
+		}
+		st->added++;
+		if (e->type == OB_EV_FEATURE_USED || e->type == OB_EV_MILESTONE) {
+			sqlite3_bind_int64(val, 1, e->account);
+			sqlite3_bind_int(val, 2, e->type);
+			sqlite3_bind_text(val, 3, value, -1, SQLITE_STATIC);
+			if (step_done(st, val, err, "storing an event") < 0)
+				goto out;
+			new_value = e->type == OB_EV_FEATURE_USED &&
+				    sqlite3_changes(st->db) > 0;
+		}
+		run.account = e->account;
+		run.type = e->type;
+		note_signal(&run, e, value, new_value);
 	}
-	if (st->ndeltas >= MAX_DELTAS && flush_signals(st, err) < 0)
+	if (run.n && upsert_signal(st, &run, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	/* Bound text must not outlive the arena it points into. */
+	if (ins)
+		sqlite3_clear_bindings(ins);
+	st->npending = 0;
+	ob_buf_reset(&st->arena);
+	return ret;
+}
+
+static size_t arena_add(struct ob_buf *arena, const char *text)
+{
+	size_t at = arena->len;
+	ob_buf_add(arena, text, strlen(text) + 1);
+	return at;
+}
+
+int ob_store_event_add(struct ob_store *st, const struct ob_event *ev,
+		       struct ob_err *err)
+{
+	struct pending_event *e;
+	if (st->npending == MAX_PENDING && write_events(st, err) < 0)
 		return -1;
-	note_signal(st, ev, new_value);
+	ob_grow(&st->pending, &st->pending_cap, st->npending + 1,
+		sizeof(*st->pending));
+	e = &st->pending[st->npending++];
+	e->account = ev->account;
+	e->type = ev->type;
+	e->at = ev->at;
+	e->bare = ev->bare;
+	e->value = arena_add(&st->arena, ev->value);
+	e->ext_id = arena_add(&st->arena, ev->ext_id);
 	return 0;
+}
+
+int ob_store_events_flush(struct ob_store *st, int64_t *added,
+			  int64_t *duplicates, struct ob_err *err)
+{
+	int ret = write_events(st, err);
+	*added = st->added;
+	*duplicates = st->duplicates;
+	st->added = st->duplicates = 0;
+	return ret;
 }
 
 void ob_signal_set_release(struct ob_signal_set *set)
@@ -1181,7 +1269,7 @@ int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
 	bool current = true;
 
 	memset(out, 0, sizeof(*out));
-	if (st->ndeltas && flush_signals(st, err) < 0)
+	if (st->npending && write_events(st, err) < 0)
 		return -1;
 	day_cutoffs(as_of, &cut_at, &cut_bare);
 	if (!(s = stmt(st, Q_SIGNALS_SUMMARY, err)))

@@ -160,12 +160,20 @@ int ob_store_account_ref(struct ob_store *st, const char *id,
 int ob_store_event_type(struct ob_store *st, const char *name, bool create,
 			int *id, struct ob_err *err);
 /*
- * Stores an event unless it is already there (same external id, or same
- * content when it has none); sets *added. Keeps the account's signals up
- * to date: the changes are gathered in memory and written by commit.
+ * Queues an event for writing (its strings are copied). Queued events are
+ * written in batches, sorted, by the queue filling up, by
+ * ob_store_events_flush and by commit; an event already stored (same
+ * external id, or same content when it has none) is counted as a
+ * duplicate, not written. Writing keeps the accounts' signals up to date.
  */
 int ob_store_event_add(struct ob_store *st, const struct ob_event *ev,
-		       bool *added, struct ob_err *err);
+		       struct ob_err *err);
+/*
+ * Writes the queued events; *added and *duplicates count the events
+ * written or found already stored since the last call.
+ */
+int ob_store_events_flush(struct ob_store *st, int64_t *added,
+			  int64_t *duplicates, struct ob_err *err);
 
 /*
  * An account's events of one type as of a day, summed up: what the

@@ -35,7 +35,10 @@ shape() {
 	SELECT m.name, l.name, l.\"unique\", l.partial, i.seqno, i.name
 		FROM sqlite_schema m, pragma_index_list(m.name) l,
 		pragma_index_info(l.name) i
-		WHERE m.type = 'table' ORDER BY m.name, l.name, i.seqno;"
+		WHERE m.type = 'table' ORDER BY m.name, l.name, i.seqno;
+	SELECT m.name, f.\"table\", f.\"from\", f.\"to\", f.on_delete
+		FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
+		WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq;"
 }
 sqlite3 "$T/v1.db" <"$ROOT/tests/fixtures/schema-v1.sql"
 sqlite3 "$T/v1.db" "PRAGMA user_version = 1;
