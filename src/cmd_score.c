@@ -5,53 +5,67 @@
 #include "onboard/cli.h"
 #include "onboard/health.h"
 
-/* The accounts a command looks at, in the order it reports them. */
-struct selection {
-	struct ob_account *items;
-	size_t n;
-};
-
-static int keep_account(void *ctx, const struct ob_account *a)
+/*
+ * Calls fn for each account a command looks at: the named ones, in the
+ * order given, or every active one (of a CSM, when given) by id. Streams:
+ * a hundred thousand accounts are never all in memory.
+ */
+/* An unknown id fails the command before anything is printed. */
+static int check_ids(struct ob_store *st, char **ids, int nids,
+		     struct ob_err *err)
 {
-	struct selection *sel = ctx;
-	struct ob_account *copy;
-	sel->items = xrealloc(sel->items, (sel->n + 1) * sizeof(*copy));
-	copy = &sel->items[sel->n++];
-	*copy = *a;
-	copy->id = xstrdup(a->id);
-	copy->name = xstrdup(a->name);
-	copy->tier = xstrdup(a->tier);
-	copy->csm = a->csm ? xstrdup(a->csm) : NULL;
-	copy->contact = a->contact ? xstrdup(a->contact) : NULL;
-	copy->email = a->email ? xstrdup(a->email) : NULL;
-	copy->playbook = xstrdup(a->playbook);
-	return 0;
-}
-
-static void selection_release(struct selection *sel)
-{
-	for (size_t i = 0; i < sel->n; i++)
-		ob_account_release(&sel->items[i]);
-	free(sel->items);
-}
-
-/* The named accounts, or every active one (of a CSM, when given). */
-static int select_accounts(struct ob_store *st, char **ids, int nids,
-			   const char *csm, struct selection *sel,
-			   struct ob_err *err)
-{
-	struct ob_account_filter filter = {.csm = csm, .status = OB_ACTIVE};
-	if (nids == 0)
-		return ob_store_account_list(st, &filter, keep_account, sel,
-					     err);
 	for (int i = 0; i < nids; i++) {
 		struct ob_account a = {0};
 		if (ob_store_account_get(st, ids[i], false, &a, err) < 0)
 			return -1;
-		if (!csm || (a.csm && strcmp(a.csm, csm) == 0))
-			keep_account(sel, &a);
 		ob_account_release(&a);
 	}
+	return 0;
+}
+
+static int each_account(struct ob_store *st, char **ids, int nids,
+			const char *csm,
+			int (*fn)(void *ctx, const struct ob_account *a),
+			void *ctx, struct ob_err *err)
+{
+	struct ob_account_filter filter = {.csm = csm, .status = OB_ACTIVE};
+	if (nids == 0)
+		return ob_store_account_list(st, &filter, fn, ctx, err);
+	for (int i = 0; i < nids; i++) {
+		struct ob_account a = {0};
+		int r = 0;
+		if (ob_store_account_get(st, ids[i], false, &a, err) < 0)
+			return -1;
+		if (!csm || (a.csm && strcmp(a.csm, csm) == 0))
+			r = fn(ctx, &a);
+		ob_account_release(&a);
+		if (r)
+			return r < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+/* What the per-account visitors of score and escalations share. */
+struct visit {
+	struct ob_store *st;
+	struct ob_playbook_cache pc;
+	struct ob_out *out;
+	enum ob_format format;
+	ob_day today;
+	char as_of[OB_DATE_LEN];
+	const char **dims; /* score, CSV: the dimension columns */
+	size_t ndims;
+	struct ob_err err;
+};
+
+static int assess(struct visit *v, const struct ob_account *a,
+		  struct ob_assessment *as)
+{
+	int64_t pid;
+	const struct ob_playbook *pb = ob_playbook_cache_get(
+		&v->pc, v->st, NULL, a->playbook_id, &pid, &v->err);
+	if (!pb || ob_assess(v->st, pb, a, v->today, as, &v->err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -117,25 +131,26 @@ static void metrics_json(struct ob_buf *b, const struct ob_signals *s)
 	ob_buf_addc(b, '}');
 }
 
-/* The dimension names of all the playbooks involved, first seen first. */
-static size_t dimension_union(const struct ob_playbook *const *books,
-			      size_t nbooks, const char ***out)
+static int add_dimensions(void *ctx, const struct ob_playbook_row *row)
 {
-	size_t n = 0;
-	*out = NULL;
-	for (size_t b = 0; b < nbooks; b++) {
-		for (size_t d = 0; d < books[b]->ndimensions; d++) {
-			const char *name = books[b]->dimensions[d].name;
-			size_t i = 0;
-			while (i < n && strcmp((*out)[i], name) != 0)
-				i++;
-			if (i < n)
-				continue;
-			*out = xrealloc(*out, (n + 1) * sizeof(**out));
-			(*out)[n++] = name;
-		}
+	struct visit *v = ctx;
+	int64_t pid;
+	const struct ob_playbook *pb =
+		ob_playbook_cache_get(&v->pc, v->st, NULL, row->id, &pid,
+				      &v->err);
+	if (!pb)
+		return -1;
+	for (size_t d = 0; d < pb->ndimensions; d++) {
+		size_t i = 0;
+		while (i < v->ndims &&
+		       strcmp(v->dims[i], pb->dimensions[d].name) != 0)
+			i++;
+		if (i < v->ndims)
+			continue;
+		v->dims = xrealloc(v->dims, (v->ndims + 1) * sizeof(*v->dims));
+		v->dims[v->ndims++] = pb->dimensions[d].name;
 	}
-	return n;
+	return 0;
 }
 
 static const struct ob_column score_columns[] = {
@@ -146,24 +161,51 @@ static const struct ob_column score_columns[] = {
 };
 #define NSCORE (sizeof(score_columns) / sizeof(score_columns[0]))
 
+static int score_one(void *ctx, const struct ob_account *a)
+{
+	struct visit *v = ctx;
+	struct ob_assessment as;
+	struct ob_buf json = {0};
+	if (assess(v, a, &as) < 0)
+		return -1;
+	ob_out_text(v->out, a->id);
+	ob_out_text(v->out, v->as_of);
+	ob_out_int(v->out, (long long)as.signals.m[OB_M_DAY].v);
+	ob_out_status(v->out, ob_status_name(as.health.status));
+	ob_out_list(v->out, as.health.reasons.items, as.health.reasons.n);
+	if (v->format == OB_FORMAT_CSV) {
+		for (size_t d = 0; d < v->ndims; d++) {
+			const char *status = "";
+			for (size_t k = 0; k < as.health.ndims; k++)
+				if (strcmp(as.health.dims[k].name, v->dims[d]) ==
+				    0)
+					status = ob_status_name(
+						as.health.dims[k].status);
+			ob_out_text(v->out, status);
+		}
+	} else {
+		dimensions_json(&json, &as.health);
+		ob_out_json(v->out, json.data, "");
+		ob_buf_reset(&json);
+		metrics_json(&json, &as.signals);
+		ob_out_json(v->out, json.data, "");
+	}
+	ob_out_row_end(v->out);
+	ob_buf_release(&json);
+	ob_assessment_release(&as);
+	return 0;
+}
+
 int ob_cmd_score(struct ob_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"csm", required_argument, NULL, 'c'},
 		{0},
 	};
-	struct ob_playbook_cache pc = {0};
-	struct selection sel = {0};
-	struct ob_store *st = NULL;
-	struct ob_err err = {0};
-	const struct ob_playbook **books = NULL;
+	struct visit v = {0};
 	struct ob_column *cols = NULL;
-	const char **dims = NULL;
 	const char *csm = NULL;
-	enum ob_format format;
-	struct ob_out *out = NULL;
-	char as_of[OB_DATE_LEN];
-	size_t ndims = 0, ncols;
+	size_t ncols = NSCORE;
 	int c, code = OB_OK;
 
 	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
@@ -171,82 +213,45 @@ int ob_cmd_score(struct ob_ctx *ctx, int argc, char **argv)
 			return code;
 		csm = optarg;
 	}
-	if (ob_cli_format(ctx, &format) < 0)
+	if (ob_cli_format(ctx, &v.format) < 0)
 		return OB_EUSAGE;
-	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &v.st)) != OB_OK)
 		return code;
-	if (ob_store_begin_read(st, &err) < 0 ||
-	    select_accounts(st, argv + optind, argc - optind, csm, &sel,
-			    &err) < 0)
+	v.today = ctx->today;
+	ob_date_format(ctx->today, v.as_of);
+	if (ob_store_begin_read(v.st, &v.err) < 0 ||
+	    check_ids(v.st, argv + optind, argc - optind, &v.err) < 0)
 		goto fail;
-	books = xcalloc(sel.n + 1, sizeof(*books));
-	for (size_t i = 0; i < sel.n; i++) {
-		int64_t pid;
-		if (!(books[i] = ob_playbook_cache_get(
-			      &pc, st, NULL, sel.items[i].playbook_id, &pid,
-			      &err)))
-			goto fail;
-	}
-	/* CSV has a status column per dimension, so it needs them first. */
-	ncols = NSCORE;
-	cols = xcalloc(NSCORE + sel.n + 1, sizeof(*cols));
+	/*
+	 * CSV has a status column per dimension: those of every stored
+	 * playbook, so the columns do not change with the accounts chosen.
+	 */
+	if (v.format == OB_FORMAT_CSV &&
+	    ob_store_playbook_list(v.st, add_dimensions, &v, &v.err) < 0)
+		goto fail;
+	cols = xcalloc(NSCORE + v.ndims + 1, sizeof(*cols));
 	memcpy(cols, score_columns, sizeof(score_columns));
-	if (format == OB_FORMAT_CSV) {
-		ndims = dimension_union(books, sel.n, &dims);
-		ncols = NSCORE - 2 + ndims;
-		for (size_t d = 0; d < ndims; d++)
-			cols[NSCORE - 2 + d] = (struct ob_column){dims[d], NULL,
-								  0, false};
+	if (v.format == OB_FORMAT_CSV) {
+		ncols = NSCORE - 2 + v.ndims;
+		for (size_t d = 0; d < v.ndims; d++)
+			cols[NSCORE - 2 + d] =
+				(struct ob_column){v.dims[d], NULL, 0, false};
 	}
-	ob_date_format(ctx->today, as_of);
-	out = ob_out_begin(stdout, format, cols, ncols, ctx->color);
-	for (size_t i = 0; i < sel.n; i++) {
-		struct ob_assessment as;
-		struct ob_buf json = {0};
-		const char *const *reasons;
-		if (ob_assess(st, books[i], &sel.items[i], ctx->today, &as,
-			      &err) < 0)
-			goto fail;
-		reasons = as.health.reasons.items;
-		ob_out_text(out, sel.items[i].id);
-		ob_out_text(out, as_of);
-		ob_out_int(out, (long long)as.signals.m[OB_M_DAY].v);
-		ob_out_status(out, ob_status_name(as.health.status));
-		ob_out_list(out, reasons, as.health.reasons.n);
-		if (format == OB_FORMAT_CSV) {
-			for (size_t d = 0; d < ndims; d++) {
-				const char *status = NULL;
-				for (size_t k = 0; k < as.health.ndims; k++)
-					if (strcmp(as.health.dims[k].name,
-						   dims[d]) == 0)
-						status = ob_status_name(
-							as.health.dims[k].status);
-				ob_out_text(out, status ? status : "");
-			}
-		} else {
-			dimensions_json(&json, &as.health);
-			ob_out_json(out, json.data, "");
-			ob_buf_reset(&json);
-			metrics_json(&json, &as.signals);
-			ob_out_json(out, json.data, "");
-		}
-		ob_out_row_end(out);
-		ob_buf_release(&json);
-		ob_assessment_release(&as);
-	}
+	v.out = ob_out_begin(stdout, v.format, cols, ncols, ctx->color);
+	if (each_account(v.st, argv + optind, argc - optind, csm, score_one,
+			 &v, &v.err) < 0)
+		goto fail;
 	goto done;
 fail:
-	code = ob_cli_report(&err);
+	code = ob_cli_report(&v.err);
 done:
-	if (out)
-		ob_out_end(out);
-	ob_store_rollback(st);
-	free(books);
+	if (v.out)
+		ob_out_end(v.out);
+	ob_store_rollback(v.st);
 	free(cols);
-	free(dims);
-	selection_release(&sel);
-	ob_playbook_cache_release(&pc);
-	ob_store_close(st);
+	free(v.dims);
+	ob_playbook_cache_release(&v.pc);
+	ob_store_close(v.st);
 	return code;
 }
 
@@ -256,19 +261,33 @@ static const struct ob_column escalation_columns[] = {
 	{"reasons", "REASONS", 50, false},
 };
 
+static int escalate_one(void *ctx, const struct ob_account *a)
+{
+	struct visit *v = ctx;
+	struct ob_assessment as;
+	if (assess(v, a, &as) < 0)
+		return -1;
+	if (as.health.escalations.n) {
+		ob_out_text(v->out, a->id);
+		ob_out_text(v->out, a->name);
+		ob_out_text(v->out, a->csm);
+		ob_out_status(v->out, ob_status_name(as.health.status));
+		ob_out_list(v->out, as.health.escalations.items,
+			    as.health.escalations.n);
+		ob_out_row_end(v->out);
+	}
+	ob_assessment_release(&as);
+	return 0;
+}
+
 int ob_cmd_escalations(struct ob_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"csm", required_argument, NULL, 'c'},
 		{0},
 	};
-	struct ob_playbook_cache pc = {0};
-	struct selection sel = {0};
-	struct ob_store *st = NULL;
-	struct ob_err err = {0};
+	struct visit v = {0};
 	const char *csm = NULL;
-	enum ob_format format;
-	struct ob_out *out = NULL;
 	int c, code = OB_OK;
 
 	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
@@ -279,46 +298,27 @@ int ob_cmd_escalations(struct ob_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return ob_cli_usage_error(ctx, "unexpected argument '%s'",
 					  argv[optind]);
-	if (ob_cli_format(ctx, &format) < 0)
+	if (ob_cli_format(ctx, &v.format) < 0)
 		return OB_EUSAGE;
-	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &v.st)) != OB_OK)
 		return code;
-	if (ob_store_begin_read(st, &err) < 0 ||
-	    select_accounts(st, NULL, 0, csm, &sel, &err) < 0)
+	v.today = ctx->today;
+	if (ob_store_begin_read(v.st, &v.err) < 0)
 		goto fail;
-	out = ob_out_begin(stdout, format, escalation_columns,
-			   sizeof(escalation_columns) /
-				   sizeof(escalation_columns[0]),
-			   ctx->color);
-	for (size_t i = 0; i < sel.n; i++) {
-		const struct ob_account *a = &sel.items[i];
-		const struct ob_playbook *pb;
-		struct ob_assessment as;
-		int64_t pid;
-		if (!(pb = ob_playbook_cache_get(&pc, st, NULL, a->playbook_id,
-						 &pid, &err)) ||
-		    ob_assess(st, pb, a, ctx->today, &as, &err) < 0)
-			goto fail;
-		if (as.health.escalations.n) {
-			ob_out_text(out, a->id);
-			ob_out_text(out, a->name);
-			ob_out_text(out, a->csm);
-			ob_out_status(out, ob_status_name(as.health.status));
-			ob_out_list(out, as.health.escalations.items,
-				    as.health.escalations.n);
-			ob_out_row_end(out);
-		}
-		ob_assessment_release(&as);
-	}
+	v.out = ob_out_begin(stdout, v.format, escalation_columns,
+			     sizeof(escalation_columns) /
+				     sizeof(escalation_columns[0]),
+			     ctx->color);
+	if (each_account(v.st, NULL, 0, csm, escalate_one, &v, &v.err) < 0)
+		goto fail;
 	goto done;
 fail:
-	code = ob_cli_report(&err);
+	code = ob_cli_report(&v.err);
 done:
-	if (out)
-		ob_out_end(out);
-	ob_store_rollback(st);
-	selection_release(&sel);
-	ob_playbook_cache_release(&pc);
-	ob_store_close(st);
+	if (v.out)
+		ob_out_end(v.out);
+	ob_store_rollback(v.st);
+	ob_playbook_cache_release(&v.pc);
+	ob_store_close(v.st);
 	return code;
 }

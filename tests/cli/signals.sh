@@ -196,6 +196,8 @@ talk,2026-11-08,6,yellow,Slow to reply (2+ business days),green,green,yellow,gre
 tech,2026-11-08,6,red,A support ticket open 3+ days,green,green,green,red" ""
 run score talk nobody
 expect "score: an unknown account" 65 "" "onboard: unknown account 'nobody'"
+run score talk nobody --format json
+expect "score: an unknown account, nothing on stdout" 65 "" "onboard: unknown account 'nobody'"
 
 # Replaying: the answer for a day never changes with later events. The
 # first pass reads today's summaries, the second (after events dated
