@@ -51,7 +51,8 @@ CREATE TABLE checkin_action (
 	recorded_at TEXT NOT NULL
 ) STRICT;
 
-CREATE INDEX checkin_action_account ON checkin_action (account, checkin, day);
+-- In account order, then date: how the scheduler reads them.
+CREATE INDEX checkin_action_account ON checkin_action (account, day);
 
 -- Known event types keep the ids of enum ob_event_type; custom types are
 -- added as they arrive.
@@ -114,9 +115,21 @@ CREATE TABLE signal (
 
 -- The distinct values of the event types whose values matter as a set:
 -- feature_used (the features metric) and milestone (milestones done).
+-- Keyed by type first, so one type can be read for every account in turn.
 CREATE TABLE signal_value (
-	account INTEGER NOT NULL, -- as in event
 	type    INTEGER NOT NULL,
+	account INTEGER NOT NULL, -- as in event
 	value   TEXT NOT NULL,
-	PRIMARY KEY (account, type, value)
+	PRIMARY KEY (type, account, value)
+) STRICT, WITHOUT ROWID;
+
+-- Tickets open after the latest events: each ticket_opened event with no
+-- ticket_resolved of the same reference at the same instant or later.
+CREATE TABLE ticket_open (
+	account INTEGER NOT NULL, -- as in event
+	ref     TEXT NOT NULL,
+	at      INTEGER NOT NULL,
+	bare    INTEGER NOT NULL,
+	ext_id  TEXT NOT NULL,
+	PRIMARY KEY (account, ref, at, bare, ext_id)
 ) STRICT, WITHOUT ROWID;

@@ -538,7 +538,7 @@ static void join_reasons(struct ob_buf *b, const struct ob_reasons *r)
 		ob_buf_addf(b, "%s%s", i ? "; " : "", r->items[i]);
 }
 
-static void show_checkins(const struct ob_ctx *ctx,
+static void show_checkins(const struct ob_ctx *ctx, const struct ob_account *a,
 			  const struct ob_assessment *as)
 {
 	struct ob_buf b = {0};
@@ -553,7 +553,10 @@ static void show_checkins(const struct ob_ctx *ctx,
 		char when[OB_DATE_LEN];
 		ob_out_text(out, ci->checkin->id);
 		ob_buf_reset(&b);
-		ob_checkin_window_text(ci->checkin, &b);
+		if (strcmp(ci->checkin->id, "follow-up") == 0)
+			ob_buf_addf(&b, "%d", ci->opens - a->kickoff);
+		else
+			ob_checkin_window_text(ci->checkin, &b);
 		ob_out_text(out, b.data);
 		if (ci->dated) {
 			ob_date_format(ci->opens, od);
@@ -716,7 +719,7 @@ int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 		join_reasons(&b, &as.health.dims[d].reasons);
 		printf("    %-15s %s\n", as.health.dims[d].name, b.data);
 	}
-	show_checkins(ctx, &as);
+	show_checkins(ctx, &a, &as);
 	show_milestones(ctx, pb, &a, &as);
 	show_metrics(&as.signals);
 out:

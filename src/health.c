@@ -111,12 +111,13 @@ static int schedule_at(const struct ob_playbook *pb,
 {
 	int overdue = 0;
 	free(as->checkins);
-	as->ncheckins = ob_schedule_scripted(pb, as->tier, a->kickoff,
-					     &as->signals, status,
-					     &as->checkins);
+	as->ncheckins = ob_schedule(pb, as->tier, a->kickoff, &as->signals,
+				    status, &as->checkins);
 	for (size_t i = 0; i < as->ncheckins; i++) {
 		const struct ob_checkin_condition *w =
 			&as->checkins[i].checkin->when;
+		if (as->checkins[i].checkin == &pb->follow_up.checkin)
+			continue; /* the metric counts scripted ones */
 		/* Not knowing the status yet, a status condition is off. */
 		if (!status_known && w->present && w->statuses &&
 		    (w->tiers & ((ob_tier_set)1 << as->tier)))
@@ -130,6 +131,21 @@ int ob_assess(struct ob_store *st, const struct ob_playbook *pb,
 	      const struct ob_account *a, ob_day as_of,
 	      struct ob_assessment *out, struct ob_err *err)
 {
+	struct ob_account_data data;
+	int ret;
+	memset(out, 0, sizeof(*out));
+	if (ob_store_account_data(st, a->rowid, as_of, &data, err) < 0)
+		return -1;
+	ret = ob_assess_data(st, pb, a, as_of, &data, out, err);
+	ob_account_data_release(&data);
+	return ret;
+}
+
+int ob_assess_data(struct ob_store *st, const struct ob_playbook *pb,
+		   const struct ob_account *a, ob_day as_of,
+		   const struct ob_account_data *data,
+		   struct ob_assessment *out, struct ob_err *err)
+{
 	memset(out, 0, sizeof(*out));
 	out->tier = ob_playbook_tier(pb, a->tier);
 	if (out->tier < 0)
@@ -137,7 +153,8 @@ int ob_assess(struct ob_store *st, const struct ob_playbook *pb,
 			       "account '%s' has tier '%s', which playbook "
 			       "'%s' does not",
 			       a->id, a->tier, pb->name);
-	if (ob_signals_load(st, pb, a, as_of, &out->signals, err) < 0)
+	if (ob_signals_compute(st, pb, a, as_of, data, &out->signals, err) <
+	    0)
 		return -1;
 	struct ob_metric_value *overdue =
 		&out->signals.m[OB_M_CHECKINS_OVERDUE];

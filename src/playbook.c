@@ -1143,15 +1143,38 @@ static void parse_status_ints(struct parser *p, yaml_node_t *n,
 
 static void parse_follow_up(struct parser *p, yaml_node_t *n)
 {
-	static const char *const keys[] = {"from_day", "until_day",
-					   "every_days",
-					   "daily_while_open_tickets", NULL};
+	static const char *const keys[] = {
+		"from_day",  "until_day", "every_days", "daily_while_open_tickets",
+		"channel",   "automated", "template",   NULL};
 	struct ob_follow_up *f = &p->pb->follow_up;
+	struct ob_checkin *c = &f->checkin;
 	yaml_node_t *v;
 	if (!check_mapping(p, n, "follow_up", keys))
 		return;
 	f->present = true;
 	f->until_day = -1;
+	c->id = xstrdup("follow-up");
+	c->title = xstrdup("Follow-up");
+	c->tiers = all_tiers(p->pb);
+	c->when.milestone_done = c->when.milestone_not_done = -1;
+	c->channel_by_status = true;
+	c->channel[OB_GREEN] = OB_EMAIL;
+	c->channel[OB_YELLOW] = c->channel[OB_RED] = OB_CALL;
+	if ((v = get(p, n, "channel"))) {
+		c->channel_by_status = false;
+		parse_channel(p, v, c);
+	}
+	if ((v = get(p, n, "automated"))) {
+		bool all;
+		if (is_scalar(v)) {
+			if (get_bool(p, v, "automated", &all))
+				c->automated = all ? c->tiers : 0;
+		} else {
+			get_tier_set(p, v, "automated", &c->automated);
+		}
+	}
+	if ((v = get(p, n, "template")) && get_text(p, v, "template", &c->template))
+		check_template(p, v, c->template);
 	for (int s = 0; s < OB_NSTATUS; s++)
 		f->every_days[s] = 1;
 	if ((v = require(p, n, "follow_up", "from_day")))
@@ -1533,6 +1556,9 @@ void ob_playbook_release(struct ob_playbook *pb)
 		free(c->template);
 	}
 	free(pb->checkins);
+	free(pb->follow_up.checkin.id);
+	free(pb->follow_up.checkin.title);
+	free(pb->follow_up.checkin.template);
 	for (size_t i = 0; i < pb->nmilestones; i++) {
 		free(pb->milestones[i].id);
 		free(pb->milestones[i].title);

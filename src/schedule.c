@@ -30,16 +30,76 @@ static bool condition_holds(const struct ob_checkin *c, int tier,
 	return true;
 }
 
-size_t ob_schedule_scripted(const struct ob_playbook *pb, int tier,
-			    ob_day kickoff, const struct ob_signals *sig,
-			    enum ob_status status,
-			    struct ob_checkin_instance **out)
+/*
+ * The rolling follow-up: every_days[status] days (1 while a ticket is
+ * open, if the playbook says so) after the latest check-in done (or this
+ * follow-up skipped), or after kickoff; never before from_day, and none
+ * once past until_day. Returns false when there is none.
+ */
+static bool follow_up(const struct ob_playbook *pb, int tier, ob_day kickoff,
+		      const struct ob_signals *sig, enum ob_status status,
+		      struct ob_checkin_instance *ci)
+{
+	const struct ob_follow_up *f = &pb->follow_up;
+	ob_tier_set bit = (ob_tier_set)1 << tier;
+	ob_day today = sig->as_of, base = kickoff, date;
+	int until = f->until_day >= 0 ? f->until_day
+				      : pb->tiers[tier].length_days;
+	int interval = f->every_days[status];
+	bool snoozed = false;
+	if (!f->present)
+		return false;
+	for (size_t a = 0; a < sig->nactions; a++) {
+		const struct ob_action *act = &sig->actions[a];
+		bool mine = strcmp(act->checkin, "follow-up") == 0;
+		if ((act->kind == OB_ACTION_DONE ||
+		     (mine && act->kind == OB_ACTION_SKIPPED)) &&
+		    act->day > base)
+			base = act->day;
+	}
+	for (size_t a = 0; a < sig->nactions; a++) {
+		const struct ob_action *act = &sig->actions[a];
+		/* A snooze counts for the follow-up it was made for. */
+		if (act->kind == OB_ACTION_SNOOZED &&
+		    strcmp(act->checkin, "follow-up") == 0 && act->day >= base) {
+			snoozed = act->until > today;
+			ci->snoozed_until = act->until;
+		}
+	}
+	if (f->daily_while_open_tickets && sig->m[OB_M_OPEN_TICKETS].v > 0)
+		interval = 1;
+	date = base + interval;
+	if (date < kickoff + f->from_day)
+		date = kickoff + f->from_day;
+	if (date > kickoff + until)
+		return false;
+	ci->checkin = &f->checkin;
+	ci->opens = ci->closes = date;
+	ci->dated = true;
+	ci->channel = f->checkin.channel[status];
+	ci->automated = (f->checkin.automated & bit) != 0;
+	if (today < date)
+		ci->state = OB_CI_UPCOMING;
+	else if (today == date)
+		ci->state = OB_CI_DUE;
+	else {
+		ci->state = OB_CI_OVERDUE;
+		ci->days_overdue = today - date;
+	}
+	if (snoozed && ci->state != OB_CI_UPCOMING)
+		ci->state = OB_CI_SNOOZED;
+	return true;
+}
+
+size_t ob_schedule(const struct ob_playbook *pb, int tier, ob_day kickoff,
+		   const struct ob_signals *sig, enum ob_status status,
+		   struct ob_checkin_instance **out)
 {
 	ob_tier_set bit = (ob_tier_set)1 << tier;
 	ob_day today = sig->as_of;
 	size_t n = 0;
 
-	*out = xcalloc(pb->ncheckins + 1, sizeof(**out));
+	*out = xcalloc(pb->ncheckins + 2, sizeof(**out));
 	for (size_t i = 0; i < pb->ncheckins; i++) {
 		const struct ob_checkin *c = &pb->checkins[i];
 		struct ob_checkin_instance *ci = &(*out)[n];
@@ -89,5 +149,7 @@ size_t ob_schedule_scripted(const struct ob_playbook *pb, int tier,
 		if (snoozed && ci->state != OB_CI_UPCOMING)
 			ci->state = OB_CI_SNOOZED;
 	}
+	if (follow_up(pb, tier, kickoff, sig, status, &(*out)[n]))
+		n++;
 	return n;
 }

@@ -28,38 +28,8 @@ static ob_day last_day(const struct ob_type_signal *t)
 	return d;
 }
 
-struct ticket_scan {
-	int64_t open;
-	ob_day oldest;
-};
-
-static int count_ticket(void *ctx, int64_t at, bool bare)
+static void keep_action(struct ob_signals *s, const struct ob_checkin_action *a)
 {
-	struct ticket_scan *ts = ctx;
-	ob_day d = ob_time_local_day(at, bare);
-	if (ts->open == 0 || d < ts->oldest)
-		ts->oldest = d;
-	ts->open++;
-	return 0;
-}
-
-struct milestone_scan {
-	const struct ob_playbook *pb;
-	bool *done;
-};
-
-static int milestone_value(void *ctx, const char *value)
-{
-	struct milestone_scan *ms = ctx;
-	int m = ob_playbook_milestone(ms->pb, value);
-	if (m >= 0)
-		ms->done[m] = true;
-	return 0;
-}
-
-static int keep_action(void *ctx, const struct ob_checkin_action *a)
-{
-	struct ob_signals *s = ctx;
 	struct ob_action *x;
 	s->actions = xrealloc(s->actions, (s->nactions + 1) * sizeof(*x));
 	x = &s->actions[s->nactions++];
@@ -70,7 +40,6 @@ static int keep_action(void *ctx, const struct ob_checkin_action *a)
 	x->day = a->day;
 	x->until = a->until;
 	x->channel = a->channel ? xstrdup(a->channel) : NULL;
-	return 0;
 }
 
 static int cmp_count(const void *a, const void *b)
@@ -107,11 +76,12 @@ static void unanswered(struct ob_signals *s, const struct ob_playbook *pb,
 		    : 0);
 }
 
-int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
-		    const struct ob_account *a, ob_day as_of,
-		    struct ob_signals *out, struct ob_err *err)
+int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
+		       const struct ob_account *a, ob_day as_of,
+		       const struct ob_account_data *data,
+		       struct ob_signals *out, struct ob_err *err)
 {
-	struct ob_signal_set set_ = {0};
+	const struct ob_signal_set *set_ = &data->signals;
 	int tier = ob_playbook_tier(pb, a->tier);
 	ob_tier_set bit = tier >= 0 ? (ob_tier_set)1 << tier : 0;
 	bool responded = false, has_login = false, tickets = false;
@@ -121,9 +91,7 @@ int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
 	memset(out, 0, sizeof(*out));
 	out->as_of = as_of;
 	out->milestone_done = xcalloc(pb->nmilestones + 1, sizeof(bool));
-	if (ob_store_signals(st, a->rowid, as_of, &set_, err) < 0)
-		goto out;
-	out->from_summary = set_.from_summary;
+	out->from_summary = set_->from_summary;
 	/* Counts that are zero until an event says otherwise. */
 	static const enum ob_metric zero[] = {
 		OB_M_LOGINS,		  OB_M_LOGINS_7D,
@@ -136,9 +104,9 @@ int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
 		set(out, zero[i], 0);
 	set(out, OB_M_DAY, as_of - a->kickoff);
 
-	out->counts = xcalloc(set_.n + 1, sizeof(*out->counts));
-	for (size_t i = 0; i < set_.n; i++) {
-		const struct ob_type_signal *t = &set_.items[i];
+	out->counts = xcalloc(set_->n + 1, sizeof(*out->counts));
+	for (size_t i = 0; i < set_->n; i++) {
+		const struct ob_type_signal *t = &set_->items[i];
 		out->counts[out->ncounts].type = xstrdup(t->type_name);
 		out->counts[out->ncounts].n = t->n;
 		out->counts[out->ncounts].custom =
@@ -200,21 +168,21 @@ int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
 			goto out;
 		set(out, OB_M_LOGINS_7D, (double)n);
 	}
-	if (tickets) {
-		struct ticket_scan ts = {0};
-		if (ob_store_open_tickets(st, a->rowid, as_of, count_ticket,
-					  &ts, err) < 0)
-			goto out;
-		set(out, OB_M_OPEN_TICKETS, (double)ts.open);
-		if (ts.open)
-			set(out, OB_M_OLDEST_OPEN_TICKET_DAYS,
-			    as_of - ts.oldest);
+	if (tickets && data->ntickets) {
+		ob_day oldest = 0;
+		for (size_t i = 0; i < data->ntickets; i++) {
+			ob_day d = ob_time_local_day(data->tickets[i].at,
+						     data->tickets[i].bare);
+			if (i == 0 || d < oldest)
+				oldest = d;
+		}
+		set(out, OB_M_OPEN_TICKETS, (double)data->ntickets);
+		set(out, OB_M_OLDEST_OPEN_TICKET_DAYS, as_of - oldest);
 	}
-	if (pb->nmilestones) {
-		struct milestone_scan ms = {pb, out->milestone_done};
-		if (ob_store_event_values(st, a->rowid, OB_EV_MILESTONE, as_of,
-					  milestone_value, &ms, err) < 0)
-			goto out;
+	for (size_t i = 0; i < data->nmilestones; i++) {
+		int m = ob_playbook_milestone(pb, data->milestones[i]);
+		if (m >= 0)
+			out->milestone_done[m] = true;
 	}
 	for (size_t m = 0; m < pb->nmilestones; m++) {
 		if (!(pb->milestones[m].tiers & bit))
@@ -229,9 +197,8 @@ int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
 	set(out, OB_M_MILESTONES_OVERDUE, overdue);
 	out->progress = in_tier ? done * 100 / in_tier : 100;
 
-	if (ob_store_checkin_actions(st, a->rowid, as_of, keep_action, out,
-				     err) < 0)
-		goto out;
+	for (size_t i = 0; i < data->nactions; i++)
+		keep_action(out, &data->actions[i]);
 	unanswered(out, pb, responded, last_response);
 	done = 0;
 	for (size_t c = 0; c < pb->ncheckins; c++) {
@@ -247,9 +214,22 @@ int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
 	set(out, OB_M_CHECKINS_DONE, done);
 	ret = 0;
 out:
-	ob_signal_set_release(&set_);
 	if (ret < 0)
 		ob_signals_release(out);
+	return ret;
+}
+
+int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
+		    const struct ob_account *a, ob_day as_of,
+		    struct ob_signals *out, struct ob_err *err)
+{
+	struct ob_account_data data;
+	int ret;
+	memset(out, 0, sizeof(*out));
+	if (ob_store_account_data(st, a->rowid, as_of, &data, err) < 0)
+		return -1;
+	ret = ob_signals_compute(st, pb, a, as_of, &data, out, err);
+	ob_account_data_release(&data);
 	return ret;
 }
 

@@ -43,11 +43,21 @@ static const char *const migrations[] = {
 	" distinct_values INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (account, type)) STRICT, WITHOUT ROWID;"
 	"CREATE TABLE signal_value ("
-	" account INTEGER NOT NULL, type INTEGER NOT NULL,"
+	" type INTEGER NOT NULL, account INTEGER NOT NULL,"
 	" value TEXT NOT NULL,"
-	" PRIMARY KEY (account, type, value)) STRICT, WITHOUT ROWID;"
-	"INSERT INTO signal_value SELECT DISTINCT account, type, value"
+	" PRIMARY KEY (type, account, value)) STRICT, WITHOUT ROWID;"
+	"INSERT INTO signal_value SELECT DISTINCT type, account, value"
 	" FROM event WHERE type IN (2, 11);"
+	"CREATE TABLE ticket_open ("
+	" account INTEGER NOT NULL, ref TEXT NOT NULL, at INTEGER NOT NULL,"
+	" bare INTEGER NOT NULL, ext_id TEXT NOT NULL,"
+	" PRIMARY KEY (account, ref, at, bare, ext_id)) STRICT, WITHOUT ROWID;"
+	"INSERT INTO ticket_open SELECT o.account, o.value, o.at, o.bare,"
+	" o.ext_id FROM event o WHERE o.type = 9 AND NOT EXISTS (SELECT 1"
+	" FROM event r WHERE r.account = o.account AND r.type = 10"
+	" AND r.value = o.value AND r.at >= o.at);"
+	"DROP INDEX checkin_action_account;"
+	"CREATE INDEX checkin_action_account ON checkin_action (account, day);"
 	"INSERT INTO signal SELECT e.account, e.type, count(*),"
 	" min(e.at) FILTER (WHERE e.bare = 0), max(e.at) FILTER (WHERE e.bare = 0),"
 	" min(e.at) FILTER (WHERE e.bare = 1) / 86400000000,"
@@ -80,6 +90,7 @@ enum query {
 	Q_ACCOUNT_UPDATE,
 	Q_ACCOUNT_GET,
 	Q_ACCOUNT_LIST,
+	Q_ACCOUNT_LIST_ROWID,
 	Q_CHECKIN_ACTIONS,
 	Q_CHECKIN_ACTION_INSERT,
 	Q_ACCOUNT_REF,
@@ -87,12 +98,17 @@ enum query {
 	Q_TYPE_INSERT,
 	Q_EVENT_INSERT,
 	Q_VALUE_INSERT,
+	Q_TICKET_RESOLVED_LATER,
+	Q_TICKET_OPEN_ADD,
+	Q_TICKET_OPEN_CLOSE,
 	Q_SIGNAL_UPSERT,
 	Q_SIGNALS_SUMMARY,
 	Q_SIGNALS_AS_OF,
 	Q_COUNT_RANGE,
 	Q_VALUES_AS_OF,
 	Q_OPEN_TICKETS,
+	Q_MILESTONES_NOW,
+	Q_TICKETS_NOW,
 	Q_JSON_TYPE,
 	Q_JSON_EACH,
 	NQUERIES
@@ -146,6 +162,11 @@ static const char *const sql[NQUERIES] = {
 		"JOIN playbook p ON p.id = a.playbook "
 		"WHERE (?1 IS NULL OR a.csm = ?1) AND (?2 IS NULL OR a.tier = ?2) "
 		"AND (?3 IS NULL OR a.status = ?3) ORDER BY a.ext_id",
+	[Q_ACCOUNT_LIST_ROWID] =
+		"SELECT " ACCOUNT_COLUMNS " FROM account a "
+		"JOIN playbook p ON p.id = a.playbook "
+		"WHERE (?1 IS NULL OR a.csm = ?1) AND (?2 IS NULL OR a.tier = ?2) "
+		"AND (?3 IS NULL OR a.status = ?3) ORDER BY a.id",
 	[Q_CHECKIN_ACTIONS] =
 		"SELECT checkin, action, day, until_day, channel, note "
 		"FROM checkin_action WHERE account = ?1 AND day <= ?2 "
@@ -162,6 +183,13 @@ static const char *const sql[NQUERIES] = {
 			   "bare, value, ext_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_VALUE_INSERT] = "INSERT OR IGNORE INTO signal_value (account, type, "
 			   "value) VALUES (?1, ?2, ?3)",
+	[Q_TICKET_RESOLVED_LATER] =
+		"SELECT 1 FROM event WHERE account = ?1 AND type = 10 AND "
+		"at >= ?2 AND value = ?3 LIMIT 1",
+	[Q_TICKET_OPEN_ADD] = "INSERT OR IGNORE INTO ticket_open (account, "
+			      "ref, at, bare, ext_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_TICKET_OPEN_CLOSE] = "DELETE FROM ticket_open WHERE account = ?1 "
+				"AND ref = ?2 AND at <= ?3",
 	/* In an upsert's SET every column still names the old row. */
 	[Q_SIGNAL_UPSERT] =
 		"INSERT INTO signal (account, type, n, first_at, last_at, "
@@ -221,6 +249,9 @@ static const char *const sql[NQUERIES] = {
 		"WHERE r.account = ?1 AND r.type = 10 AND r.value = o.value AND "
 		"r.at >= o.at AND (r.bare = 0 AND r.at < ?2 OR "
 		"r.bare = 1 AND r.at < ?3)) ORDER BY o.at",
+	[Q_MILESTONES_NOW] = "SELECT value FROM signal_value WHERE type = 11 "
+			     "AND account = ?1",
+	[Q_TICKETS_NOW] = "SELECT at, bare FROM ticket_open WHERE account = ?1",
 	[Q_JSON_TYPE] = "SELECT json_type(?1)",
 	[Q_JSON_EACH] = "SELECT key, type, CASE WHEN type IN ('array', "
 			"'object') THEN NULL ELSE atom END FROM json_each(?1)",
@@ -898,12 +929,12 @@ int ob_store_account_get(struct ob_store *st, const char *id, bool missing_ok,
 	return ob_fail(err, OB_EDATA, "unknown account '%s'", id);
 }
 
-int ob_store_account_list(struct ob_store *st,
-			  const struct ob_account_filter *filter,
-			  int (*fn)(void *ctx, const struct ob_account *a),
-			  void *ctx, struct ob_err *err)
+static int list_accounts(struct ob_store *st, enum query q,
+			 const struct ob_account_filter *filter,
+			 int (*fn)(void *ctx, const struct ob_account *a),
+			 void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_ACCOUNT_LIST, err);
+	sqlite3_stmt *s = stmt(st, q, err);
 	int rc, stop = 0;
 	if (!s)
 		return -1;
@@ -923,6 +954,23 @@ int ob_store_account_list(struct ob_store *st,
 	if (!stop && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "listing accounts");
 	return stop < 0 ? -1 : 0;
+}
+
+int ob_store_account_list(struct ob_store *st,
+			  const struct ob_account_filter *filter,
+			  int (*fn)(void *ctx, const struct ob_account *a),
+			  void *ctx, struct ob_err *err)
+{
+	return list_accounts(st, Q_ACCOUNT_LIST, filter, fn, ctx, err);
+}
+
+int ob_store_account_list_by_rowid(struct ob_store *st,
+				   const struct ob_account_filter *filter,
+				   int (*fn)(void *ctx,
+					     const struct ob_account *a),
+				   void *ctx, struct ob_err *err)
+{
+	return list_accounts(st, Q_ACCOUNT_LIST_ROWID, filter, fn, ctx, err);
 }
 
 /* --- check-in actions --------------------------------------------------- */
@@ -1095,6 +1143,45 @@ static void note_signal(struct signal_delta *d, const struct pending_event *e,
 	}
 }
 
+/*
+ * Keeps ticket_open right: an opening is open unless a resolution of the
+ * same ticket is at the same instant or later (it may have come first);
+ * a resolution closes every earlier opening of its ticket.
+ */
+static int track_ticket(struct ob_store *st, const struct pending_event *e,
+			const char *ref, struct ob_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (e->type == OB_EV_TICKET_RESOLVED) {
+		if (!(s = stmt(st, Q_TICKET_OPEN_CLOSE, err)))
+			return -1;
+		sqlite3_bind_int64(s, 1, e->account);
+		sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, e->at);
+		return step_done(st, s, err, "closing a ticket");
+	}
+	if (!(s = stmt(st, Q_TICKET_RESOLVED_LATER, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, e->account);
+	sqlite3_bind_int64(s, 2, e->at);
+	sqlite3_bind_text(s, 3, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "reading tickets");
+	if (!(s = stmt(st, Q_TICKET_OPEN_ADD, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, e->account);
+	sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, e->at);
+	sqlite3_bind_int(s, 4, e->bare);
+	sqlite3_bind_text(s, 5, st->arena.data + e->ext_id, -1, SQLITE_STATIC);
+	return step_done(st, s, err, "opening a ticket");
+}
+
 /* For qsort: the event table's key order (account, type, at, bare, ...). */
 static const char *sort_arena;
 
@@ -1152,6 +1239,10 @@ static int write_events(struct ob_store *st, struct ob_err *err)
 			continue;
 		}
 		st->added++;
+		if ((e->type == OB_EV_TICKET_OPENED ||
+		     e->type == OB_EV_TICKET_RESOLVED) &&
+		    track_ticket(st, e, value, err) < 0)
+			goto out;
 		if (e->type == OB_EV_FEATURE_USED || e->type == OB_EV_MILESTONE) {
 			sqlite3_bind_int64(val, 1, e->account);
 			sqlite3_bind_int(val, 2, e->type);
@@ -1398,4 +1489,294 @@ int ob_store_json_object(struct ob_store *st, const char *text, size_t len,
 	if (!stop && rc != SQLITE_DONE)
 		return ob_fail(err, OB_EDATA, "malformed JSON");
 	return stop ? -1 : 0;
+}
+
+/* --- what the metrics are made of ------------------------------------- */
+
+void ob_account_data_release(struct ob_account_data *d)
+{
+	ob_signal_set_release(&d->signals);
+	for (size_t i = 0; i < d->nmilestones; i++)
+		free(d->milestones[i]);
+	free(d->milestones);
+	free(d->tickets);
+	for (size_t i = 0; i < d->nactions; i++) {
+		free(d->actions[i].checkin);
+		free(d->actions[i].action);
+		free(d->actions[i].channel);
+		free(d->actions[i].note);
+	}
+	free(d->actions);
+	memset(d, 0, sizeof(*d));
+}
+
+static void add_milestone(struct ob_account_data *d, const char *value)
+{
+	d->milestones = xrealloc(d->milestones,
+				 (d->nmilestones + 1) * sizeof(char *));
+	d->milestones[d->nmilestones++] = xstrdup(value);
+}
+
+static void add_ticket(struct ob_account_data *d, int64_t at, bool bare)
+{
+	d->tickets = xrealloc(d->tickets, (d->ntickets + 1) * sizeof(*d->tickets));
+	d->tickets[d->ntickets].at = at;
+	d->tickets[d->ntickets].bare = bare;
+	d->ntickets++;
+}
+
+/* Reads the action at statement s's columns 0.. into d. */
+static void add_action(struct ob_account_data *d, sqlite3_stmt *s, int col)
+{
+	struct ob_checkin_action *a;
+	d->actions = xrealloc(d->actions, (d->nactions + 1) * sizeof(*a));
+	a = &d->actions[d->nactions++];
+	a->checkin = column_text(s, col);
+	a->action = column_text(s, col + 1);
+	a->day = column_date(s, col + 2);
+	a->until = column_date(s, col + 3);
+	a->channel = column_text(s, col + 4);
+	a->note = column_text(s, col + 5);
+}
+
+static int collect_value(void *ctx, const char *value)
+{
+	add_milestone(ctx, value);
+	return 0;
+}
+
+static int collect_ticket(void *ctx, int64_t at, bool bare)
+{
+	add_ticket(ctx, at, bare);
+	return 0;
+}
+
+/*
+ * An account's milestones and tickets as of a day: from the summaries
+ * when its signals are current, else from its events.
+ */
+static int milestones_and_tickets(struct ob_store *st, int64_t account,
+				  ob_day as_of, struct ob_account_data *d,
+				  struct ob_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (!d->signals.from_summary)
+		return ob_store_event_values(st, account, OB_EV_MILESTONE,
+					     as_of, collect_value, d, err) < 0 ||
+				       ob_store_open_tickets(st, account, as_of,
+							     collect_ticket, d,
+							     err) < 0
+			       ? -1
+			       : 0;
+	if (!(s = stmt(st, Q_MILESTONES_NOW, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		add_milestone(d, (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "reading milestones");
+	if (!(s = stmt(st, Q_TICKETS_NOW, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		add_ticket(d, sqlite3_column_int64(s, 0),
+			   sqlite3_column_int(s, 1) != 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "reading tickets");
+	return 0;
+}
+
+int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
+			  struct ob_account_data *out, struct ob_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (ob_store_signals(st, account, as_of, &out->signals, err) < 0 ||
+	    milestones_and_tickets(st, account, as_of, out, err) < 0)
+		goto fail;
+	if (!(s = stmt(st, Q_CHECKIN_ACTIONS, err)))
+		goto fail;
+	sqlite3_bind_int64(s, 1, account);
+	bind_date(s, 2, as_of);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		add_action(out, s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		db_fail(st, rc, err, "reading check-ins");
+		goto fail;
+	}
+	return 0;
+fail:
+	ob_account_data_release(out);
+	return -1;
+}
+
+/*
+ * A stream reads the summary tables in account order, one cursor each,
+ * and hands out each account's rows as they pass.
+ */
+struct cursor {
+	sqlite3_stmt *s;
+	bool row; /* s holds a row */
+};
+
+struct ob_stream {
+	struct ob_store *st;
+	ob_day as_of;
+	int64_t cut_at, cut_bare;
+	struct cursor signals, milestones, tickets, actions;
+};
+
+static const char *const stream_sql[4] = {
+	"SELECT s.account, s.type, t.name, s.n, s.first_at, s.last_at, "
+	"s.first_day, s.last_day, s.latest_at, s.latest_value, "
+	"s.distinct_values FROM signal s JOIN event_type t ON t.id = s.type "
+	"ORDER BY s.account, s.type",
+	"SELECT account, value FROM signal_value WHERE type = 11 "
+	"ORDER BY account",
+	"SELECT account, at, bare FROM ticket_open ORDER BY account",
+	"SELECT account, checkin, action, day, until_day, channel, note "
+	"FROM checkin_action WHERE day <= ?1 ORDER BY account, day, id",
+};
+
+static int cursor_step(struct ob_stream *x, struct cursor *c,
+		       struct ob_err *err)
+{
+	int rc = sqlite3_step(c->s);
+	c->row = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(x->st, rc, err, "reading signals");
+	return 0;
+}
+
+/* Moves a cursor past the accounts before `account`. */
+static int cursor_seek(struct ob_stream *x, struct cursor *c, int64_t account,
+		       struct ob_err *err)
+{
+	while (c->row && sqlite3_column_int64(c->s, 0) < account)
+		if (cursor_step(x, c, err) < 0)
+			return -1;
+	return 0;
+}
+
+static bool cursor_at(const struct cursor *c, int64_t account)
+{
+	return c->row && sqlite3_column_int64(c->s, 0) == account;
+}
+
+void ob_store_stream_close(struct ob_stream *x)
+{
+	if (!x)
+		return;
+	sqlite3_finalize(x->signals.s);
+	sqlite3_finalize(x->milestones.s);
+	sqlite3_finalize(x->tickets.s);
+	sqlite3_finalize(x->actions.s);
+	free(x);
+}
+
+int ob_store_stream_open(struct ob_store *st, ob_day as_of,
+			 struct ob_stream **out, struct ob_err *err)
+{
+	struct ob_stream *x = xcalloc(1, sizeof(*x));
+	struct cursor *cursors[4] = {&x->signals, &x->milestones, &x->tickets,
+				     &x->actions};
+	x->st = st;
+	x->as_of = as_of;
+	day_cutoffs(as_of, &x->cut_at, &x->cut_bare);
+	if (st->npending && write_events(st, err) < 0)
+		goto fail;
+	for (int i = 0; i < 4; i++) {
+		int rc = sqlite3_prepare_v2(st->db, stream_sql[i], -1,
+					    &cursors[i]->s, NULL);
+		if (rc != SQLITE_OK) {
+			db_fail(st, rc, err, "preparing a query");
+			goto fail;
+		}
+		if (i == 3)
+			bind_date(cursors[i]->s, 1, as_of);
+		if (cursor_step(x, cursors[i], err) < 0)
+			goto fail;
+	}
+	*out = x;
+	return 0;
+fail:
+	ob_store_stream_close(x);
+	return -1;
+}
+
+int ob_store_stream_account(struct ob_stream *x, int64_t account,
+			    struct ob_account_data *out, struct ob_err *err)
+{
+	struct ob_signal_set *set = &out->signals;
+	size_t cap = 0;
+	bool current = true;
+
+	memset(out, 0, sizeof(*out));
+	if (cursor_seek(x, &x->signals, account, err) < 0 ||
+	    cursor_seek(x, &x->milestones, account, err) < 0 ||
+	    cursor_seek(x, &x->tickets, account, err) < 0 ||
+	    cursor_seek(x, &x->actions, account, err) < 0)
+		goto fail;
+	for (; cursor_at(&x->signals, account);) {
+		sqlite3_stmt *s = x->signals.s;
+		struct ob_type_signal *t;
+		ob_grow(&set->items, &cap, set->n + 1, sizeof(*set->items));
+		t = &set->items[set->n++];
+		memset(t, 0, sizeof(*t));
+		t->type = sqlite3_column_int(s, 1);
+		t->type_name = column_text(s, 2);
+		t->n = sqlite3_column_int64(s, 3);
+		t->has_at = sqlite3_column_type(s, 4) != SQLITE_NULL;
+		t->first_at = sqlite3_column_int64(s, 4);
+		t->last_at = sqlite3_column_int64(s, 5);
+		t->has_day = sqlite3_column_type(s, 6) != SQLITE_NULL;
+		t->first_day = sqlite3_column_int(s, 6);
+		t->last_day = sqlite3_column_int(s, 7);
+		t->latest_at = sqlite3_column_int64(s, 8);
+		t->latest_value = column_text(s, 9);
+		if (!t->latest_value)
+			t->latest_value = xstrdup("");
+		t->distinct_values = sqlite3_column_int64(s, 10);
+		if ((t->has_at && t->last_at >= x->cut_at) ||
+		    (t->has_day && t->last_day > x->as_of))
+			current = false;
+		if (cursor_step(x, &x->signals, err) < 0)
+			goto fail;
+	}
+	for (; cursor_at(&x->actions, account);) {
+		add_action(out, x->actions.s, 1);
+		if (cursor_step(x, &x->actions, err) < 0)
+			goto fail;
+	}
+	if (!current) {
+		/* Events after the day asked: this one from its events. */
+		ob_signal_set_release(set);
+		if (ob_store_signals(x->st, account, x->as_of, set, err) < 0 ||
+		    milestones_and_tickets(x->st, account, x->as_of, out,
+					   err) < 0)
+			goto fail;
+		return 0;
+	}
+	set->from_summary = true;
+	for (; cursor_at(&x->milestones, account);) {
+		add_milestone(out,
+			      (const char *)sqlite3_column_text(x->milestones.s, 1));
+		if (cursor_step(x, &x->milestones, err) < 0)
+			goto fail;
+	}
+	for (; cursor_at(&x->tickets, account);) {
+		add_ticket(out, sqlite3_column_int64(x->tickets.s, 1),
+			   sqlite3_column_int(x->tickets.s, 2) != 0);
+		if (cursor_step(x, &x->tickets, err) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	ob_account_data_release(out);
+	return -1;
 }

@@ -43,7 +43,7 @@ void ob_health_release(struct ob_health *h);
 struct ob_assessment {
 	struct ob_signals signals;
 	struct ob_health health;
-	struct ob_checkin_instance *checkins; /* scripted, playbook order */
+	struct ob_checkin_instance *checkins; /* see ob_schedule */
 	size_t ncheckins;
 	int tier;
 };
@@ -57,6 +57,11 @@ struct ob_assessment {
 int ob_assess(struct ob_store *st, const struct ob_playbook *pb,
 	      const struct ob_account *a, ob_day as_of,
 	      struct ob_assessment *out, struct ob_err *err);
+/* The same from data the caller got from the store (a stream, say). */
+int ob_assess_data(struct ob_store *st, const struct ob_playbook *pb,
+		   const struct ob_account *a, ob_day as_of,
+		   const struct ob_account_data *data,
+		   struct ob_assessment *out, struct ob_err *err);
 void ob_assessment_release(struct ob_assessment *as);
 
 #endif

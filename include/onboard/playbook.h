@@ -106,6 +106,12 @@ struct ob_follow_up {
 	int until_day; /* -1: the tier's length_days */
 	int every_days[OB_NSTATUS];
 	bool daily_while_open_tickets;
+	/*
+	 * The rolling check-in itself, id "follow-up": its channel (by
+	 * default email when green, else call) and automated tiers (none
+	 * by default) come from optional keys of the same names.
+	 */
+	struct ob_checkin checkin;
 };
 
 struct ob_playbook {

@@ -37,13 +37,14 @@ struct ob_checkin_instance {
 };
 
 /*
- * The scripted check-ins of the account's tier, in playbook order, as of
- * sig->as_of, with conditions and channels taken at `status`. Returns the
- * count; *out is the caller's to free.
+ * The check-ins of the account's tier as of sig->as_of, with conditions
+ * and channels taken at `status`: the scripted ones in playbook order,
+ * then the current follow-up when there is one (its checkin is the
+ * playbook's follow_up.checkin). Returns the count; *out is the caller's
+ * to free.
  */
-size_t ob_schedule_scripted(const struct ob_playbook *pb, int tier,
-			    ob_day kickoff, const struct ob_signals *sig,
-			    enum ob_status status,
-			    struct ob_checkin_instance **out);
+size_t ob_schedule(const struct ob_playbook *pb, int tier, ob_day kickoff,
+		   const struct ob_signals *sig, enum ob_status status,
+		   struct ob_checkin_instance **out);
 
 #endif

@@ -49,8 +49,15 @@ struct ob_signals {
 
 /*
  * Computes every metric but checkins_overdue (which needs the schedule,
- * see health.h) for account a of playbook pb as of day as_of.
+ * see health.h) for account a of playbook pb as of day as_of, from data
+ * the store gave (st is asked only for logins_7d, and only when the
+ * account logged in within the week).
  */
+int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
+		       const struct ob_account *a, ob_day as_of,
+		       const struct ob_account_data *data,
+		       struct ob_signals *out, struct ob_err *err);
+/* The same, asking the store for the account's data. */
 int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
 		    const struct ob_account *a, ob_day as_of,
 		    struct ob_signals *out, struct ob_err *err);

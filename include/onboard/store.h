@@ -224,6 +224,48 @@ int ob_store_open_tickets(struct ob_store *st, int64_t account, ob_day as_of,
 			  int (*fn)(void *ctx, int64_t at, bool bare),
 			  void *ctx, struct ob_err *err);
 
+/* An instant as events carry it. */
+struct ob_instant {
+	int64_t at;
+	bool bare;
+};
+
+/* Everything the metrics of one account as of a day are made from. */
+struct ob_account_data {
+	struct ob_signal_set signals;
+	char **milestones; /* distinct values of its milestone events */
+	size_t nmilestones;
+	struct ob_instant *tickets; /* when each open ticket was opened */
+	size_t ntickets;
+	struct ob_checkin_action *actions; /* dated on or before, by date */
+	size_t nactions;
+};
+
+void ob_account_data_release(struct ob_account_data *d);
+
+/* One account's data as of a day, with a few queries. */
+int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
+			  struct ob_account_data *out, struct ob_err *err);
+
+/*
+ * The same for many accounts, read in one pass: ask for accounts in
+ * increasing rowid order (ob_account.rowid) and each costs a few rows,
+ * however long its history. Only one stream at a time per store.
+ */
+struct ob_stream;
+int ob_store_stream_open(struct ob_store *st, ob_day as_of,
+			 struct ob_stream **out, struct ob_err *err);
+int ob_store_stream_account(struct ob_stream *s, int64_t account,
+			    struct ob_account_data *out, struct ob_err *err);
+void ob_store_stream_close(struct ob_stream *s);
+
+/* Accounts in rowid order (the order streams want). */
+int ob_store_account_list_by_rowid(struct ob_store *st,
+				   const struct ob_account_filter *filter,
+				   int (*fn)(void *ctx,
+					     const struct ob_account *a),
+				   void *ctx, struct ob_err *err);
+
 /*
  * Parses one JSON object (SQLite's JSON functions, RFC 8259) and calls fn
  * for each member in order: its key, its JSON type (null, true, false,
@@ -244,7 +286,10 @@ int ob_store_checkin_action_add(struct ob_store *st, int64_t account,
 
 
 
-/* Calls fn for the account's actions dated on or before as_of, by date. */
+/*
+ * Calls fn for the account's actions dated on or before as_of, by date;
+ * the action's strings are valid during the call.
+ */
 int ob_store_checkin_actions(struct ob_store *st, int64_t account,
 			     ob_day as_of,
 			     int (*fn)(void *ctx,

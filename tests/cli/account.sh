@@ -125,6 +125,7 @@ mid-week     3-4   2026-11-02  2026-11-03  overdue 2 days  call     no
 end-of-week  5-7   2026-11-04  2026-11-06  due             call     no
 day-14       14    2026-11-13  2026-11-13  upcoming        call     no
 day-30       30    2026-11-29  2026-11-29  upcoming        meeting  no
+follow-up    8     2026-11-07  2026-11-07  upcoming        call     no
 
 milestones: 0 done, 1 overdue (0%)
 MILESTONE     TITLE                       DUE         STATE
