@@ -258,7 +258,8 @@ void ob_playbook_cache_release(struct ob_playbook_cache *pc)
 {
 	for (size_t i = 0; i < pc->n; i++) {
 		ob_playbook_row_release(&pc->rows[i]);
-		ob_playbook_release(&pc->books[i]);
+		ob_playbook_release(pc->books[i]);
+		free(pc->books[i]);
 	}
 	free(pc->rows);
 	free(pc->books);
@@ -276,7 +277,7 @@ const struct ob_playbook *ob_playbook_cache_get(struct ob_playbook_cache *pc,
 					 : pc->rows[i].is_default;
 		if (hit) {
 			*out_id = pc->rows[i].id;
-			return &pc->books[i];
+			return pc->books[i];
 		}
 	}
 	if ((name || id <= 0 ? ob_store_playbook_get(st, name, &row, err)
@@ -284,12 +285,14 @@ const struct ob_playbook *ob_playbook_cache_get(struct ob_playbook_cache *pc,
 		return NULL;
 	pc->rows = xrealloc(pc->rows, (pc->n + 1) * sizeof(*pc->rows));
 	pc->books = xrealloc(pc->books, (pc->n + 1) * sizeof(*pc->books));
-	if (ob_cli_parse_playbook(&row, &pc->books[pc->n], err) < 0) {
+	pc->books[pc->n] = xcalloc(1, sizeof(**pc->books));
+	if (ob_cli_parse_playbook(&row, pc->books[pc->n], err) < 0) {
+		free(pc->books[pc->n]);
 		ob_playbook_row_release(&row);
 		return NULL;
 	}
 	pc->rows[pc->n] = row;
 	*out_id = row.id;
-	return &pc->books[pc->n++];
+	return pc->books[pc->n++];
 }
 

@@ -1,24 +1,95 @@
-/* onboard done: record what was done about a check-in. */
+/* onboard done | skip | snooze: what was done about a check-in. */
 #include <string.h>
 
 #include "onboard/cli.h"
+#include "onboard/health.h"
 
-struct already {
-	const char *checkin;
-	ob_day day;
-	bool found;
-};
-
-static int find_done(void *ctx, const struct ob_checkin_action *a)
+/*
+ * Records an action on a check-in of an account, after checking it
+ * against the account's schedule as of the action's day: the check-in
+ * must be one the account has, open already, and not done or skipped.
+ */
+static int record(struct ob_ctx *ctx, const char *id,
+		  struct ob_checkin_action *action)
 {
-	struct already *al = ctx;
-	if (strcmp(a->checkin, al->checkin) == 0 &&
-	    strcmp(a->action, "done") == 0) {
-		al->found = true;
-		al->day = a->day;
-		return 1;
+	struct ob_playbook_cache pc = {0};
+	struct ob_assessment as = {0};
+	struct ob_account a = {0};
+	struct ob_store *st = NULL;
+	struct ob_err err = {0};
+	const struct ob_playbook *pb;
+	const struct ob_checkin_instance *ci = NULL;
+	char date[OB_DATE_LEN];
+	int64_t pid;
+	int code;
+
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+		return code;
+	if (ob_store_begin(st, &err) < 0 ||
+	    ob_store_account_get(st, id, false, &a, &err) < 0 ||
+	    !(pb = ob_playbook_cache_get(&pc, st, NULL, a.playbook_id, &pid,
+					 &err)) ||
+	    ob_assess(st, pb, &a, action->day, &as, &err) < 0)
+		goto fail;
+	for (size_t i = 0; i < as.ncheckins; i++)
+		if (strcmp(as.checkins[i].checkin->id, action->checkin) == 0)
+			ci = &as.checkins[i];
+	if (!ci && strcmp(action->checkin, "follow-up") == 0) {
+		ob_fail(&err, OB_EDATA,
+			pb->follow_up.present
+				? "'%s' has no follow-up left to do (past day "
+				  "%d)"
+				: "playbook of '%s' has no follow-ups",
+			a.id,
+			pb->follow_up.until_day >= 0
+				? pb->follow_up.until_day
+				: pb->tiers[as.tier].length_days);
+		goto fail;
 	}
-	return 0;
+	if (!ci) {
+		ob_fail(&err, OB_EDATA,
+			"unknown check-in '%s' for '%s' (%s tier of playbook "
+			"'%s')",
+			action->checkin, a.id, a.tier, pb->name);
+		goto fail;
+	}
+	if (ci->state == OB_CI_DONE || ci->state == OB_CI_SKIPPED) {
+		ob_date_format(ci->done_on, date);
+		ob_fail(&err, OB_EDATA, "check-in '%s' of '%s' was already %s on %s",
+			action->checkin, a.id, ob_checkin_state_name(ci->state),
+			date);
+		goto fail;
+	}
+	if (ci->dated && action->day < ci->opens) {
+		ob_date_format(ci->opens, date);
+		ob_fail(&err, OB_EDATA,
+			ci->checkin == &pb->follow_up.checkin
+				? "the next %s of '%s' is on %s"
+				: "check-in '%s' of '%s' opens on %s",
+			action->checkin, a.id, date);
+		goto fail;
+	}
+	if (ob_store_checkin_action_add(st, a.rowid, action, &err) < 0 ||
+	    ob_store_commit(st, &err) < 0)
+		goto fail;
+	goto out;
+fail:
+	ob_store_rollback(st);
+	code = ob_cli_report(&err);
+out:
+	ob_assessment_release(&as);
+	ob_account_release(&a);
+	ob_playbook_cache_release(&pc);
+	ob_store_close(st);
+	return code;
+}
+
+static int two_arguments(struct ob_ctx *ctx, int argc)
+{
+	if (argc - optind != 2)
+		return ob_cli_usage_error(ctx, "expected an account id and a "
+					       "check-in id");
+	return OB_OK;
 }
 
 int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv)
@@ -30,16 +101,9 @@ int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv)
 		{0},
 	};
 	struct ob_checkin_action action = {.action = (char *)"done"};
-	struct ob_playbook_cache pc = {0};
-	struct ob_account a = {0};
-	struct ob_store *st = NULL;
-	struct ob_err err = {0};
-	const struct ob_playbook *pb;
 	const char *at = NULL, *why;
-	struct already al = {0};
 	char date[OB_DATE_LEN];
-	int64_t pid;
-	int c, tier, index, code = OB_OK;
+	int c, code = OB_OK;
 
 	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
 		if (c == OB_CLI_STOP)
@@ -51,9 +115,8 @@ int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv)
 		else
 			at = optarg;
 	}
-	if (argc - optind != 2)
-		return ob_cli_usage_error(ctx, "expected an account id and a "
-					       "check-in id");
+	if ((code = two_arguments(ctx, argc)) != OB_OK)
+		return code;
 	action.checkin = argv[optind + 1];
 	action.day = ctx->today;
 	if (at && !ob_date_parse(at, &action.day)) {
@@ -70,65 +133,78 @@ int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv)
 		ob_cli_error("bad --note: %s", why);
 		return OB_EDATA;
 	}
-	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+	if ((code = record(ctx, argv[optind], &action)) != OB_OK)
 		return code;
-	if (ob_store_begin(st, &err) < 0 ||
-	    ob_store_account_get(st, argv[optind], false, &a, &err) < 0 ||
-	    !(pb = ob_playbook_cache_get(&pc, st, NULL, a.playbook_id, &pid,
-					 &err)))
-		goto fail;
-	tier = ob_playbook_tier(pb, a.tier);
-	index = ob_playbook_checkin(pb, action.checkin);
-	if (strcmp(action.checkin, "follow-up") == 0) {
-		if (!pb->follow_up.present) {
-			ob_fail(&err, OB_EDATA,
-				"playbook '%s' has no follow-ups", pb->name);
-			goto fail;
-		}
-	} else if (index < 0 || tier < 0 ||
-		   !(pb->checkins[index].tiers & ((ob_tier_set)1 << tier))) {
-		ob_fail(&err, OB_EDATA,
-			"unknown check-in '%s' for '%s' (%s tier of playbook "
-			"'%s')",
-			action.checkin, a.id, a.tier, pb->name);
-		goto fail;
-	} else {
-		ob_day opens;
-		if (ob_playbook_window_date(pb, a.kickoff,
-					    pb->checkins[index].opens,
-					    &opens) &&
-		    action.day < opens) {
-			ob_date_format(opens, date);
-			ob_fail(&err, OB_EDATA,
-				"check-in '%s' of '%s' opens on %s", action.checkin,
-				a.id, date);
-			goto fail;
-		}
-		/* A scripted check-in is done once; follow-ups recur. */
-		al.checkin = action.checkin;
-		if (ob_store_checkin_actions(st, a.rowid, OB_DAY_MAX, find_done,
-					     &al, &err) < 0)
-			goto fail;
-		if (al.found) {
-			ob_date_format(al.day, date);
-			ob_fail(&err, OB_EDATA,
-				"check-in '%s' of '%s' was already done on %s",
-				action.checkin, a.id, date);
-			goto fail;
-		}
-	}
-	if (ob_store_checkin_action_add(st, a.rowid, &action, &err) < 0 ||
-	    ob_store_commit(st, &err) < 0)
-		goto fail;
 	ob_date_format(action.day, date);
-	ob_cli_note(ctx, "done: %s for '%s' on %s", action.checkin, a.id, date);
-	goto out;
-fail:
-	ob_store_rollback(st);
-	code = ob_cli_report(&err);
-out:
-	ob_account_release(&a);
-	ob_playbook_cache_release(&pc);
-	ob_store_close(st);
-	return code;
+	ob_cli_note(ctx, "done: %s for '%s' on %s", action.checkin,
+		    argv[optind], date);
+	return OB_OK;
+}
+
+int ob_cmd_skip(struct ob_ctx *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"reason", required_argument, NULL, 'r'},
+		{0},
+	};
+	struct ob_checkin_action action = {.action = (char *)"skipped"};
+	const char *why;
+	int c, code = OB_OK;
+
+	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
+		if (c == OB_CLI_STOP)
+			return code;
+		action.note = optarg;
+	}
+	if ((code = two_arguments(ctx, argc)) != OB_OK)
+		return code;
+	if (!action.note)
+		return ob_cli_usage_error(ctx, "--reason is required");
+	if ((why = ob_account_check_text(action.note))) {
+		ob_cli_error("bad --reason: %s", why);
+		return OB_EDATA;
+	}
+	action.checkin = argv[optind + 1];
+	action.day = ctx->today;
+	if ((code = record(ctx, argv[optind], &action)) != OB_OK)
+		return code;
+	ob_cli_note(ctx, "skipped: %s for '%s'", action.checkin, argv[optind]);
+	return OB_OK;
+}
+
+int ob_cmd_snooze(struct ob_ctx *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"until", required_argument, NULL, 'u'},
+		{0},
+	};
+	struct ob_checkin_action action = {.action = (char *)"snoozed"};
+	const char *until = NULL;
+	int c, code = OB_OK;
+
+	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
+		if (c == OB_CLI_STOP)
+			return code;
+		until = optarg;
+	}
+	if ((code = two_arguments(ctx, argc)) != OB_OK)
+		return code;
+	if (!until)
+		return ob_cli_usage_error(ctx, "--until is required");
+	if (!ob_date_parse(until, &action.until)) {
+		ob_cli_error("bad --until '%s': expected a date YYYY-MM-DD",
+			     until);
+		return OB_EDATA;
+	}
+	action.day = ctx->today;
+	if (action.until <= action.day) {
+		ob_cli_error("--until %s is not after today", until);
+		return OB_EDATA;
+	}
+	action.checkin = argv[optind + 1];
+	if ((code = record(ctx, argv[optind], &action)) != OB_OK)
+		return code;
+	ob_cli_note(ctx, "snoozed: %s for '%s' until %s", action.checkin,
+		    argv[optind], until);
+	return OB_OK;
 }

@@ -143,6 +143,17 @@ static const struct ob_command commands[] = {
 			"others\n",
 	},
 	{
+		.name = "due",
+		.run = ob_cmd_due,
+		.usage = "[--csm C] [--tier T] [--overdue] [--automated|--manual]",
+		.summary = "What is due or overdue today, most urgent first.",
+		.help = "  --csm NAME         only this CSM's accounts\n"
+			"  --tier TIER        only accounts of this tier\n"
+			"  --overdue          only what is overdue\n"
+			"  --automated        only automated check-ins\n"
+			"  --manual           only manual check-ins\n",
+	},
+	{
 		.name = "done",
 		.run = ob_cmd_done,
 		.usage = "ID CHECKIN [--channel C] [--note TEXT] [--at DATE]",
@@ -150,6 +161,21 @@ static const struct ob_command commands[] = {
 		.help = "  --channel C        how: email, call, in-app or meeting\n"
 			"  --note TEXT        a note on the conversation\n"
 			"  --at DATE          when it was done (default: today)\n",
+	},
+	{
+		.name = "skip",
+		.run = ob_cmd_skip,
+		.usage = "ID CHECKIN --reason TEXT",
+		.summary = "Skip a check-in for good (a follow-up: this one).",
+		.help = "  --reason TEXT      why, for the record (required)\n",
+	},
+	{
+		.name = "snooze",
+		.run = ob_cmd_snooze,
+		.usage = "ID CHECKIN --until DATE",
+		.summary = "Hide a check-in from the due list until a date.",
+		.help = "  --until DATE       the day it shows again (after "
+			"today)\n",
 	},
 	{
 		.name = "score",

@@ -231,6 +231,16 @@ void ob_out_status(struct ob_out *o, const char *status)
 	o->col++;
 }
 
+void ob_out_alert(struct ob_out *o, const char *text, bool alert)
+{
+	if (o->format != OB_FORMAT_TABLE || !o->cols[o->col].heading) {
+		ob_out_text(o, text);
+		return;
+	}
+	table_cell(o, text, alert && o->color ? "\033[31m" : NULL);
+	o->col++;
+}
+
 void ob_out_list(struct ob_out *o, const char *const *items, size_t n)
 {
 	struct ob_buf text = {0}, json = {0};

@@ -97,10 +97,14 @@ int ob_cli_open(const struct ob_ctx *ctx, enum ob_store_mode mode,
 int ob_cli_parse_playbook(const struct ob_playbook_row *row,
 			  struct ob_playbook *pb, struct ob_err *err);
 
-/* Playbooks parsed once per command, however many accounts use them. */
+/*
+ * Playbooks parsed once per command, however many accounts use them. A
+ * playbook stays where it is until the cache is released, so pointers
+ * into it may be kept.
+ */
 struct ob_playbook_cache {
 	struct ob_playbook_row *rows;
-	struct ob_playbook *books;
+	struct ob_playbook **books;
 	size_t n;
 };
 
@@ -134,5 +138,8 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_score(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_escalations(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_skip(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_snooze(struct ob_ctx *ctx, int argc, char **argv);
 
 #endif

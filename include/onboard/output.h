@@ -36,6 +36,8 @@ void ob_out_bool(struct ob_out *o, bool v);
 void ob_out_null(struct ob_out *o);
 /* A status word (green, yellow, red): coloured in a table. */
 void ob_out_status(struct ob_out *o, const char *status);
+/* Text that a table paints red when alert is set (overdue, say). */
+void ob_out_alert(struct ob_out *o, const char *text, bool alert);
 /* A list: a JSON array, "; "-joined in CSV and tables. */
 void ob_out_list(struct ob_out *o, const char *const *items, size_t n);
 /* A value already encoded as JSON (objects); text stands for it elsewhere. */
