@@ -125,7 +125,7 @@ static const struct ob_column due_columns[] = {
 	{"name", NULL, 0, false},
 	{"tier", NULL, 0, false},
 	{"csm", NULL, 0, false},
-	{"checkin", "CHECK-IN", 14, false},
+	{"checkin", "CHECK-IN", 18, false},
 	{"title", NULL, 0, false},
 	{"opens", NULL, 0, false},
 	{"closes", NULL, 0, false},

@@ -318,8 +318,9 @@ static void put_line(FILE *f, struct ob_buf *b)
 }
 
 /*
- * Narrows the columns that may be cut (those with a max_width), widest
- * first, until a line fits TABLE_WIDTH or none can give more.
+ * Narrows the columns that may be cut (those with a max_width) until a
+ * line fits TABLE_WIDTH: the one allowed the most room gives first (the
+ * reasons, say, before a check-in id), down to 6 columns or its heading.
  */
 static void fit_width(const struct ob_out *o, size_t *width)
 {
@@ -327,19 +328,21 @@ static void fit_width(const struct ob_out *o, size_t *width)
 	for (size_t k = 0; k < o->nshown; k++)
 		total += width[k] + (k ? 2 : 0);
 	while (total > TABLE_WIDTH) {
-		size_t widest = o->nshown;
+		size_t pick = o->nshown;
 		for (size_t k = 0; k < o->nshown; k++) {
 			const struct ob_column *c = &o->cols[o->shown[k]];
 			size_t least = ob_utf8_width(c->heading);
 			if (least < 6)
 				least = 6;
-			if (c->max_width && width[k] > least &&
-			    (widest == o->nshown || width[k] > width[widest]))
-				widest = k;
+			if (!c->max_width || width[k] <= least)
+				continue;
+			if (pick == o->nshown ||
+			    c->max_width > o->cols[o->shown[pick]].max_width)
+				pick = k;
 		}
-		if (widest == o->nshown)
+		if (pick == o->nshown)
 			break;
-		width[widest]--;
+		width[pick]--;
 		total--;
 	}
 }

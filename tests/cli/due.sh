@@ -1,0 +1,151 @@
+# onboard due, done, skip and snooze: three tiers of the default playbook
+# over their first 35 days, the list checked day by day against
+# tests/cli/due.golden (reviewed by hand: see the comments below).
+. tests/cli/lib.sh
+
+run init -q
+for a in hi:high mi:mid lo:low zz:mid; do
+	"$ONBOARD" account add "${a%%:*}" --name "Acct ${a%%:*}" \
+		--tier "${a##*:}" --kickoff 2026-11-02 --csm dana -q
+done
+"$ONBOARD" account add other --name Other --tier high --kickoff 2026-11-02 \
+	--csm lee -q
+run account set zz --status paused -q
+expect "a paused account" 0 "" ""
+
+day() { date -u -d "2026-11-02 + $1 days" +%F; }
+{
+	echo "account,type,at,value"
+	# Logins every four days keep engagement green; milestones on time.
+	for a in hi mi lo zz other; do
+		for d in 0 4 8 12 16 20 24 28 32; do
+			[ "$a" = mi ] && [ "$d" = 0 ] && continue
+			echo "$a,login,$(day "$d")T09:00:00Z,"
+		done
+		echo "$a,milestone,2026-11-05,setup"
+		echo "$a,milestone,2026-11-12,first-value"
+		echo "$a,milestone,2026-12-01,go-live"
+		echo "$a,stakeholder_added,2026-11-05,CFO"
+	done
+	for a in hi lo zz other; do
+		echo "$a,login,2026-11-02T10:00:00Z,"
+		echo "$a,login,2026-11-02T11:00:00Z,"
+		echo "$a,feature_used,2026-11-02,reports"
+		echo "$a,feature_used,2026-11-02,alerts"
+	done
+	# mi: no login until day 4 (red), light use on day 4 (yellow),
+	# green from day 5: its mid-week check-in comes and goes.
+	echo "mi,login,2026-11-07T10:00:00Z,"
+	echo "mi,login,2026-11-07T11:00:00Z,"
+	echo "mi,feature_used,2026-11-07,reports"
+	echo "mi,feature_used,2026-11-07,alerts"
+	# lo: a ticket open two days: follow-ups go daily.
+	echo "lo,ticket_opened,2026-11-17T09:00:00Z,T-7"
+	echo "lo,ticket_resolved,2026-11-19T17:00:00Z,T-7"
+} >"$T/events.csv"
+run import "$T/events.csv" -q
+expect "the scenario's events" 0 "" ""
+
+# What the CSMs did, each on its day (responses keep them green).
+"$ONBOARD" done hi first-check --at 2026-11-03 -q
+"$ONBOARD" log hi response --at 2026-11-04T10:00:00Z -q
+"$ONBOARD" done hi mid-week --at 2026-11-05 -q
+"$ONBOARD" log hi response --at 2026-11-05T15:00:00Z -q
+"$ONBOARD" snooze hi end-of-week --until 2026-11-10 --today 2026-11-07 -q
+"$ONBOARD" done hi end-of-week --at 2026-11-10 -q
+"$ONBOARD" log hi response --at 2026-11-10T15:00:00Z -q
+"$ONBOARD" done mi first-check --at 2026-11-04 --channel email -q
+"$ONBOARD" log mi response --at 2026-11-04T12:00:00Z -q
+"$ONBOARD" skip mi day-14 --reason "merged into the review" --today 2026-11-16 -q
+"$ONBOARD" done lo first-check --at 2026-11-03 -q
+"$ONBOARD" log lo response --at 2026-11-03T12:00:00Z -q
+"$ONBOARD" done lo follow-up --at 2026-11-17 -q
+"$ONBOARD" log lo response --at 2026-11-17T12:00:00Z -q
+for d in $(seq 0 35); do
+	"$ONBOARD" done other first-check --at 2026-11-03 -q 2>/dev/null
+done
+
+# The listing of dana's accounts, day by day. Reviewed: mi's mid-week is
+# due with status red (call) then yellow, and gone once mi is green;
+# hi's end-of-week is snoozed until the day it is done; mi's day-14 is
+# skipped; lo's follow-ups go daily while its ticket is open (yellow),
+# then 14 days on; follow-ups start 14 days after the latest completion;
+# the paused account never shows; automated check-ins are listed too.
+listing() {
+	for d in $(seq 0 35); do
+		"$ONBOARD" due --csm dana --today "$(day "$d")" --format json |
+			jq -r --arg d "$(day "$d")" '.[] | "\($d) \(.account) \(.checkin) \(.state) \(.days_overdue) \(.channel) \(.automated) \(.status)"'
+	done
+}
+listing >"$T/listing"
+assert "35 days of due lists as reviewed" \
+	diff -u "$ROOT/tests/cli/due.golden" "$T/listing"
+
+run due --csm dana --today 2026-11-18
+expect "the table, with its summary line" 0 \
+"ACCOUNT  CHECK-IN         STATE       CHANNEL  AUTO  STATUS  REASONS         ESC
+mi       end-of-week      9d overdue  call           green
+lo       progress-digest  2d overdue  email    yes   yellow  A support tic…
+hi       day-14           2d overdue  email          green
+lo       follow-up        due         call           yellow  A support tic…
+mi       follow-up        due         email          green
+2 due, 3 overdue, 0 red accounts" ""
+run due --today 2026-11-18 --format json
+assert "every SPEC field, in order" test \
+	"$(printf '%s' "$out" | jq -c '.[0] | keys_unsorted')" = \
+	'["account","name","tier","csm","checkin","title","opens","closes","state","days_overdue","channel","automated","status","reasons","escalate"]'
+run due --today 2026-11-18 --format csv
+assert "csv header" test "$(printf '%s\n' "$out" | head -1)" = \
+	"account,name,tier,csm,checkin,title,opens,closes,state,days_overdue,channel,automated,status,reasons,escalate"
+run due --csm dana --today 2026-11-18 --overdue --format json
+assert "--overdue" test "$(printf '%s' "$out" | jq -r '[.[].state] | unique | join(" ")')" = overdue
+run due --csm dana --today 2026-11-18 --automated --format json
+assert "--automated" test "$(printf '%s' "$out" | jq -r '[.[].checkin] | join(" ")')" = "progress-digest"
+run due --csm dana --today 2026-11-18 --manual --format json
+assert "--manual" test "$(printf '%s' "$out" | jq -r '[.[] | select(.automated)] | length')" = 0
+run due --today 2026-11-18 --tier high --format json
+assert "--tier" test "$(printf '%s' "$out" | jq -r '[.[].account] | unique | join(" ")')" = "hi other"
+run due --csm lee --today 2026-11-04 --format json
+assert "--csm: lee's account, first-check done" test "$(printf '%s' "$out" | jq length)" = 0
+run due --automated --manual
+expect_has "--automated with --manual" 2 stderr "exclude each other"
+run due --csm nobody
+expect "nothing due is success" 0 "0 due, 0 overdue, 0 red accounts" ""
+run due --csm nobody --format json
+expect "nothing due, json" 0 "[]" ""
+
+# done, skip and snooze refuse what cannot be.
+run skip hi day-30 --reason later --today 2026-11-20
+expect "skip before the window" 65 "" \
+	"onboard: check-in 'day-30' of 'hi' opens on 2026-12-02"
+run skip hi first-check --reason x --today 2026-11-20
+expect "skip what is done" 65 "" \
+	"onboard: check-in 'first-check' of 'hi' was already done on 2026-11-03"
+run skip mi day-14 --reason again --today 2026-11-20
+expect "skip twice" 65 "" \
+	"onboard: check-in 'day-14' of 'mi' was already skipped on 2026-11-16"
+run skip hi day-14 --today 2026-11-20
+expect_has "skip needs a reason" 2 stderr "--reason is required"
+run snooze hi day-14 --until 2026-11-20 --today 2026-11-20
+expect "snooze to today" 65 "" "onboard: --until 2026-11-20 is not after today"
+run snooze hi nope --until 2026-11-30 --today 2026-11-20
+expect "snooze an unknown check-in" 65 "" \
+	"onboard: unknown check-in 'nope' for 'hi' (high tier of playbook 'saas-default')"
+run snooze hi day-14 --until 2026-11-3O --today 2026-11-20
+expect "snooze: bad date" 65 "" \
+	"onboard: bad --until '2026-11-3O': expected a date YYYY-MM-DD"
+run done hi follow-up --at 2026-11-20
+expect "done: a follow-up before its day" 65 "" \
+	"onboard: the next follow-up of 'hi' is on 2026-11-24"
+run done zz first-check --at 2026-11-03
+expect "done works on a paused account" 0 "" \
+	"onboard: done: first-check for 'zz' on 2026-11-03"
+
+# Replaying: events dated later never change an earlier day's list.
+"$ONBOARD" log mi nps --value 2 --at 2026-12-10 -q
+"$ONBOARD" log lo ticket_opened --value T-9 --at 2026-12-09 -q
+"$ONBOARD" done hi day-14 --at 2026-12-09 -q
+"$ONBOARD" log hi login --at 2026-12-09T08:00:00Z -q
+listing >"$T/listing2"
+assert "earlier days list as before" cmp -s "$T/listing" "$T/listing2"
+finish
