@@ -1,27 +1,32 @@
 /* onboard due: what is due or overdue today, for the morning list. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "onboard/cli.h"
 #include "onboard/health.h"
 
-/* An account with something due: kept once, shared by its rows. */
+/*
+ * An account with something due: kept once, shared by its rows. Its
+ * texts are offsets into one arena, its reasons a range of one list of
+ * the playbooks' texts: a list of many thousands stays small.
+ */
 struct due_account {
-	char *id, *name, *tier, *csm;
-	enum ob_status status;
-	const char **reasons; /* the playbook's texts */
-	size_t nreasons;
+	size_t id, name, tier, csm; /* csm: SIZE_MAX when none */
+	size_t reasons, nreasons;
+	uint32_t rank; /* in id order, for sorting */
+	uint8_t status;
 	bool escalate;
 };
 
-/* One check-in due or overdue; small, as there may be many. */
+/* One check-in due or overdue. */
 struct due_row {
-	size_t account;
 	const struct ob_checkin *checkin; /* in the playbook cache */
-	int order;			  /* in the playbook; follow-up last */
-	ob_day opens, closes;
-	int days_overdue; /* 0 when due */
-	enum ob_channel channel;
+	uint32_t account;
+	int32_t opens, closes;
+	int32_t days_overdue; /* 0 when due */
+	uint16_t order;	      /* in the playbook; follow-up last */
+	uint8_t channel;
 	bool automated;
 };
 
@@ -34,10 +39,20 @@ struct due {
 	int automated; /* -1 any, 0 manual only, 1 automated only */
 	struct due_account *accounts;
 	size_t naccounts, accounts_cap;
+	struct ob_buf text;
+	const char **reasons;
+	size_t nreasons, reasons_cap;
 	struct due_row *rows;
 	size_t nrows, rows_cap;
 	struct ob_err err;
 };
+
+static size_t keep_text(struct due *d, const char *text)
+{
+	size_t at = d->text.len;
+	ob_buf_add(&d->text, text, strlen(text) + 1);
+	return at;
+}
 
 static int visit(void *ctx, const struct ob_account *a)
 {
@@ -68,14 +83,14 @@ static int visit(void *ctx, const struct ob_account *a)
 			continue;
 		ob_grow(&d->rows, &d->rows_cap, d->nrows + 1, sizeof(*d->rows));
 		r = &d->rows[d->nrows++];
-		r->account = account;
+		r->account = (uint32_t)account;
 		r->checkin = ci->checkin;
-		r->order = (int)i;
+		r->order = (uint16_t)i;
 		r->opens = ci->opens;
 		r->closes = ci->closes;
 		r->days_overdue = ci->state == OB_CI_OVERDUE ? ci->days_overdue
 							     : 0;
-		r->channel = ci->channel;
+		r->channel = (uint8_t)ci->channel;
 		r->automated = ci->automated;
 		any = true;
 	}
@@ -84,15 +99,18 @@ static int visit(void *ctx, const struct ob_account *a)
 		ob_grow(&d->accounts, &d->accounts_cap, d->naccounts + 1,
 			sizeof(*d->accounts));
 		da = &d->accounts[d->naccounts++];
-		da->id = xstrdup(a->id);
-		da->name = xstrdup(a->name);
-		da->tier = xstrdup(a->tier);
-		da->csm = a->csm ? xstrdup(a->csm) : NULL;
-		da->status = as.health.status;
+		da->id = keep_text(d, a->id);
+		da->name = keep_text(d, a->name);
+		da->tier = keep_text(d, a->tier);
+		da->csm = a->csm ? keep_text(d, a->csm) : SIZE_MAX;
+		da->status = (uint8_t)as.health.status;
+		da->reasons = d->nreasons;
 		da->nreasons = as.health.reasons.n;
-		da->reasons = xcalloc(da->nreasons + 1, sizeof(char *));
-		memcpy(da->reasons, as.health.reasons.items,
+		ob_grow(&d->reasons, &d->reasons_cap,
+			d->nreasons + da->nreasons + 1, sizeof(char *));
+		memcpy(d->reasons + d->nreasons, as.health.reasons.items,
 		       da->nreasons * sizeof(char *));
+		d->nreasons += da->nreasons;
 		da->escalate = as.health.escalations.n > 0;
 	}
 	ob_assessment_release(&as);
@@ -101,6 +119,14 @@ static int visit(void *ctx, const struct ob_account *a)
 }
 
 static const struct due_account *sort_accounts;
+static const char *sort_text;
+
+static int cmp_account_ids(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	return strcmp(sort_text + sort_accounts[a].id,
+		      sort_text + sort_accounts[b].id);
+}
 
 /* Overdue first, most overdue first, red before yellow before green,
  * then by account, then in the playbook's order. */
@@ -109,15 +135,27 @@ static int cmp_rows(const void *x, const void *y)
 	const struct due_row *a = x, *b = y;
 	const struct due_account *aa = &sort_accounts[a->account];
 	const struct due_account *ba = &sort_accounts[b->account];
-	int c;
-	if ((a->days_overdue > 0) != (b->days_overdue > 0) ||
-	    a->days_overdue != b->days_overdue)
+	if (a->days_overdue != b->days_overdue)
 		return a->days_overdue > b->days_overdue ? -1 : 1;
 	if (aa->status != ba->status)
 		return aa->status > ba->status ? -1 : 1;
-	if ((c = strcmp(aa->id, ba->id)) != 0)
-		return c;
+	if (aa->rank != ba->rank)
+		return aa->rank < ba->rank ? -1 : 1;
 	return (a->order > b->order) - (a->order < b->order);
+}
+
+/* Ranks the accounts by id once, so rows compare integers. */
+static void rank_accounts(struct due *d)
+{
+	size_t *order = xcalloc(d->naccounts + 1, sizeof(*order));
+	for (size_t i = 0; i < d->naccounts; i++)
+		order[i] = i;
+	sort_accounts = d->accounts;
+	sort_text = d->text.data;
+	qsort(order, d->naccounts, sizeof(*order), cmp_account_ids);
+	for (size_t i = 0; i < d->naccounts; i++)
+		d->accounts[order[i]].rank = (uint32_t)i;
+	free(order);
 }
 
 static const struct ob_column due_columns[] = {
@@ -159,23 +197,24 @@ static void print_rows(const struct ob_ctx *ctx, struct due *d,
 		else
 			snprintf(state, sizeof(state), "%s",
 				 r->days_overdue ? "overdue" : "due");
-		ob_out_text(out, a->id);
-		ob_out_text(out, a->name);
-		ob_out_text(out, a->tier);
-		ob_out_text(out, a->csm);
+		const char *text = d->text.data;
+		ob_out_text(out, text + a->id);
+		ob_out_text(out, text + a->name);
+		ob_out_text(out, text + a->tier);
+		ob_out_text(out, a->csm == SIZE_MAX ? NULL : text + a->csm);
 		ob_out_text(out, r->checkin->id);
 		ob_out_text(out, r->checkin->title);
 		ob_out_text(out, opens);
 		ob_out_text(out, closes);
 		ob_out_alert(out, state, r->days_overdue > 0);
 		ob_out_int(out, r->days_overdue);
-		ob_out_text(out, ob_channel_name(r->channel));
+		ob_out_text(out, ob_channel_name((enum ob_channel)r->channel));
 		if (table)
 			ob_out_text(out, r->automated ? "yes" : "");
 		else
 			ob_out_bool(out, r->automated);
-		ob_out_status(out, ob_status_name(a->status));
-		ob_out_list(out, a->reasons, a->nreasons);
+		ob_out_status(out, ob_status_name((enum ob_status)a->status));
+		ob_out_list(out, d->reasons + a->reasons, a->nreasons);
 		if (table)
 			ob_out_alert(out, a->escalate ? "yes" : "", true);
 		else
@@ -239,20 +278,16 @@ int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv)
 		code = ob_cli_report(&d.err);
 		goto out;
 	}
+	rank_accounts(&d);
 	sort_accounts = d.accounts;
 	qsort(d.rows, d.nrows, sizeof(*d.rows), cmp_rows);
 	print_rows(ctx, &d, format);
 out:
 	ob_store_stream_close(d.stream);
 	ob_store_rollback(d.st);
-	for (size_t i = 0; i < d.naccounts; i++) {
-		free(d.accounts[i].id);
-		free(d.accounts[i].name);
-		free(d.accounts[i].tier);
-		free(d.accounts[i].csm);
-		free(d.accounts[i].reasons);
-	}
 	free(d.accounts);
+	free(d.reasons);
+	ob_buf_release(&d.text);
 	free(d.rows);
 	ob_playbook_cache_release(&d.pc);
 	ob_store_close(d.st);

@@ -23,7 +23,17 @@ struct ob_out {
 	size_t ncells, cap;
 	size_t *shown; /* table: the columns with a heading, in order */
 	size_t nshown;
+	size_t *width;  /* table: set once the first rows are measured */
 };
+
+/*
+ * A table measures its first rows to size its columns, then prints the
+ * rest as they come: a hundred thousand rows need not all be held.
+ */
+#define TABLE_MEASURE_ROWS 512
+
+static void start_table(struct ob_out *o);
+static void print_cells(struct ob_out *o);
 
 #define TABLE_WIDTH 80
 
@@ -61,12 +71,37 @@ enum ob_format ob_out_format(const struct ob_out *o)
 	return o->format;
 }
 
+/* Bytes that a JSON string or a CSV field cannot carry as they are. */
+static bool json_special[256], csv_special[256];
+
+static void init_special(void)
+{
+	static bool ready;
+	if (ready)
+		return;
+	for (int c = 0; c < 256; c++) {
+		json_special[c] = c < 0x20 || c == '"' || c == '\\' || c == 0x7f ||
+				  c >= 0x80;
+		csv_special[c] = c == ',' || c == '"' || c == '\r' || c == '\n';
+	}
+	ready = true;
+}
+
 void ob_json_string(struct ob_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	init_special();
 	ob_buf_addc(b, '"');
 	while (*p) {
+		const unsigned char *run = p;
 		size_t len = 1;
+		/* Plain text goes over in one copy. */
+		while (*p && !json_special[*p])
+			p++;
+		if (p > run)
+			ob_buf_add(b, run, (size_t)(p - run));
+		if (!*p)
+			break;
 		if (*p >= 0x80) {
 			/* Pass well-formed sequences through, replace the rest. */
 			len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
@@ -97,10 +132,7 @@ void ob_json_string(struct ob_buf *b, const char *s)
 			ob_buf_adds(b, "\\t");
 			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				ob_buf_addf(b, "\\u%04x", *p);
-			else
-				ob_buf_addc(b, (char)*p);
+			ob_buf_addf(b, "\\u%04x", *p);
 		}
 		p++;
 	}
@@ -109,9 +141,14 @@ void ob_json_string(struct ob_buf *b, const char *s)
 
 void ob_csv_field(struct ob_buf *b, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' &&
-	    (!*s || s[strlen(s) - 1] != ' ')) {
-		ob_buf_adds(b, s);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+	init_special();
+	while (*p && !csv_special[*p])
+		p++;
+	n = (size_t)(p - (const unsigned char *)s);
+	if (!*p && (n == 0 || (s[0] != ' ' && s[n - 1] != ' '))) {
+		ob_buf_add(b, s, n);
 		return;
 	}
 	ob_buf_addc(b, '"');
@@ -243,20 +280,22 @@ void ob_out_alert(struct ob_out *o, const char *text, bool alert)
 
 void ob_out_list(struct ob_out *o, const char *const *items, size_t n)
 {
-	struct ob_buf text = {0}, json = {0};
-	ob_buf_addc(&json, '[');
+	struct ob_buf b = {0};
+	bool json = o->format == OB_FORMAT_JSON;
+	if (json)
+		ob_buf_addc(&b, '[');
 	for (size_t i = 0; i < n; i++) {
-		if (i) {
-			ob_buf_adds(&text, "; ");
-			ob_buf_addc(&json, ',');
-		}
-		ob_buf_adds(&text, items[i]);
-		ob_json_string(&json, items[i]);
+		if (i)
+			ob_buf_adds(&b, json ? "," : "; ");
+		if (json)
+			ob_json_string(&b, items[i]);
+		else
+			ob_buf_adds(&b, items[i]);
 	}
-	ob_buf_addc(&json, ']');
-	cell(o, json.data, text.data ? text.data : "", false);
-	ob_buf_release(&text);
-	ob_buf_release(&json);
+	if (json)
+		ob_buf_addc(&b, ']');
+	cell(o, b.data ? b.data : "", b.data ? b.data : "", false);
+	ob_buf_release(&b);
 }
 
 void ob_out_json(struct ob_out *o, const char *json, const char *text)
@@ -279,6 +318,12 @@ void ob_out_row_end(struct ob_out *o)
 	ob_buf_reset(&o->line);
 	o->col = 0;
 	o->rows++;
+	if (o->format == OB_FORMAT_TABLE && o->nshown &&
+	    (o->width || o->rows == TABLE_MEASURE_ROWS)) {
+		if (!o->width)
+			start_table(o);
+		print_cells(o);
+	}
 }
 
 /* Appends text padded or cut to width display columns. */
@@ -347,64 +392,76 @@ static void fit_width(const struct ob_out *o, size_t *width)
 	}
 }
 
-static void flush_table(struct ob_out *o)
+/* Sizes the columns from the rows held so far and prints the heading. */
+static void start_table(struct ob_out *o)
 {
-	size_t *width = xcalloc(o->nshown + 1, sizeof(*width));
 	struct ob_buf line = {0};
+	o->width = xcalloc(o->nshown + 1, sizeof(*o->width));
 	for (size_t k = 0; k < o->nshown; k++)
-		width[k] = ob_utf8_width(o->cols[o->shown[k]].heading);
+		o->width[k] = ob_utf8_width(o->cols[o->shown[k]].heading);
 	for (size_t i = 0; i < o->ncells; i++) {
 		size_t k = i % o->nshown, w = ob_utf8_width(o->cells[i].text);
-		if (w > width[k])
-			width[k] = w;
+		if (w > o->width[k])
+			o->width[k] = w;
 	}
 	for (size_t k = 0; k < o->nshown; k++) {
 		const struct ob_column *c = &o->cols[o->shown[k]];
-		if (c->max_width && width[k] > (size_t)c->max_width)
-			width[k] = (size_t)c->max_width;
+		if (c->max_width && o->width[k] > (size_t)c->max_width)
+			o->width[k] = (size_t)c->max_width;
 	}
-	fit_width(o, width);
-	for (size_t k = 0; k < o->nshown && o->rows; k++) {
+	fit_width(o, o->width);
+	if (!o->rows)
+		return;
+	for (size_t k = 0; k < o->nshown; k++) {
 		const struct ob_column *c = &o->cols[o->shown[k]];
-		put_fitted(&line, c->heading, width[k], c->right);
+		put_fitted(&line, c->heading, o->width[k], c->right);
 		ob_buf_adds(&line, "  ");
 	}
-	if (o->rows)
-		put_line(o->f, &line);
+	put_line(o->f, &line);
+	ob_buf_release(&line);
+}
+
+/* Prints the rows held, and lets them go. */
+static void print_cells(struct ob_out *o)
+{
+	struct ob_buf line = {0};
 	for (size_t i = 0; i < o->ncells; i++) {
-		size_t k = i % o->nshown;
+		size_t k = i % o->nshown, width = o->width[k];
 		const struct ob_column *c = &o->cols[o->shown[k]];
 		struct cell *cl = &o->cells[i];
 		/* Colour the word only, so trimming still sees blanks. */
 		if (cl->color) {
 			size_t w = ob_utf8_width(cl->text);
 			ob_buf_adds(&line, cl->color);
-			put_fitted(&line, cl->text, w < width[k] ? w : width[k],
+			put_fitted(&line, cl->text, w < width ? w : width,
 				   false);
 			ob_buf_adds(&line, "\033[0m");
-			if (w < width[k])
-				ob_buf_addf(&line, "%*s", (int)(width[k] - w),
-					    "");
+			if (w < width)
+				ob_buf_addf(&line, "%*s", (int)(width - w), "");
 		} else {
-			put_fitted(&line, cl->text, width[k], c->right);
+			put_fitted(&line, cl->text, width, c->right);
 		}
 		ob_buf_adds(&line, "  ");
 		free(cl->text);
 		if (k == o->nshown - 1)
 			put_line(o->f, &line);
 	}
+	o->ncells = 0;
 	ob_buf_release(&line);
-	free(width);
 }
 
 void ob_out_end(struct ob_out *o)
 {
 	if (o->format == OB_FORMAT_JSON)
 		fputs(o->rows ? "\n]\n" : "]\n", o->f);
-	else if (o->format == OB_FORMAT_TABLE)
-		flush_table(o);
+	else if (o->format == OB_FORMAT_TABLE && o->nshown) {
+		if (!o->width)
+			start_table(o);
+		print_cells(o);
+	}
 	free(o->cells);
 	free(o->shown);
+	free(o->width);
 	ob_buf_release(&o->line);
 	free(o);
 }

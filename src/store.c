@@ -413,14 +413,10 @@ static int configure(struct ob_store *st, struct ob_err *err)
 	/* The busy timeout first: the statements below may meet a lock. */
 	st->busy_ms = OB_BUSY_TIMEOUT_MS;
 	sqlite3_busy_timeout(st->db, st->busy_ms);
-	/*
-	 * A 24 MiB page cache: an import touches pages all over the event
-	 * table, and every page that falls out is read again from the file;
-	 * with the import's own queue it stays within 64 MiB.
-	 */
+	/* 8 MiB of page cache to read; writers take more (ob_store_begin). */
 	if (exec(st, "PRAGMA foreign_keys = ON", err) < 0 ||
 	    exec(st, "PRAGMA synchronous = NORMAL", err) < 0 ||
-	    exec(st, "PRAGMA cache_size = -24576", err) < 0)
+	    exec(st, "PRAGMA cache_size = -8192", err) < 0)
 		return -1;
 	/* Nothing changes in a file that is not ours, not even its journal. */
 	if (pragma_int(st, "PRAGMA user_version", &version, err) < 0)
@@ -581,7 +577,13 @@ void ob_store_set_busy_timeout(struct ob_store *st, int ms)
 
 int ob_store_begin(struct ob_store *st, struct ob_err *err)
 {
-	if (exec(st, "BEGIN IMMEDIATE", err) < 0)
+	/*
+	 * 24 MiB of page cache to write: an import touches pages all over
+	 * the event table, and every page that falls out is read again;
+	 * with the import's own queue it stays within 64 MiB.
+	 */
+	if (exec(st, "PRAGMA cache_size = -24576", err) < 0 ||
+	    exec(st, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	st->in_transaction = true;
 	return 0;
