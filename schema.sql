@@ -91,27 +91,30 @@ CREATE TABLE event (
 CREATE UNIQUE INDEX event_ext_id ON event (account, ext_id)
 	WHERE ext_id <> '';
 
--- Signals: per account and event type, what the metrics need from all of
--- its events, kept up to date by every write of events in the same
--- transaction. When every event of an account is on or before the day
--- asked, its metrics come from these few rows instead of its history;
--- otherwise (an earlier --today) they are computed from `event` itself.
--- Instants split as in `event`: first_at/last_at over events with a time,
--- first_day/last_day (day numbers) over bare dates; NULL when none.
--- (latest_at, latest_value) is the latest event, ties broken by value.
+-- Signals: per account, what the metrics need from all of its events,
+-- kept up to date by every write of events in the same transaction (see
+-- include/onboard/summary.h). When every event of an account is on or
+-- before the day asked, its metrics come from this one row instead of its
+-- history; otherwise (an earlier --today) from `event` itself. Instants
+-- split as in `event`: *_at over events with a time, *_day (day numbers)
+-- over bare dates; NULL when none. `counts` is "type:count,..." by type.
 CREATE TABLE signal (
-	account         INTEGER NOT NULL, -- as in event
-	type            INTEGER NOT NULL,
-	n               INTEGER NOT NULL,
-	first_at        INTEGER,
-	last_at         INTEGER,
-	first_day       INTEGER,
-	last_day        INTEGER,
-	latest_at       INTEGER NOT NULL,
-	latest_value    TEXT NOT NULL,
-	distinct_values INTEGER NOT NULL DEFAULT 0,
-	PRIMARY KEY (account, type)
-) STRICT, WITHOUT ROWID;
+	account           INTEGER PRIMARY KEY, -- account.id
+	last_at           INTEGER,             -- the latest event
+	last_day          INTEGER,
+	counts            TEXT NOT NULL,
+	login_first_at    INTEGER,
+	login_last_at     INTEGER,
+	login_first_day   INTEGER,
+	login_last_day    INTEGER,
+	response_first_at INTEGER,
+	response_last_at  INTEGER,
+	response_first_day INTEGER,
+	response_last_day INTEGER,
+	nps_at            INTEGER,             -- the latest NPS event
+	nps_value         TEXT,
+	features          INTEGER NOT NULL     -- distinct feature_used values
+) STRICT;
 
 -- The distinct values of the event types whose values matter as a set:
 -- feature_used (the features metric) and milestone (milestones done).

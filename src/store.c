@@ -10,65 +10,65 @@
 
 #include "onboard/embedded.h"
 #include "onboard/event.h"
+#include "onboard/summary.h"
+
+struct ob_store;
+static int rebuild_signals(struct ob_store *st, struct ob_err *err);
 
 /*
  * Migration steps, append-only: migrations[i] moves a database from
- * version i + 1 to i + 2. A new database runs schema.sql instead, which
- * is always the result of every step.
+ * version i + 1 to i + 2, with SQL and then, where SQL alone will not do,
+ * a function. A new database runs schema.sql instead, which is always
+ * the result of every step.
  */
-static const char *const migrations[] = {
+static const struct {
+	const char *sql;
+	int (*fn)(struct ob_store *st, struct ob_err *err);
+} migrations[] = {
 	/*
 	 * 1 -> 2: events lose their foreign key clauses (the writer checks
-	 * them, at half the cost), and signals are built from the events
-	 * already stored.
+	 * them, at half the cost); the summaries of accounts, features,
+	 * milestones and open tickets are built from the events stored.
 	 */
-	"CREATE TABLE event_v2 ("
-	" account INTEGER NOT NULL, type INTEGER NOT NULL,"
-	" at INTEGER NOT NULL,"
-	" bare INTEGER NOT NULL DEFAULT 0 CHECK (bare IN (0, 1)),"
-	" value TEXT NOT NULL DEFAULT '', ext_id TEXT NOT NULL DEFAULT '',"
-	" PRIMARY KEY (account, type, at, bare, value, ext_id))"
-	" STRICT, WITHOUT ROWID;"
-	"INSERT INTO event_v2 SELECT account, type, at, bare, value, ext_id"
-	" FROM event;"
-	"DROP TABLE event;"
-	"ALTER TABLE event_v2 RENAME TO event;"
-	"CREATE UNIQUE INDEX event_ext_id ON event (account, ext_id)"
-	" WHERE ext_id <> '';"
-	"CREATE TABLE signal ("
-	" account INTEGER NOT NULL, type INTEGER NOT NULL,"
-	" n INTEGER NOT NULL, first_at INTEGER, last_at INTEGER,"
-	" first_day INTEGER, last_day INTEGER, latest_at INTEGER NOT NULL,"
-	" latest_value TEXT NOT NULL,"
-	" distinct_values INTEGER NOT NULL DEFAULT 0,"
-	" PRIMARY KEY (account, type)) STRICT, WITHOUT ROWID;"
-	"CREATE TABLE signal_value ("
-	" type INTEGER NOT NULL, account INTEGER NOT NULL,"
-	" value TEXT NOT NULL,"
-	" PRIMARY KEY (type, account, value)) STRICT, WITHOUT ROWID;"
-	"INSERT INTO signal_value SELECT DISTINCT type, account, value"
-	" FROM event WHERE type IN (2, 11);"
-	"CREATE TABLE ticket_open ("
-	" account INTEGER NOT NULL, ref TEXT NOT NULL, at INTEGER NOT NULL,"
-	" bare INTEGER NOT NULL, ext_id TEXT NOT NULL,"
-	" PRIMARY KEY (account, ref, at, bare, ext_id)) STRICT, WITHOUT ROWID;"
-	"INSERT INTO ticket_open SELECT o.account, o.value, o.at, o.bare,"
-	" o.ext_id FROM event o WHERE o.type = 9 AND NOT EXISTS (SELECT 1"
-	" FROM event r WHERE r.account = o.account AND r.type = 10"
-	" AND r.value = o.value AND r.at >= o.at);"
-	"DROP INDEX checkin_action_account;"
-	"CREATE INDEX checkin_action_account ON checkin_action (account, day);"
-	"INSERT INTO signal SELECT e.account, e.type, count(*),"
-	" min(e.at) FILTER (WHERE e.bare = 0), max(e.at) FILTER (WHERE e.bare = 0),"
-	" min(e.at) FILTER (WHERE e.bare = 1) / 86400000000,"
-	" max(e.at) FILTER (WHERE e.bare = 1) / 86400000000, max(e.at),"
-	" CASE WHEN e.type = 12 THEN (SELECT l.value FROM event l"
-	"  WHERE l.account = e.account AND l.type = e.type"
-	"  ORDER BY l.at DESC, l.value DESC LIMIT 1) ELSE '' END,"
-	" CASE WHEN e.type = 2 THEN count(DISTINCT e.value) ELSE 0 END"
-	" FROM event e GROUP BY e.account, e.type;",
-	NULL};
-#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]) - 1)
+	{"CREATE TABLE event_v2 ("
+	 " account INTEGER NOT NULL, type INTEGER NOT NULL,"
+	 " at INTEGER NOT NULL,"
+	 " bare INTEGER NOT NULL DEFAULT 0 CHECK (bare IN (0, 1)),"
+	 " value TEXT NOT NULL DEFAULT '', ext_id TEXT NOT NULL DEFAULT '',"
+	 " PRIMARY KEY (account, type, at, bare, value, ext_id))"
+	 " STRICT, WITHOUT ROWID;"
+	 "INSERT INTO event_v2 SELECT account, type, at, bare, value, ext_id"
+	 " FROM event;"
+	 "DROP TABLE event;"
+	 "ALTER TABLE event_v2 RENAME TO event;"
+	 "CREATE UNIQUE INDEX event_ext_id ON event (account, ext_id)"
+	 " WHERE ext_id <> '';"
+	 "CREATE TABLE signal (account INTEGER PRIMARY KEY, last_at INTEGER,"
+	 " last_day INTEGER, counts TEXT NOT NULL, login_first_at INTEGER,"
+	 " login_last_at INTEGER, login_first_day INTEGER,"
+	 " login_last_day INTEGER, response_first_at INTEGER,"
+	 " response_last_at INTEGER, response_first_day INTEGER,"
+	 " response_last_day INTEGER, nps_at INTEGER, nps_value TEXT,"
+	 " features INTEGER NOT NULL) STRICT;"
+	 "CREATE TABLE signal_value ("
+	 " type INTEGER NOT NULL, account INTEGER NOT NULL,"
+	 " value TEXT NOT NULL,"
+	 " PRIMARY KEY (type, account, value)) STRICT, WITHOUT ROWID;"
+	 "INSERT INTO signal_value SELECT DISTINCT type, account, value"
+	 " FROM event WHERE type IN (2, 11);"
+	 "CREATE TABLE ticket_open ("
+	 " account INTEGER NOT NULL, ref TEXT NOT NULL, at INTEGER NOT NULL,"
+	 " bare INTEGER NOT NULL, ext_id TEXT NOT NULL,"
+	 " PRIMARY KEY (account, ref, at, bare, ext_id)) STRICT, WITHOUT ROWID;"
+	 "INSERT INTO ticket_open SELECT o.account, o.value, o.at, o.bare,"
+	 " o.ext_id FROM event o WHERE o.type = 9 AND NOT EXISTS (SELECT 1"
+	 " FROM event r WHERE r.account = o.account AND r.type = 10"
+	 " AND r.value = o.value AND r.at >= o.at);"
+	 "DROP INDEX checkin_action_account;"
+	 "CREATE INDEX checkin_action_account ON checkin_action (account, day);",
+	 rebuild_signals},
+};
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
 int ob_store_schema_version(void)
 {
@@ -101,8 +101,9 @@ enum query {
 	Q_TICKET_RESOLVED_LATER,
 	Q_TICKET_OPEN_ADD,
 	Q_TICKET_OPEN_CLOSE,
-	Q_SIGNAL_UPSERT,
-	Q_SIGNALS_SUMMARY,
+	Q_SIGNAL_GET,
+	Q_SIGNAL_PUT,
+	Q_CUSTOM_TYPES,
 	Q_SIGNALS_AS_OF,
 	Q_COUNT_RANGE,
 	Q_VALUES_AS_OF,
@@ -113,6 +114,12 @@ enum query {
 	Q_JSON_EACH,
 	NQUERIES
 };
+
+#define SIGNAL_COLUMNS                                                         \
+	"account, last_at, last_day, counts, login_first_at, login_last_at, "  \
+	"login_first_day, login_last_day, response_first_at, "                 \
+	"response_last_at, response_first_day, response_last_day, nps_at, "    \
+	"nps_value, features"
 
 #define PLAYBOOK_COLUMNS                                                       \
 	"p.id, p.name, p.source, p.origin, p.loaded_at, p.is_default, "        \
@@ -190,30 +197,12 @@ static const char *const sql[NQUERIES] = {
 			      "ref, at, bare, ext_id) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_TICKET_OPEN_CLOSE] = "DELETE FROM ticket_open WHERE account = ?1 "
 				"AND ref = ?2 AND at <= ?3",
-	/* In an upsert's SET every column still names the old row. */
-	[Q_SIGNAL_UPSERT] =
-		"INSERT INTO signal (account, type, n, first_at, last_at, "
-		"first_day, last_day, latest_at, latest_value, distinct_values) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-		"ON CONFLICT (account, type) DO UPDATE SET n = n + excluded.n, "
-		"first_at = min(coalesce(first_at, excluded.first_at), "
-		"coalesce(excluded.first_at, first_at)), "
-		"last_at = max(coalesce(last_at, excluded.last_at), "
-		"coalesce(excluded.last_at, last_at)), "
-		"first_day = min(coalesce(first_day, excluded.first_day), "
-		"coalesce(excluded.first_day, first_day)), "
-		"last_day = max(coalesce(last_day, excluded.last_day), "
-		"coalesce(excluded.last_day, last_day)), "
-		"latest_value = CASE WHEN (excluded.latest_at, "
-		"excluded.latest_value) > (latest_at, latest_value) "
-		"THEN excluded.latest_value ELSE latest_value END, "
-		"latest_at = max(latest_at, excluded.latest_at), "
-		"distinct_values = distinct_values + excluded.distinct_values",
-	[Q_SIGNALS_SUMMARY] =
-		"SELECT s.type, t.name, s.n, s.first_at, s.last_at, s.first_day, "
-		"s.last_day, s.latest_at, s.latest_value, s.distinct_values "
-		"FROM signal s JOIN event_type t ON t.id = s.type "
-		"WHERE s.account = ?1 ORDER BY s.type",
+	[Q_SIGNAL_GET] = "SELECT " SIGNAL_COLUMNS " FROM signal "
+			 "WHERE account = ?1",
+	[Q_SIGNAL_PUT] = "INSERT OR REPLACE INTO signal (" SIGNAL_COLUMNS
+			 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+			 "?11, ?12, ?13, ?14, ?15)",
+	[Q_CUSTOM_TYPES] = "SELECT id, name FROM event_type WHERE id > 13",
 	/*
 	 * The same from the events on or before a day: ?2 is the first
 	 * instant of the next local day, ?3 the next day's midnight UTC for
@@ -258,26 +247,9 @@ static const char *const sql[NQUERIES] = {
 };
 
 /*
- * What a run of new events changes in one account's signal row for one
- * type: written in one upsert.
- */
-struct signal_delta {
-	int64_t account;
-	int type;
-	int64_t n;
-	bool has_at, has_day;
-	int64_t first_at, last_at;
-	ob_day first_day, last_day;
-	int64_t latest_at;
-	char latest_value[8]; /* nps only: "0" .. "10" */
-	int64_t distinct_values;
-};
-
-/*
  * An event waiting to be written. Events are written in batches sorted
  * in the event table's key order, so the B-trees are walked left to right
- * instead of at random, and each (account, type) run folds into one
- * signal upsert.
+ * instead of at random.
  */
 struct pending_event {
 	int64_t account;
@@ -288,6 +260,11 @@ struct pending_event {
 };
 
 #define MAX_PENDING 131072
+/*
+ * Accounts whose summary changes are held before they are written: a
+ * nightly import of 100,000 accounts writes each once (about 27 MiB).
+ */
+#define MAX_SUMMARIES 196608
 
 struct ob_store {
 	sqlite3 *db;
@@ -302,6 +279,18 @@ struct ob_store {
 	size_t npending, pending_cap;
 	struct ob_buf arena;
 	int64_t added, duplicates; /* since ob_store_events_flush */
+	/*
+	 * What the events written in this transaction add to their accounts'
+	 * summaries: written once per account, at commit (or when too many),
+	 * instead of once per event. `sum_index` maps accounts to them.
+	 */
+	struct ob_summary *sums;
+	size_t nsums, sums_cap;
+	uint32_t *sum_index; /* open addressing; 0: empty, else index + 1 */
+	size_t sum_index_cap;
+	char **custom_types; /* custom type id - 14 -> name, when loaded */
+	size_t ncustom_types;
+	bool custom_types_loaded;
 };
 
 /* Maps SQLite's result to the exit codes of SPEC.md and a message. */
@@ -481,7 +470,9 @@ static int migrate(struct ob_store *st, struct ob_err *err)
 			goto fail;
 	} else {
 		for (int v = version; v < target; v++)
-			if (exec(st, migrations[v - 1], err) < 0)
+			if (exec(st, migrations[v - 1].sql, err) < 0 ||
+			    (migrations[v - 1].fn &&
+			     migrations[v - 1].fn(st, err) < 0))
 				goto fail;
 	}
 	{
@@ -549,6 +540,10 @@ fail:
 	return -1;
 }
 
+static void drop_summaries(struct ob_store *st);
+static void drop_custom_types(struct ob_store *st);
+static void remember_type(struct ob_store *st, int id, const char *name);
+
 void ob_store_close(struct ob_store *st)
 {
 	if (!st)
@@ -560,6 +555,10 @@ void ob_store_close(struct ob_store *st)
 	ob_strmap_release(&st->types);
 	free(st->pending);
 	ob_buf_release(&st->arena);
+	drop_summaries(st);
+	free(st->sums);
+	free(st->sum_index);
+	drop_custom_types(st);
 	free(st->path);
 	free(st);
 }
@@ -582,7 +581,7 @@ int ob_store_begin(struct ob_store *st, struct ob_err *err)
 	 * the event table, and every page that falls out is read again;
 	 * with the import's own queue it stays within 64 MiB.
 	 */
-	if (exec(st, "PRAGMA cache_size = -24576", err) < 0 ||
+	if (exec(st, "PRAGMA cache_size = -16384", err) < 0 ||
 	    exec(st, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	st->in_transaction = true;
@@ -598,11 +597,12 @@ int ob_store_begin_read(struct ob_store *st, struct ob_err *err)
 }
 
 static int write_events(struct ob_store *st, struct ob_err *err);
+static int write_summaries(struct ob_store *st, struct ob_err *err);
 
 int ob_store_commit(struct ob_store *st, struct ob_err *err)
 {
 	int rc;
-	if (write_events(st, err) < 0) {
+	if (write_events(st, err) < 0 || write_summaries(st, err) < 0) {
 		ob_store_rollback(st);
 		return -1;
 	}
@@ -627,6 +627,8 @@ void ob_store_rollback(struct ob_store *st)
 	st->npending = 0;
 	ob_buf_reset(&st->arena);
 	st->added = st->duplicates = 0;
+	drop_summaries(st);
+	drop_custom_types(st);
 }
 
 /* --- helpers ------------------------------------------------------------ */
@@ -1091,58 +1093,239 @@ int ob_store_event_type(struct ob_store *st, const char *name, bool create,
 		*id = (int)sqlite3_last_insert_rowid(st->db);
 	}
 	ob_strmap_put(&st->types, name)->v[0] = *id;
+	if (st->custom_types_loaded)
+		remember_type(st, *id, name);
 	return 0;
 }
 
-static int upsert_signal(struct ob_store *st, const struct signal_delta *d,
-			 struct ob_err *err)
+static void drop_summaries(struct ob_store *st)
 {
-	sqlite3_stmt *s = stmt(st, Q_SIGNAL_UPSERT, err);
+	for (size_t i = 0; i < st->nsums; i++)
+		ob_summary_release(&st->sums[i]);
+	st->nsums = 0;
+	if (st->sum_index)
+		memset(st->sum_index, 0,
+		       st->sum_index_cap * sizeof(*st->sum_index));
+}
+
+/* The pending summary change of an account, made when first needed. */
+static struct ob_summary *summary_of(struct ob_store *st, int64_t account)
+{
+	size_t i;
+	if (st->nsums && st->sums[st->nsums - 1].account == account)
+		return &st->sums[st->nsums - 1]; /* batches come in order */
+	if (!st->sum_index_cap) {
+		st->sum_index_cap = 262144 * 2; /* a power of 2 > MAX_SUMMARIES */
+		st->sum_index = xcalloc(st->sum_index_cap, sizeof(uint32_t));
+	}
+	i = ob_hash(&account, sizeof(account), 0) & (st->sum_index_cap - 1);
+	while (st->sum_index[i]) {
+		struct ob_summary *s = &st->sums[st->sum_index[i] - 1];
+		if (s->account == account)
+			return s;
+		i = (i + 1) & (st->sum_index_cap - 1);
+	}
+	ob_grow(&st->sums, &st->sums_cap, st->nsums + 1, sizeof(*st->sums));
+	memset(&st->sums[st->nsums], 0, sizeof(*st->sums));
+	st->sums[st->nsums].account = account;
+	st->sum_index[i] = (uint32_t)(++st->nsums);
+	return &st->sums[st->nsums - 1];
+}
+
+static void read_summary(sqlite3_stmt *s, struct ob_summary *sum)
+{
+	struct ob_span *spans[2] = {&sum->login, &sum->response};
+	memset(sum, 0, sizeof(*sum));
+	sum->account = sqlite3_column_int64(s, 0);
+	sum->any.has_at = sqlite3_column_type(s, 1) != SQLITE_NULL;
+	sum->any.last_at = sqlite3_column_int64(s, 1);
+	sum->any.has_day = sqlite3_column_type(s, 2) != SQLITE_NULL;
+	sum->any.last_day = sqlite3_column_int(s, 2);
+	ob_summary_counts_parse(sum, (const char *)sqlite3_column_text(s, 3));
+	for (int k = 0; k < 2; k++) {
+		int c = 4 + 4 * k;
+		spans[k]->has_at = sqlite3_column_type(s, c) != SQLITE_NULL;
+		spans[k]->first_at = sqlite3_column_int64(s, c);
+		spans[k]->last_at = sqlite3_column_int64(s, c + 1);
+		spans[k]->has_day = sqlite3_column_type(s, c + 2) != SQLITE_NULL;
+		spans[k]->first_day = sqlite3_column_int(s, c + 2);
+		spans[k]->last_day = sqlite3_column_int(s, c + 3);
+	}
+	sum->has_nps = sqlite3_column_type(s, 12) != SQLITE_NULL;
+	sum->nps_at = sqlite3_column_int64(s, 12);
+	if (sum->has_nps)
+		snprintf(sum->nps_value, sizeof(sum->nps_value), "%s",
+			 (const char *)sqlite3_column_text(s, 13));
+	sum->features = sqlite3_column_int64(s, 14);
+}
+
+static int put_summary(struct ob_store *st, const struct ob_summary *sum,
+		       struct ob_buf *counts, struct ob_err *err)
+{
+	const struct ob_span *spans[2] = {&sum->login, &sum->response};
+	sqlite3_stmt *s = stmt(st, Q_SIGNAL_PUT, err);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, d->account);
-	sqlite3_bind_int(s, 2, d->type);
-	sqlite3_bind_int64(s, 3, d->n);
-	if (d->has_at) {
-		sqlite3_bind_int64(s, 4, d->first_at);
-		sqlite3_bind_int64(s, 5, d->last_at);
+	sqlite3_bind_int64(s, 1, sum->account);
+	if (sum->any.has_at)
+		sqlite3_bind_int64(s, 2, sum->any.last_at);
+	if (sum->any.has_day)
+		sqlite3_bind_int(s, 3, sum->any.last_day);
+	ob_summary_counts_text(sum, counts);
+	sqlite3_bind_text(s, 4, counts->data, -1, SQLITE_STATIC);
+	for (int k = 0; k < 2; k++) {
+		int c = 5 + 4 * k;
+		if (spans[k]->has_at) {
+			sqlite3_bind_int64(s, c, spans[k]->first_at);
+			sqlite3_bind_int64(s, c + 1, spans[k]->last_at);
+		}
+		if (spans[k]->has_day) {
+			sqlite3_bind_int(s, c + 2, spans[k]->first_day);
+			sqlite3_bind_int(s, c + 3, spans[k]->last_day);
+		}
 	}
-	if (d->has_day) {
-		sqlite3_bind_int(s, 6, d->first_day);
-		sqlite3_bind_int(s, 7, d->last_day);
+	if (sum->has_nps) {
+		sqlite3_bind_int64(s, 13, sum->nps_at);
+		sqlite3_bind_text(s, 14, sum->nps_value, -1, SQLITE_STATIC);
 	}
-	sqlite3_bind_int64(s, 8, d->latest_at);
-	sqlite3_bind_text(s, 9, d->latest_value, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 10, d->distinct_values);
+	sqlite3_bind_int64(s, 15, sum->features);
 	return step_done(st, s, err, "updating signals");
 }
 
-/* Folds one new event into the signal change of its run. */
-static void note_signal(struct signal_delta *d, const struct pending_event *e,
-			const char *value, bool new_value)
+static int cmp_summary(const void *a, const void *b)
 {
-	const char *latest = e->type == OB_EV_NPS ? value : "";
-	if (d->n == 0 || e->at > d->latest_at ||
-	    (e->at == d->latest_at && strcmp(latest, d->latest_value) > 0)) {
-		d->latest_at = e->at;
-		snprintf(d->latest_value, sizeof(d->latest_value), "%s", latest);
+	int64_t x = ((const struct ob_summary *)a)->account;
+	int64_t y = ((const struct ob_summary *)b)->account;
+	return (x > y) - (x < y);
+}
+
+/* Folds the pending summary changes into the stored summaries. */
+static int write_summaries(struct ob_store *st, struct ob_err *err)
+{
+	struct ob_buf counts = {0};
+	int ret = -1;
+	if (!st->nsums)
+		return 0;
+	/* In account order, the signal table is walked once. */
+	qsort(st->sums, st->nsums, sizeof(*st->sums), cmp_summary);
+	for (size_t i = 0; i < st->nsums; i++) {
+		struct ob_summary stored;
+		sqlite3_stmt *s = stmt(st, Q_SIGNAL_GET, err);
+		int rc;
+		if (!s)
+			goto out;
+		sqlite3_bind_int64(s, 1, st->sums[i].account);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			read_summary(s, &stored);
+			sqlite3_reset(s);
+			ob_summary_merge(&stored, &st->sums[i]);
+			rc = put_summary(st, &stored, &counts, err);
+			ob_summary_release(&stored);
+		} else {
+			sqlite3_reset(s);
+			if (rc != SQLITE_DONE) {
+				db_fail(st, rc, err, "reading signals");
+				goto out;
+			}
+			rc = put_summary(st, &st->sums[i], &counts, err);
+		}
+		if (rc < 0)
+			goto out;
 	}
-	d->n++;
-	d->distinct_values += new_value;
-	if (e->bare) {
-		ob_day day = (ob_day)(e->at / ((int64_t)86400 * 1000000));
-		if (!d->has_day || day < d->first_day)
-			d->first_day = day;
-		if (!d->has_day || day > d->last_day)
-			d->last_day = day;
-		d->has_day = true;
-	} else {
-		if (!d->has_at || e->at < d->first_at)
-			d->first_at = e->at;
-		if (!d->has_at || e->at > d->last_at)
-			d->last_at = e->at;
-		d->has_at = true;
+	ret = 0;
+out:
+	ob_buf_release(&counts);
+	drop_summaries(st);
+	return ret;
+}
+
+static void drop_custom_types(struct ob_store *st)
+{
+	for (size_t i = 0; i < st->ncustom_types; i++)
+		free(st->custom_types[i]);
+	free(st->custom_types);
+	st->custom_types = NULL;
+	st->ncustom_types = 0;
+	st->custom_types_loaded = false;
+}
+
+static void remember_type(struct ob_store *st, int id, const char *name)
+{
+	size_t k = (size_t)(id - OB_EV_NKNOWN);
+	if (id < OB_EV_NKNOWN)
+		return;
+	if (k >= st->ncustom_types) {
+		st->custom_types = xrealloc(st->custom_types,
+					    (k + 1) * sizeof(char *));
+		memset(st->custom_types + st->ncustom_types, 0,
+		       (k + 1 - st->ncustom_types) * sizeof(char *));
+		st->ncustom_types = k + 1;
 	}
+	free(st->custom_types[k]);
+	st->custom_types[k] = xstrdup(name);
+}
+
+static int load_custom_types(struct ob_store *st, struct ob_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	if (st->custom_types_loaded)
+		return 0;
+	if (!(s = stmt(st, Q_CUSTOM_TYPES, err)))
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		remember_type(st, sqlite3_column_int(s, 0),
+			      (const char *)sqlite3_column_text(s, 1));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "reading event types");
+	st->custom_types_loaded = true;
+	return 0;
+}
+
+static const char *type_name(void *ctx, int type)
+{
+	struct ob_store *st = ctx;
+	size_t k = (size_t)(type - OB_EV_NKNOWN);
+	if (type < OB_EV_NKNOWN)
+		return ob_event_type_name((enum ob_event_type)type);
+	return k < st->ncustom_types ? st->custom_types[k] : NULL;
+}
+
+/* Migration 1 -> 2: every account's summary, from its events. */
+static int rebuild_signals(struct ob_store *st, struct ob_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+	rc = sqlite3_prepare_v2(st->db,
+				"SELECT e.account, e.type, e.at, e.bare, e.value, "
+				"e.type = 2 AND NOT EXISTS (SELECT 1 FROM event f "
+				"WHERE f.account = e.account AND f.type = 2 AND "
+				"f.value = e.value AND (f.at < e.at OR f.at = "
+				"e.at AND f.ext_id < e.ext_id OR f.at = e.at AND "
+				"f.ext_id = e.ext_id AND f.bare < e.bare)) "
+				"FROM event e ORDER BY e.account",
+				-1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(st, rc, err, "rebuilding signals");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ob_summary_add(summary_of(st, sqlite3_column_int64(s, 0)),
+			       sqlite3_column_int(s, 1),
+			       sqlite3_column_int64(s, 2),
+			       sqlite3_column_int(s, 3) != 0,
+			       (const char *)sqlite3_column_text(s, 4),
+			       sqlite3_column_int(s, 5) != 0);
+		if (st->nsums >= MAX_SUMMARIES &&
+		    write_summaries(st, err) < 0) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "rebuilding signals");
+	return write_summaries(st, err);
 }
 
 /*
@@ -1205,10 +1388,9 @@ static int cmp_pending(const void *x, const void *y)
 	return strcmp(sort_arena + a->ext_id, sort_arena + b->ext_id);
 }
 
-/* Writes the pending events in key order, and their signal runs. */
+/* Writes the pending events in key order, noting what they add up to. */
 static int write_events(struct ob_store *st, struct ob_err *err)
 {
-	struct signal_delta run = {0};
 	sqlite3_stmt *ins, *val;
 	int ret = -1;
 	if (!st->npending)
@@ -1222,11 +1404,6 @@ static int write_events(struct ob_store *st, struct ob_err *err)
 		const struct pending_event *e = &st->pending[i];
 		const char *value = st->arena.data + e->value;
 		bool new_value = false;
-		if (run.n && (run.account != e->account || run.type != e->type)) {
-			if (upsert_signal(st, &run, err) < 0)
-				goto out;
-			memset(&run, 0, sizeof(run));
-		}
 		sqlite3_bind_int64(ins, 1, e->account);
 		sqlite3_bind_int(ins, 2, e->type);
 		sqlite3_bind_int64(ins, 3, e->at);
@@ -1254,12 +1431,13 @@ static int write_events(struct ob_store *st, struct ob_err *err)
 			new_value = e->type == OB_EV_FEATURE_USED &&
 				    sqlite3_changes(st->db) > 0;
 		}
-		run.account = e->account;
-		run.type = e->type;
-		note_signal(&run, e, value, new_value);
+		if (st->nsums >= MAX_SUMMARIES &&
+		    st->sums[st->nsums - 1].account != e->account &&
+		    write_summaries(st, err) < 0)
+			goto out;
+		ob_summary_add(summary_of(st, e->account), e->type, e->at,
+			       e->bare, value, new_value);
 	}
-	if (run.n && upsert_signal(st, &run, err) < 0)
-		goto out;
 	ret = 0;
 out:
 	/* Bound text must not outlive the arena it points into. */
@@ -1305,16 +1483,6 @@ int ob_store_events_flush(struct ob_store *st, int64_t *added,
 	return ret;
 }
 
-void ob_signal_set_release(struct ob_signal_set *set)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		free(set->items[i].type_name);
-		free(set->items[i].latest_value);
-	}
-	free(set->items);
-	memset(set, 0, sizeof(*set));
-}
-
 /* The bounds of "on or before day d": see Q_SIGNALS_AS_OF. */
 static void day_cutoffs(ob_day d, int64_t *at, int64_t *bare)
 {
@@ -1355,33 +1523,41 @@ static int read_signals(struct ob_store *st, sqlite3_stmt *s,
 	return 0;
 }
 
+/* Writes what is pending, so that reads see it. */
+static int write_pending(struct ob_store *st, struct ob_err *err)
+{
+	return write_events(st, err) < 0 || write_summaries(st, err) < 0 ? -1
+									 : 0;
+}
+
 int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
 		     struct ob_signal_set *out, struct ob_err *err)
 {
+	struct ob_summary sum = {0};
 	sqlite3_stmt *s;
 	int64_t cut_at, cut_bare;
-	bool current = true;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (st->npending && write_events(st, err) < 0)
+	if (write_pending(st, err) < 0 || load_custom_types(st, err) < 0)
 		return -1;
 	day_cutoffs(as_of, &cut_at, &cut_bare);
-	if (!(s = stmt(st, Q_SIGNALS_SUMMARY, err)))
+	if (!(s = stmt(st, Q_SIGNAL_GET, err)))
 		return -1;
 	sqlite3_bind_int64(s, 1, account);
-	if (read_signals(st, s, out, err) < 0)
-		return -1;
-	for (size_t i = 0; i < out->n; i++) {
-		const struct ob_type_signal *t = &out->items[i];
-		if ((t->has_at && t->last_at >= cut_at) ||
-		    (t->has_day && t->last_day > as_of))
-			current = false;
-	}
-	out->from_summary = current;
-	if (current)
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_summary(s, &sum);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "reading signals");
+	if (ob_summary_current(&sum, as_of, cut_at)) {
+		ob_summary_signals(&sum, type_name, st, out);
+		ob_summary_release(&sum);
 		return 0;
+	}
+	ob_summary_release(&sum);
 	/* Some events are after the day asked: go to the events. */
-	ob_signal_set_release(out);
 	if (!(s = stmt(st, Q_SIGNALS_AS_OF, err)))
 		return -1;
 	sqlite3_bind_int64(s, 1, account);
@@ -1634,10 +1810,7 @@ struct ob_stream {
 };
 
 static const char *const stream_sql[4] = {
-	"SELECT s.account, s.type, t.name, s.n, s.first_at, s.last_at, "
-	"s.first_day, s.last_day, s.latest_at, s.latest_value, "
-	"s.distinct_values FROM signal s JOIN event_type t ON t.id = s.type "
-	"ORDER BY s.account, s.type",
+	"SELECT " SIGNAL_COLUMNS " FROM signal ORDER BY account",
 	"SELECT account, value FROM signal_value WHERE type = 11 "
 	"ORDER BY account",
 	"SELECT account, at, bare FROM ticket_open ORDER BY account",
@@ -1690,7 +1863,7 @@ int ob_store_stream_open(struct ob_store *st, ob_day as_of,
 	x->st = st;
 	x->as_of = as_of;
 	day_cutoffs(as_of, &x->cut_at, &x->cut_bare);
-	if (st->npending && write_events(st, err) < 0)
+	if (write_pending(st, err) < 0 || load_custom_types(st, err) < 0)
 		goto fail;
 	for (int i = 0; i < 4; i++) {
 		int rc = sqlite3_prepare_v2(st->db, stream_sql[i], -1,
@@ -1715,8 +1888,8 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 			    struct ob_account_data *out, struct ob_err *err)
 {
 	struct ob_signal_set *set = &out->signals;
-	size_t cap = 0;
-	bool current = true;
+	struct ob_summary sum = {0};
+	bool current;
 
 	memset(out, 0, sizeof(*out));
 	if (cursor_seek(x, &x->signals, account, err) < 0 ||
@@ -1724,32 +1897,15 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	    cursor_seek(x, &x->tickets, account, err) < 0 ||
 	    cursor_seek(x, &x->actions, account, err) < 0)
 		goto fail;
-	for (; cursor_at(&x->signals, account);) {
-		sqlite3_stmt *s = x->signals.s;
-		struct ob_type_signal *t;
-		ob_grow(&set->items, &cap, set->n + 1, sizeof(*set->items));
-		t = &set->items[set->n++];
-		memset(t, 0, sizeof(*t));
-		t->type = sqlite3_column_int(s, 1);
-		t->type_name = column_text(s, 2);
-		t->n = sqlite3_column_int64(s, 3);
-		t->has_at = sqlite3_column_type(s, 4) != SQLITE_NULL;
-		t->first_at = sqlite3_column_int64(s, 4);
-		t->last_at = sqlite3_column_int64(s, 5);
-		t->has_day = sqlite3_column_type(s, 6) != SQLITE_NULL;
-		t->first_day = sqlite3_column_int(s, 6);
-		t->last_day = sqlite3_column_int(s, 7);
-		t->latest_at = sqlite3_column_int64(s, 8);
-		t->latest_value = column_text(s, 9);
-		if (!t->latest_value)
-			t->latest_value = xstrdup("");
-		t->distinct_values = sqlite3_column_int64(s, 10);
-		if ((t->has_at && t->last_at >= x->cut_at) ||
-		    (t->has_day && t->last_day > x->as_of))
-			current = false;
+	if (cursor_at(&x->signals, account)) {
+		read_summary(x->signals.s, &sum);
 		if (cursor_step(x, &x->signals, err) < 0)
 			goto fail;
 	}
+	current = ob_summary_current(&sum, x->as_of, x->cut_at);
+	if (current)
+		ob_summary_signals(&sum, type_name, x->st, set);
+	ob_summary_release(&sum);
 	for (; cursor_at(&x->actions, account);) {
 		add_action(out, x->actions.s, 1);
 		if (cursor_step(x, &x->actions, err) < 0)
@@ -1757,14 +1913,12 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	}
 	if (!current) {
 		/* Events after the day asked: this one from its events. */
-		ob_signal_set_release(set);
 		if (ob_store_signals(x->st, account, x->as_of, set, err) < 0 ||
 		    milestones_and_tickets(x->st, account, x->as_of, out,
 					   err) < 0)
 			goto fail;
 		return 0;
 	}
-	set->from_summary = true;
 	for (; cursor_at(&x->milestones, account);) {
 		add_milestone(out,
 			      (const char *)sqlite3_column_text(x->milestones.s, 1));

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "onboard/account.h"
+#include "onboard/summary.h"
 #include "onboard/util.h"
 
 #define OB_BUSY_TIMEOUT_MS 5000
@@ -175,30 +176,6 @@ int ob_store_event_add(struct ob_store *st, const struct ob_event *ev,
 int ob_store_events_flush(struct ob_store *st, int64_t *added,
 			  int64_t *duplicates, struct ob_err *err);
 
-/*
- * An account's events of one type as of a day, summed up: what the
- * metrics are computed from. Instants and bare days are kept apart so the
- * caller can turn them into local dates.
- */
-struct ob_type_signal {
-	int type;
-	char *type_name;
-	int64_t n;
-	bool has_at, has_day;
-	int64_t first_at, last_at; /* events with a time */
-	ob_day first_day, last_day; /* events given as a bare date */
-	int64_t latest_at;
-	char *latest_value; /* of the latest event (ties: greatest value) */
-	int64_t distinct_values; /* feature_used only */
-};
-
-struct ob_signal_set {
-	struct ob_type_signal *items;
-	size_t n;
-	bool from_summary; /* read from `signal`, not computed from events */
-};
-
-void ob_signal_set_release(struct ob_signal_set *set);
 /*
  * The account's signals per type, from its events whose local date is on
  * or before as_of. When every event of the account is, they come from the

@@ -54,8 +54,8 @@ expect_has "a version 1 file is migrated" 0 stdout "acme,Acme,mid"
 assert "to version 2" test "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" = 2
 assert "keeping its events" test "$(sqlite3 "$T/v1.db" 'SELECT count(*) FROM event')" = 5
 assert "with signals built from them" test \
-	"$(sqlite3 "$T/v1.db" 'SELECT type, n, latest_value, distinct_values FROM signal ORDER BY type' | tr '\n' ' ')" = \
-	"1|1||0 2|2||1 12|2|9|0 "
+	"$(sqlite3 "$T/v1.db" 'SELECT account, counts, nps_value, features FROM signal')" = \
+	"1|1:1,2:2,12:2|9|1"
 assert "the migrated shape is schema.sql's" test "$(shape "$T/v1.db")" = "$(shape "$T/fresh.db")"
 
 sqlite3 "$T/onboard.db" 'PRAGMA user_version = 99'

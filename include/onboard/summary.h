@@ -1,0 +1,99 @@
+/*
+ * summary: what an account's events add up to, one record per account
+ * (the `signal` table): events per type, the first and last login, the
+ * last response, the latest NPS, distinct features, the latest event.
+ * Writers fold events in as they store them; when every event of an
+ * account is on or before the day asked, its metrics come from this one
+ * record instead of its history. No SQL here: store.c reads and writes
+ * the records.
+ */
+#ifndef ONBOARD_SUMMARY_H
+#define ONBOARD_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "onboard/date.h"
+#include "onboard/util.h"
+
+/*
+ * An account's events of one type as of a day, summed up: what the
+ * metrics are computed from. Instants and bare days are kept apart so the
+ * caller can turn them into local dates. Which fields are filled depends
+ * on the type: first and last for logins, last for responses, latest for
+ * NPS, distinct values for features; n always.
+ */
+struct ob_type_signal {
+	int type;
+	char *type_name;
+	int64_t n;
+	bool has_at, has_day;
+	int64_t first_at, last_at;  /* events with a time */
+	ob_day first_day, last_day; /* events given as a bare date */
+	int64_t latest_at;
+	char *latest_value; /* of the latest event (ties: greatest value) */
+	int64_t distinct_values;
+};
+
+struct ob_signal_set {
+	struct ob_type_signal *items;
+	size_t n;
+	bool from_summary; /* from the summary, not computed from events */
+};
+
+void ob_signal_set_release(struct ob_signal_set *set);
+
+/* Events of a custom type. */
+struct ob_summary_count {
+	int type;
+	int64_t n;
+};
+
+/* First and last of a kind of event, instants and bare days apart. */
+struct ob_span {
+	bool has_at, has_day;
+	int64_t first_at, last_at;
+	ob_day first_day, last_day;
+};
+
+/*
+ * Compact: an import holds one for every account it touches until
+ * commit, so that each account's row is written once.
+ */
+struct ob_summary {
+	int64_t account;
+	struct ob_span any;      /* every event: its last is the latest */
+	struct ob_span login;
+	struct ob_span response;
+	int64_t nps_at;
+	bool has_nps;
+	char nps_value[3];       /* "0" .. "10" */
+	uint32_t features;       /* distinct feature_used values */
+	uint32_t known[14];      /* events per known type (enum ob_event_type) */
+	struct ob_summary_count *custom; /* by type */
+	uint32_t ncustom, custom_cap;
+};
+
+/* Folds in one event; new_feature: a feature_used value not seen yet. */
+void ob_summary_add(struct ob_summary *s, int type, int64_t at, bool bare,
+		    const char *value, bool new_feature);
+/* Folds another summary of the same account into s. */
+void ob_summary_merge(struct ob_summary *s, const struct ob_summary *from);
+/* Counts as text, "1:12,2:3" (type:count by type), and back. */
+void ob_summary_counts_text(const struct ob_summary *s, struct ob_buf *b);
+bool ob_summary_counts_parse(struct ob_summary *s, const char *text);
+/* Whether every event summed up is on or before the day (cut_at: the
+ * first instant of the next local day). */
+bool ob_summary_current(const struct ob_summary *s, ob_day day,
+			int64_t cut_at);
+/*
+ * The per-type signals the summary stands for; type_name gives a type's
+ * name (the caller's copy is taken).
+ */
+void ob_summary_signals(const struct ob_summary *s,
+			const char *(*type_name)(void *ctx, int type),
+			void *ctx, struct ob_signal_set *out);
+void ob_summary_release(struct ob_summary *s);
+
+#endif

@@ -1,0 +1,210 @@
+#include "onboard/summary.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onboard/event.h"
+
+void ob_signal_set_release(struct ob_signal_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->items[i].type_name);
+		free(set->items[i].latest_value);
+	}
+	free(set->items);
+	memset(set, 0, sizeof(*set));
+}
+
+static void span_add(struct ob_span *sp, int64_t at, bool bare)
+{
+	if (bare) {
+		ob_day day = (ob_day)(at / ((int64_t)86400 * 1000000));
+		if (!sp->has_day || day < sp->first_day)
+			sp->first_day = day;
+		if (!sp->has_day || day > sp->last_day)
+			sp->last_day = day;
+		sp->has_day = true;
+	} else {
+		if (!sp->has_at || at < sp->first_at)
+			sp->first_at = at;
+		if (!sp->has_at || at > sp->last_at)
+			sp->last_at = at;
+		sp->has_at = true;
+	}
+}
+
+static void span_merge(struct ob_span *sp, const struct ob_span *from)
+{
+	if (from->has_at) {
+		if (!sp->has_at || from->first_at < sp->first_at)
+			sp->first_at = from->first_at;
+		if (!sp->has_at || from->last_at > sp->last_at)
+			sp->last_at = from->last_at;
+		sp->has_at = true;
+	}
+	if (from->has_day) {
+		if (!sp->has_day || from->first_day < sp->first_day)
+			sp->first_day = from->first_day;
+		if (!sp->has_day || from->last_day > sp->last_day)
+			sp->last_day = from->last_day;
+		sp->has_day = true;
+	}
+}
+
+static void count_add(struct ob_summary *s, int type, int64_t n)
+{
+	size_t i = 0, cap = s->custom_cap;
+	if (type > 0 && type < OB_EV_NKNOWN) {
+		s->known[type] += (uint32_t)n;
+		return;
+	}
+	/* Few custom types per account: a sorted array beats a map. */
+	while (i < s->ncustom && s->custom[i].type < type)
+		i++;
+	if (i < s->ncustom && s->custom[i].type == type) {
+		s->custom[i].n += n;
+		return;
+	}
+	ob_grow(&s->custom, &cap, s->ncustom + 1, sizeof(*s->custom));
+	s->custom_cap = (uint32_t)cap;
+	memmove(&s->custom[i + 1], &s->custom[i],
+		(s->ncustom - i) * sizeof(*s->custom));
+	s->custom[i].type = type;
+	s->custom[i].n = n;
+	s->ncustom++;
+}
+
+/* The latest NPS: by instant, ties by value (as the events' query does). */
+static void nps_add(struct ob_summary *s, int64_t at, const char *value)
+{
+	if (s->has_nps && (at < s->nps_at ||
+			   (at == s->nps_at && strcmp(value, s->nps_value) <= 0)))
+		return;
+	s->has_nps = true;
+	s->nps_at = at;
+	snprintf(s->nps_value, sizeof(s->nps_value), "%s", value);
+}
+
+void ob_summary_add(struct ob_summary *s, int type, int64_t at, bool bare,
+		    const char *value, bool new_feature)
+{
+	span_add(&s->any, at, bare);
+	count_add(s, type, 1);
+	if (type == OB_EV_LOGIN)
+		span_add(&s->login, at, bare);
+	else if (type == OB_EV_RESPONSE)
+		span_add(&s->response, at, bare);
+	else if (type == OB_EV_NPS)
+		nps_add(s, at, value);
+	s->features += new_feature;
+}
+
+void ob_summary_merge(struct ob_summary *s, const struct ob_summary *from)
+{
+	span_merge(&s->any, &from->any);
+	span_merge(&s->login, &from->login);
+	span_merge(&s->response, &from->response);
+	if (from->has_nps)
+		nps_add(s, from->nps_at, from->nps_value);
+	s->features += from->features;
+	for (int t = 1; t < OB_EV_NKNOWN; t++)
+		s->known[t] += from->known[t];
+	for (size_t i = 0; i < from->ncustom; i++)
+		count_add(s, from->custom[i].type, from->custom[i].n);
+}
+
+void ob_summary_counts_text(const struct ob_summary *s, struct ob_buf *b)
+{
+	const char *sep = "";
+	ob_buf_reset(b);
+	ob_buf_add(b, "", 0);
+	for (int t = 1; t < OB_EV_NKNOWN; t++) {
+		if (!s->known[t])
+			continue;
+		ob_buf_addf(b, "%s%d:%u", sep, t, s->known[t]);
+		sep = ",";
+	}
+	for (size_t i = 0; i < s->ncustom; i++) {
+		ob_buf_addf(b, "%s%d:%lld", sep, s->custom[i].type,
+			    (long long)s->custom[i].n);
+		sep = ",";
+	}
+}
+
+bool ob_summary_counts_parse(struct ob_summary *s, const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		char *end;
+		long type = strtol(p, &end, 10);
+		long long n;
+		if (end == p || *end != ':')
+			return false;
+		p = end + 1;
+		n = strtoll(p, &end, 10);
+		if (end == p || (*end && *end != ','))
+			return false;
+		count_add(s, (int)type, n);
+		p = *end ? end + 1 : end;
+	}
+	return true;
+}
+
+bool ob_summary_current(const struct ob_summary *s, ob_day day,
+			int64_t cut_at)
+{
+	return !(s->any.has_at && s->any.last_at >= cut_at) &&
+	       !(s->any.has_day && s->any.last_day > day);
+}
+
+static void set_span(struct ob_type_signal *t, const struct ob_span *sp)
+{
+	t->has_at = sp->has_at;
+	t->has_day = sp->has_day;
+	t->first_at = sp->first_at;
+	t->last_at = sp->last_at;
+	t->first_day = sp->first_day;
+	t->last_day = sp->last_day;
+}
+
+void ob_summary_signals(const struct ob_summary *s,
+			const char *(*type_name)(void *ctx, int type),
+			void *ctx, struct ob_signal_set *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->items = xcalloc(OB_EV_NKNOWN + s->ncustom + 1, sizeof(*out->items));
+	out->from_summary = true;
+	for (size_t i = 1; i < OB_EV_NKNOWN + s->ncustom; i++) {
+		struct ob_type_signal *t;
+		int type = i < OB_EV_NKNOWN ? (int)i
+					    : s->custom[i - OB_EV_NKNOWN].type;
+		int64_t n = i < OB_EV_NKNOWN ? s->known[i]
+					     : s->custom[i - OB_EV_NKNOWN].n;
+		const char *name;
+		if (!n)
+			continue;
+		name = type_name(ctx, type);
+		t = &out->items[out->n++];
+		t->type = type;
+		t->type_name = xstrdup(name ? name : "");
+		t->n = n;
+		t->latest_value = xstrdup("");
+		if (t->type == OB_EV_LOGIN)
+			set_span(t, &s->login);
+		else if (t->type == OB_EV_RESPONSE)
+			set_span(t, &s->response);
+		else if (t->type == OB_EV_NPS && s->has_nps) {
+			free(t->latest_value);
+			t->latest_value = xstrdup(s->nps_value);
+			t->latest_at = s->nps_at;
+		} else if (t->type == OB_EV_FEATURE_USED)
+			t->distinct_values = s->features;
+	}
+}
+
+void ob_summary_release(struct ob_summary *s)
+{
+	free(s->custom);
+	memset(s, 0, sizeof(*s));
+}
