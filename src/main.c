@@ -193,6 +193,13 @@ static const struct ob_command commands[] = {
 			   "with reasons.",
 		.help = "  --csm NAME         only this CSM's accounts\n",
 	},
+	{
+		.name = "render",
+		.run = ob_cmd_render,
+		.usage = "ID CHECKIN",
+		.summary = "Print a check-in's template filled in for an "
+			   "account, as of today.",
+	},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -66,8 +66,12 @@ static void count_add(struct ob_summary *s, int type, int64_t n)
 		s->custom[i].n += n;
 		return;
 	}
-	ob_grow(&s->custom, &cap, s->ncustom + 1, sizeof(*s->custom));
-	s->custom_cap = (uint32_t)cap;
+	if (s->ncustom == cap) {
+		/* Most accounts have one or two custom types: grow gently. */
+		cap = cap ? cap * 2 : 1;
+		s->custom = xrealloc(s->custom, cap * sizeof(*s->custom));
+		s->custom_cap = (uint32_t)cap;
+	}
 	memmove(&s->custom[i + 1], &s->custom[i],
 		(s->ncustom - i) * sizeof(*s->custom));
 	s->custom[i].type = type;

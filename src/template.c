@@ -57,3 +57,25 @@ bool ob_template_name_known(const char *name, size_t len)
 		free(ref.type);
 	return ok;
 }
+
+void ob_template_render(const char *text,
+			void (*value)(void *ctx, const char *name,
+				      struct ob_buf *out),
+			void *ctx, struct ob_buf *out)
+{
+	size_t pos = 0, copied = 0;
+	struct ob_placeholder ph;
+	while (ob_template_next(text, &pos, &ph) > 0) {
+		char name[128];
+		ob_buf_add(out, text + copied, ph.offset - copied);
+		copied = ph.offset + ph.len;
+		if (ph.name_len >= sizeof(name)) {
+			ob_buf_add(out, text + ph.offset, ph.len);
+			continue;
+		}
+		memcpy(name, text + ph.name_offset, ph.name_len);
+		name[ph.name_len] = '\0';
+		value(ctx, name, out);
+	}
+	ob_buf_adds(out, text + copied);
+}

@@ -139,6 +139,7 @@ int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_score(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_escalations(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_render(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_skip(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_snooze(struct ob_ctx *ctx, int argc, char **argv);
 

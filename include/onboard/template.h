@@ -25,4 +25,16 @@ int ob_template_next(const char *text, size_t *pos, struct ob_placeholder *ph);
 /* Whether name[0..len) is a placeholder the renderer knows. */
 bool ob_template_name_known(const char *name, size_t len);
 
+struct ob_buf;
+
+/*
+ * Fills a template: each {{name}} is replaced by what value() appends to
+ * out for it (a name it does not know, it leaves as written), the rest
+ * is copied as it is.
+ */
+void ob_template_render(const char *text,
+			void (*value)(void *ctx, const char *name,
+				      struct ob_buf *out),
+			void *ctx, struct ob_buf *out);
+
 #endif
