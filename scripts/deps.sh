@@ -12,6 +12,8 @@ pkgconf yaml-0.1 || need="$need libyaml-dev"
 pkgconf cmocka || need="$need libcmocka-dev"
 command -v jq >/dev/null 2>&1 || need="$need jq"
 command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
+# The calendar test reads the feed with a real iCalendar parser.
+/usr/bin/python3 -c 'import icalendar' 2>/dev/null || need="$need python3-icalendar"
 [ -z "$need" ] && exit 0
 
 echo "onboard: missing packages:$need" >&2

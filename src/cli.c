@@ -1,9 +1,13 @@
 #include "onboard/cli.h"
 
+#include "onboard/health.h"
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
 	OPT_DB = 0x1000,
@@ -296,3 +300,81 @@ const struct ob_playbook *ob_playbook_cache_get(struct ob_playbook_cache *pc,
 	return pc->books[pc->n++];
 }
 
+
+struct assess_each {
+	struct ob_store *st;
+	struct ob_playbook_cache *pc;
+	struct ob_stream *stream;
+	ob_day as_of;
+	int (*fn)(void *ctx, const struct ob_account *a,
+		  const struct ob_playbook *pb, const struct ob_assessment *as);
+	void *ctx;
+	struct ob_err *err;
+};
+
+static int assess_one(void *arg, const struct ob_account *a)
+{
+	struct assess_each *x = arg;
+	struct ob_account_data data;
+	struct ob_assessment as;
+	const struct ob_playbook *pb;
+	int64_t pid;
+	int r;
+	if (!(pb = ob_playbook_cache_get(x->pc, x->st, NULL, a->playbook_id,
+					 &pid, x->err)) ||
+	    ob_store_stream_account(x->stream, a->rowid, &data, x->err) < 0)
+		return -1;
+	r = ob_assess_data(x->st, pb, a, x->as_of, &data, &as, x->err);
+	ob_account_data_release(&data);
+	if (r < 0)
+		return -1;
+	r = x->fn(x->ctx, a, pb, &as);
+	ob_assessment_release(&as);
+	return r;
+}
+
+int ob_cli_assess_each(struct ob_store *st, struct ob_playbook_cache *pc,
+		       const struct ob_account_filter *filter, ob_day as_of,
+		       int (*fn)(void *ctx, const struct ob_account *a,
+				 const struct ob_playbook *pb,
+				 const struct ob_assessment *as),
+		       void *ctx, struct ob_err *err)
+{
+	struct assess_each x = {st, pc, NULL, as_of, fn, ctx, err};
+	int ret;
+	if (ob_store_stream_open(st, as_of, &x.stream, err) < 0)
+		return -1;
+	ret = ob_store_account_list_by_rowid(st, filter, assess_one, &x, err);
+	ob_store_stream_close(x.stream);
+	return ret;
+}
+
+int ob_cli_write_file(const char *path, const char *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	int code = OB_OK;
+	if (!f) {
+		ob_cli_error("cannot write '%s': %s", tmp, strerror(errno));
+		free(tmp);
+		return OB_EFAIL;
+	}
+	/* A reader of path sees the old file or the new, never half. */
+	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0) {
+		ob_cli_error("cannot write '%s': %s", tmp, strerror(errno));
+		code = OB_EFAIL;
+	}
+	if (fclose(f) != 0 && code == OB_OK) {
+		ob_cli_error("cannot write '%s': %s", tmp, strerror(errno));
+		code = OB_EFAIL;
+	}
+	if (code == OB_OK && rename(tmp, path) != 0) {
+		ob_cli_error("cannot write '%s': %s", path, strerror(errno));
+		code = OB_EFAIL;
+	}
+	if (code != OB_OK)
+		remove(tmp);
+	free(tmp);
+	return code;
+}

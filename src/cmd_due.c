@@ -32,7 +32,6 @@ struct due_row {
 
 struct due {
 	struct ob_store *st;
-	struct ob_stream *stream;
 	struct ob_playbook_cache pc;
 	ob_day today;
 	bool only_overdue;
@@ -54,26 +53,16 @@ static size_t keep_text(struct due *d, const char *text)
 	return at;
 }
 
-static int visit(void *ctx, const struct ob_account *a)
+static int visit(void *ctx, const struct ob_account *a,
+		 const struct ob_playbook *pb, const struct ob_assessment *as)
 {
 	struct due *d = ctx;
-	struct ob_account_data data;
-	struct ob_assessment as;
-	const struct ob_playbook *pb;
 	size_t account = d->naccounts;
 	bool any = false;
-	int64_t pid;
 
-	if (!(pb = ob_playbook_cache_get(&d->pc, d->st, NULL, a->playbook_id,
-					 &pid, &d->err)) ||
-	    ob_store_stream_account(d->stream, a->rowid, &data, &d->err) < 0)
-		return -1;
-	if (ob_assess_data(d->st, pb, a, d->today, &data, &as, &d->err) < 0) {
-		ob_account_data_release(&data);
-		return -1;
-	}
-	for (size_t i = 0; i < as.ncheckins; i++) {
-		const struct ob_checkin_instance *ci = &as.checkins[i];
+	(void)pb;
+	for (size_t i = 0; i < as->ncheckins; i++) {
+		const struct ob_checkin_instance *ci = &as->checkins[i];
 		struct due_row *r;
 		if (ci->state != OB_CI_DUE && ci->state != OB_CI_OVERDUE)
 			continue;
@@ -103,18 +92,16 @@ static int visit(void *ctx, const struct ob_account *a)
 		da->name = keep_text(d, a->name);
 		da->tier = keep_text(d, a->tier);
 		da->csm = a->csm ? keep_text(d, a->csm) : SIZE_MAX;
-		da->status = (uint8_t)as.health.status;
+		da->status = (uint8_t)as->health.status;
 		da->reasons = d->nreasons;
-		da->nreasons = as.health.reasons.n;
+		da->nreasons = as->health.reasons.n;
 		ob_grow(&d->reasons, &d->reasons_cap,
 			d->nreasons + da->nreasons + 1, sizeof(char *));
-		memcpy(d->reasons + d->nreasons, as.health.reasons.items,
+		memcpy(d->reasons + d->nreasons, as->health.reasons.items,
 		       da->nreasons * sizeof(char *));
 		d->nreasons += da->nreasons;
-		da->escalate = as.health.escalations.n > 0;
+		da->escalate = as->health.escalations.n > 0;
 	}
-	ob_assessment_release(&as);
-	ob_account_data_release(&data);
 	return 0;
 }
 
@@ -272,9 +259,8 @@ int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv)
 		return code;
 	d.today = ctx->today;
 	if (ob_store_begin_read(d.st, &d.err) < 0 ||
-	    ob_store_stream_open(d.st, d.today, &d.stream, &d.err) < 0 ||
-	    ob_store_account_list_by_rowid(d.st, &filter, visit, &d, &d.err) <
-		    0) {
+	    ob_cli_assess_each(d.st, &d.pc, &filter, d.today, visit, &d,
+			       &d.err) < 0) {
 		code = ob_cli_report(&d.err);
 		goto out;
 	}
@@ -283,7 +269,6 @@ int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv)
 	qsort(d.rows, d.nrows, sizeof(*d.rows), cmp_rows);
 	print_rows(ctx, &d, format);
 out:
-	ob_store_stream_close(d.stream);
 	ob_store_rollback(d.st);
 	free(d.accounts);
 	free(d.reasons);

@@ -194,6 +194,18 @@ static const struct ob_command commands[] = {
 		.help = "  --csm NAME         only this CSM's accounts\n",
 	},
 	{
+		.name = "calendar",
+		.run = ob_cmd_calendar,
+		.usage = "[--csm C] [--days N] [-o FILE]",
+		.summary = "An iCalendar (RFC 5545) feed of open and upcoming "
+			   "check-ins.",
+		.help = "  --csm NAME         only this CSM's accounts\n"
+			"  --days N           upcoming ones opening in the next N "
+			"days (default 14)\n"
+			"  -o, --output FILE  write FILE (atomically) instead of "
+			"stdout\n",
+	},
+	{
 		.name = "render",
 		.run = ob_cmd_render,
 		.usage = "ID CHECKIN",

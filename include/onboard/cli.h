@@ -121,6 +121,26 @@ const struct ob_playbook *ob_playbook_cache_get(struct ob_playbook_cache *pc,
 						struct ob_err *err);
 void ob_playbook_cache_release(struct ob_playbook_cache *pc);
 
+struct ob_assessment;
+
+/*
+ * Assesses every account the filter lets through as of a day, in one pass
+ * over the summaries (accounts in rowid order), and calls fn with each;
+ * fn returning non-zero stops (-1: an error, in *err).
+ */
+int ob_cli_assess_each(struct ob_store *st, struct ob_playbook_cache *pc,
+		       const struct ob_account_filter *filter, ob_day as_of,
+		       int (*fn)(void *ctx, const struct ob_account *a,
+				 const struct ob_playbook *pb,
+				 const struct ob_assessment *as),
+		       void *ctx, struct ob_err *err);
+
+/*
+ * Writes a file the user named with -o: a temporary file beside it, then
+ * a rename. Prints what went wrong; returns an exit code.
+ */
+int ob_cli_write_file(const char *path, const char *data, size_t len);
+
 /* Commands. */
 int ob_cmd_init(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_playbook_check(struct ob_ctx *ctx, int argc, char **argv);
@@ -140,6 +160,7 @@ int ob_cmd_score(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_escalations(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_render(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_calendar(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_skip(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_snooze(struct ob_ctx *ctx, int argc, char **argv);
 
