@@ -206,6 +206,21 @@ static const struct ob_command commands[] = {
 			"stdout\n",
 	},
 	{
+		.name = "report",
+		.run = ob_cmd_report,
+		.usage = "[--week YYYY-Www] [--csm C] [--format md|csv|json|html] "
+			 "[-o FILE]",
+		.summary = "The weekly status report (default: this week, as "
+			   "Markdown).",
+		.help = "  --week YYYY-Www    the ISO week (default: the one with "
+			"today)\n"
+			"  --csm NAME         only this CSM's accounts\n"
+			"  --format FORMAT    md, csv (a row per account), json or "
+			"html (with charts)\n"
+			"  -o, --output FILE  write FILE (atomically) instead of "
+			"stdout\n",
+	},
+	{
 		.name = "render",
 		.run = ob_cmd_render,
 		.usage = "ID CHECKIN",

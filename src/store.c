@@ -109,6 +109,7 @@ enum query {
 	Q_VALUES_AS_OF,
 	Q_OPEN_TICKETS,
 	Q_MILESTONES_NOW,
+	Q_FIRST_EVENT,
 	Q_TICKETS_NOW,
 	Q_JSON_TYPE,
 	Q_JSON_EACH,
@@ -240,6 +241,10 @@ static const char *const sql[NQUERIES] = {
 		"r.bare = 1 AND r.at < ?3)) ORDER BY o.at",
 	[Q_MILESTONES_NOW] = "SELECT value FROM signal_value WHERE type = 11 "
 			     "AND account = ?1",
+	[Q_FIRST_EVENT] =
+		"SELECT at, bare FROM event WHERE account = ?1 AND type = ?2 "
+		"AND (?3 IS NULL OR value = ?3) AND (bare = 0 AND at < ?4 OR "
+		"bare = 1 AND at < ?5) ORDER BY at LIMIT 1",
 	[Q_TICKETS_NOW] = "SELECT at, bare FROM ticket_open WHERE account = ?1",
 	[Q_JSON_TYPE] = "SELECT json_type(?1)",
 	[Q_JSON_EACH] = "SELECT key, type, CASE WHEN type IN ('array', "
@@ -1632,6 +1637,31 @@ int ob_store_open_tickets(struct ob_store *st, int64_t account, ob_day as_of,
 	if (!stop && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading tickets");
 	return stop < 0 ? -1 : 0;
+}
+
+int ob_store_first_event_day(struct ob_store *st, int64_t account, int type,
+			     const char *value, ob_day as_of, ob_day *day,
+			     struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_FIRST_EVENT, err);
+	int64_t cut_at, cut_bare;
+	int rc;
+	if (!s)
+		return -1;
+	day_cutoffs(as_of, &cut_at, &cut_bare);
+	sqlite3_bind_int64(s, 1, account);
+	sqlite3_bind_int(s, 2, type);
+	bind_text(s, 3, value);
+	sqlite3_bind_int64(s, 4, cut_at);
+	sqlite3_bind_int64(s, 5, cut_bare);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*day = ob_time_local_day(sqlite3_column_int64(s, 0),
+					 sqlite3_column_int(s, 1) != 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : db_fail(st, rc, err, "reading events");
 }
 
 int ob_store_json_object(struct ob_store *st, const char *text, size_t len,

@@ -161,6 +161,7 @@ int ob_cmd_escalations(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_render(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_calendar(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_report(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_skip(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_snooze(struct ob_ctx *ctx, int argc, char **argv);
 

@@ -193,6 +193,14 @@ int ob_store_event_values(struct ob_store *st, int64_t account, int type,
 			  int (*fn)(void *ctx, const char *value), void *ctx,
 			  struct ob_err *err);
 /*
+ * The local date of an account's first event of a type (with that value,
+ * unless value is NULL) on or before as_of. Returns 1 when there is none.
+ */
+int ob_store_first_event_day(struct ob_store *st, int64_t account, int type,
+			     const char *value, ob_day as_of, ob_day *day,
+			     struct ob_err *err);
+
+/*
  * Tickets open as of a day: each ticket_opened event without a
  * ticket_resolved of the same value at the same instant or later (both on
  * or before as_of). Calls fn with each one's instant.
