@@ -14,6 +14,8 @@ command -v jq >/dev/null 2>&1 || need="$need jq"
 command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 # The calendar test reads the feed with a real iCalendar parser.
 /usr/bin/python3 -c 'import icalendar' 2>/dev/null || need="$need python3-icalendar"
+# The report test renders the HTML report in a real browser.
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
 [ -z "$need" ] && exit 0
 
 echo "onboard: missing packages:$need" >&2

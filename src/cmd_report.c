@@ -138,6 +138,16 @@ static void rate_text(struct ob_buf *b, int on_time, int scheduled)
 		ob_buf_adds(b, "-");
 }
 
+static void rate_or_null(struct ob_buf *b, int on_time, int scheduled)
+{
+	double rate = 0;
+	bool has = ob_report_rate(on_time, scheduled, &rate);
+	if (!has)
+		ob_buf_adds(b, "null");
+	else
+		ob_buf_addf(b, "%.4g", rate);
+}
+
 static void number_or_null(struct ob_buf *b, bool has, double v)
 {
 	if (!has)
@@ -170,7 +180,6 @@ static void json_or_null(struct ob_buf *b, const char *s)
 static void render_json(const struct ob_report *r, struct ob_buf *b)
 {
 	char from[OB_DATE_LEN], to[OB_DATE_LEN], week[16];
-	double rate;
 	bool first = true;
 	date_of(r->monday, from);
 	date_of(r->sunday, to);
@@ -192,8 +201,7 @@ static void render_json(const struct ob_report *r, struct ob_buf *b)
 	ob_buf_addf(b, ",\"checkins\":{\"scheduled\":%d,\"done_on_time\":%d,"
 		       "\"done_late\":%d,\"overdue\":%d,\"on_time_rate\":",
 		    r->scheduled, r->on_time, r->late, r->overdue);
-	number_or_null(b, ob_report_rate(r->on_time, r->scheduled, &rate),
-		       rate);
+	rate_or_null(b, r->on_time, r->scheduled);
 	ob_buf_addf(b, "},\"milestones\":{\"achieved\":%d,\"overdue\":%d}",
 		    r->achieved, r->milestones_overdue);
 	ob_buf_adds(b, ",\"kpis\":{\"median_first_login_day\":");
@@ -211,8 +219,7 @@ static void render_json(const struct ob_report *r, struct ob_buf *b)
 			       "\"red\":%d,\"overdue\":%d,\"on_time_rate\":",
 			    c->accounts, c->status[OB_GREEN],
 			    c->status[OB_YELLOW], c->status[OB_RED], c->overdue);
-		number_or_null(b, ob_report_rate(c->on_time, c->scheduled, &rate),
-			       rate);
+		rate_or_null(b, c->on_time, c->scheduled);
 		ob_buf_addc(b, '}');
 	}
 	ob_buf_adds(b, "],\"red\":[");

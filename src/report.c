@@ -170,7 +170,6 @@ void ob_report_finish(struct ob_report *r)
 		r->late += a->late;
 		r->overdue += a->overdue;
 		r->achieved += a->achieved;
-		r->milestones_overdue += a->milestones_overdue;
 		if (a->was_in_progress)
 			r->previous[a->previous]++;
 		if (a->has_first_login)
@@ -185,6 +184,7 @@ void ob_report_finish(struct ob_report *r)
 		if (!a->in_progress)
 			continue;
 		r->active++;
+		r->milestones_overdue += a->milestones_overdue;
 		r->health[a->status]++;
 		c = csm_of(r, a->csm);
 		c->accounts++;
