@@ -8,6 +8,8 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
 DATADIR  = $(PREFIX)/share/onboard
+MANDIR   = $(PREFIX)/share/man/man1
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
 
 CC      ?= cc
 PKGS     = sqlite3 yaml-0.1
@@ -103,12 +105,18 @@ demo: deps
 	@BUILD=$(BUILD) sh demo/run.sh
 
 install: $(BUILD)/onboard
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/playbooks
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/playbooks \
+		$(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(COMPDIR)
 	install -m 755 $(BUILD)/onboard $(DESTDIR)$(BINDIR)/onboard
 	install -m 644 playbooks/*.yaml $(DESTDIR)$(DATADIR)/playbooks/
+	install -m 755 examples/onboard-* $(DESTDIR)$(DATADIR)/examples/
+	install -m 644 doc/onboard.1 $(DESTDIR)$(MANDIR)/onboard.1
+	install -m 644 completion/onboard.bash $(DESTDIR)$(COMPDIR)/onboard
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/onboard
+	rm -f $(DESTDIR)$(BINDIR)/onboard $(DESTDIR)$(MANDIR)/onboard.1 \
+		$(DESTDIR)$(COMPDIR)/onboard
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

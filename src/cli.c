@@ -378,3 +378,66 @@ int ob_cli_write_file(const char *path, const char *data, size_t len)
 	free(tmp);
 	return code;
 }
+
+void ob_cli_json_reasons(struct ob_buf *b, const struct ob_reasons *r)
+{
+	ob_buf_addc(b, '[');
+	for (size_t i = 0; i < r->n; i++) {
+		if (i)
+			ob_buf_addc(b, ',');
+		ob_json_string(b, r->items[i]);
+	}
+	ob_buf_addc(b, ']');
+}
+
+static void number_json(struct ob_buf *b, struct ob_metric_value v)
+{
+	if (!v.has)
+		ob_buf_adds(b, "null");
+	else if (v.v == (double)(long long)v.v)
+		ob_buf_addf(b, "%lld", (long long)v.v);
+	else
+		ob_buf_addf(b, "%g", v.v);
+}
+
+/* {"engagement":{"status":"red","reasons":[...]},...} */
+void ob_cli_json_dimensions(struct ob_buf *b, const struct ob_health *h)
+{
+	ob_buf_addc(b, '{');
+	for (size_t d = 0; d < h->ndims; d++) {
+		if (d)
+			ob_buf_addc(b, ',');
+		ob_json_string(b, h->dims[d].name);
+		ob_buf_adds(b, ":{\"status\":");
+		ob_json_string(b, ob_status_name(h->dims[d].status));
+		ob_buf_adds(b, ",\"reasons\":");
+		ob_cli_json_reasons(b, &h->dims[d].reasons);
+		ob_buf_addc(b, '}');
+	}
+	ob_buf_addc(b, '}');
+}
+
+/* Every metric of the table, then count.TYPE for each custom type seen. */
+void ob_cli_json_metrics(struct ob_buf *b, const struct ob_signals *s)
+{
+	ob_buf_addc(b, '{');
+	for (int m = 0; m < OB_NMETRICS; m++) {
+		if (m)
+			ob_buf_addc(b, ',');
+		ob_json_string(b, ob_metric_name((enum ob_metric)m));
+		ob_buf_addc(b, ':');
+		number_json(b, s->m[m]);
+	}
+	for (size_t i = 0; i < s->ncounts; i++) {
+		struct ob_buf key = {0};
+		if (!s->counts[i].custom)
+			continue;
+		ob_buf_addf(&key, "count.%s", s->counts[i].type);
+		ob_buf_addc(b, ',');
+		ob_json_string(b, key.data);
+		ob_buf_addf(b, ":%lld", (long long)s->counts[i].n);
+		ob_buf_release(&key);
+	}
+	ob_buf_addc(b, '}');
+}
+

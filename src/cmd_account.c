@@ -652,6 +652,87 @@ static void show_metrics(const struct ob_signals *sig)
 		putchar('\n');
 }
 
+static void json_field(struct ob_buf *b, const char *name, const char *value)
+{
+	ob_buf_addf(b, ",\"%s\":", name);
+	if (value)
+		ob_json_string(b, value);
+	else
+		ob_buf_adds(b, "null");
+}
+
+/* The whole timeline as one JSON object in an array, for scripts. */
+static void show_json(const struct ob_playbook *pb, const struct ob_account *a,
+		      const struct ob_assessment *as, ob_day today)
+{
+	struct ob_buf b = {0};
+	char date[OB_DATE_LEN];
+	ob_tier_set bit = (ob_tier_set)1 << as->tier;
+	ob_buf_adds(&b, "[\n{\"id\":");
+	ob_json_string(&b, a->id);
+	json_field(&b, "name", a->name);
+	json_field(&b, "tier", a->tier);
+	ob_date_format(a->kickoff, date);
+	json_field(&b, "kickoff", date);
+	json_field(&b, "csm", a->csm);
+	json_field(&b, "contact", a->contact);
+	json_field(&b, "email", a->email);
+	json_field(&b, "playbook", pb->name);
+	json_field(&b, "status", ob_account_status_name(a->status));
+	ob_buf_addf(&b, ",\"day\":%lld", (long long)today - a->kickoff);
+	json_field(&b, "health", ob_status_name(as->health.status));
+	ob_buf_adds(&b, ",\"reasons\":");
+	ob_cli_json_reasons(&b, &as->health.reasons);
+	ob_buf_adds(&b, ",\"escalations\":");
+	ob_cli_json_reasons(&b, &as->health.escalations);
+	ob_buf_adds(&b, ",\"dimensions\":");
+	ob_cli_json_dimensions(&b, &as->health);
+	ob_buf_adds(&b, ",\"checkins\":[");
+	for (size_t i = 0; i < as->ncheckins; i++) {
+		const struct ob_checkin_instance *ci = &as->checkins[i];
+		ob_buf_adds(&b, i ? ",{\"checkin\":" : "{\"checkin\":");
+		ob_json_string(&b, ci->checkin->id);
+		json_field(&b, "title", ci->checkin->title);
+		ob_date_format(ci->opens, date);
+		json_field(&b, "opens", ci->dated ? date : NULL);
+		ob_date_format(ci->closes, date);
+		json_field(&b, "closes", ci->dated ? date : NULL);
+		json_field(&b, "state", ob_checkin_state_name(ci->state));
+		ob_buf_addf(&b, ",\"days_overdue\":%d", ci->days_overdue);
+		json_field(&b, "channel", ob_channel_name(ci->channel));
+		ob_buf_addf(&b, ",\"automated\":%s",
+			    ci->automated ? "true" : "false");
+		ob_date_format(ci->done_on, date);
+		json_field(&b, "done_on",
+			   ci->state == OB_CI_DONE || ci->state == OB_CI_SKIPPED
+				   ? date
+				   : NULL);
+		ob_buf_addc(&b, '}');
+	}
+	ob_buf_adds(&b, "],\"milestones\":[");
+	for (size_t m = 0, n = 0; m < pb->nmilestones; m++) {
+		const struct ob_milestone *ms = &pb->milestones[m];
+		if (!(ms->tiers & bit))
+			continue;
+		ob_buf_adds(&b, n++ ? ",{\"milestone\":" : "{\"milestone\":");
+		ob_json_string(&b, ms->id);
+		json_field(&b, "title", ms->title);
+		ob_date_format(a->kickoff + ms->due_day, date);
+		json_field(&b, "due", date);
+		json_field(&b, "state",
+			   as->signals.milestone_done[m]	      ? "done"
+			   : today > a->kickoff + ms->due_day ? "overdue"
+								: "open");
+		ob_buf_addc(&b, '}');
+	}
+	ob_buf_addf(&b, "],\"progress\":%d,\"metrics\":",
+		    as->signals.progress);
+	ob_cli_json_metrics(&b, &as->signals);
+	ob_buf_adds(&b, "}\n]\n");
+	fputs(b.data, stdout);
+	ob_buf_release(&b);
+}
+
 int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 {
 	struct ob_account a = {0};
@@ -670,10 +751,11 @@ int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 			return code;
 	if (argc - optind != 1)
 		return ob_cli_usage_error(ctx, "expected one account id");
-	if (ctx->format && strcmp(ctx->format, "table") != 0)
-		return ob_cli_usage_error(ctx, "account show prints a table "
-					       "only; use 'account list' or "
-					       "'score' for json and csv");
+	if (ctx->format && strcmp(ctx->format, "table") != 0 &&
+	    strcmp(ctx->format, "json") != 0)
+		return ob_cli_usage_error(ctx, "unknown format '%s' for account "
+					       "show (expected table or json)",
+					  ctx->format);
 	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
 		return code;
 	if (ob_store_begin_read(st, &err) < 0 ||
@@ -682,6 +764,10 @@ int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 					 &err)) ||
 	    ob_assess(st, pb, &a, ctx->today, &as, &err) < 0) {
 		code = ob_cli_report(&err);
+		goto out;
+	}
+	if (ctx->format && strcmp(ctx->format, "json") == 0) {
+		show_json(pb, &a, &as, ctx->today);
 		goto out;
 	}
 	ob_date_format(a.kickoff, date);

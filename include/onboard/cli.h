@@ -141,6 +141,16 @@ int ob_cli_assess_each(struct ob_store *st, struct ob_playbook_cache *pc,
  */
 int ob_cli_write_file(const char *path, const char *data, size_t len);
 
+/* JSON of an assessment's parts, for score and account show. */
+struct ob_reasons;
+struct ob_health;
+struct ob_signals;
+void ob_cli_json_reasons(struct ob_buf *b, const struct ob_reasons *r);
+/* {"engagement":{"status":"red","reasons":[...]},...} */
+void ob_cli_json_dimensions(struct ob_buf *b, const struct ob_health *h);
+/* Every metric of SPEC.md's table, then count.TYPE per custom type. */
+void ob_cli_json_metrics(struct ob_buf *b, const struct ob_signals *s);
+
 /* Commands. */
 int ob_cmd_init(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_playbook_check(struct ob_ctx *ctx, int argc, char **argv);

@@ -149,8 +149,12 @@ metrics
   checkins_overdue                2" ""
 run account show nobody
 expect "show: unknown account" 65 "" "onboard: unknown account 'nobody'"
-run account show bobby --format json
-expect_has "show is a table" 2 stderr "account show prints a table only"
+run account show bobby --format csv
+expect_has "show: table or json" 2 stderr "unknown format 'csv' for account show (expected table or json)"
+run account show bobby --format json --today 2026-11-05
+assert "show, json: the timeline for scripts" test \
+	"$(printf '%s' "$out" | jq -c '.[0] | [.id, .health, .day, [.checkins[] | "\(.checkin):\(.state)"], [.milestones[].state], .metrics.checkins_overdue]')" = \
+	'["bobby","red",6,["first-check:overdue","mid-week:overdue","end-of-week:due","day-14:upcoming","day-30:upcoming","follow-up:upcoming"],["overdue","open","open","open","open"],2]'
 
 # Business-day windows skip weekends and holidays.
 run playbook load "$ROOT/playbooks/professional-services.yaml" -q
