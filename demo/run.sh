@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: a fresh database under the build directory, the bundled demo
-# accounts, and what a CSM sees. The date is fixed so the demo reads the
-# same on any day: ONBOARD_TODAY=2026-11-20, a Friday.
+# accounts and their events, a few check-ins done, and what a CSM and a
+# team lead see. The date is fixed so the demo reads the same on any day:
+# ONBOARD_TODAY=2026-11-20, a Friday.
 set -eu
 BUILD=${BUILD:-build}
 onboard="$BUILD/onboard"
@@ -9,11 +10,34 @@ export ONBOARD_DB="$BUILD/demo/onboard.db" ONBOARD_TODAY=2026-11-20
 rm -rf "$BUILD/demo"
 
 step() { printf '\n$ onboard %s\n' "$*"; "$onboard" "$@"; }
+quiet() { "$onboard" "$@" -q; }
 
 step init
 step account import demo/accounts.csv
-step account list
-step account show northwind
-step playbook show saas-default
-printf '\nThe demo database is %s; try: ONBOARD_DB=%s %s account list --format json\n' \
+step import demo/events.csv
+# What the CSMs did so far.
+quiet done northwind first-check --at 2026-11-17 --channel email
+quiet done contoso first-check --at 2026-11-04 --channel email
+quiet done contoso mid-week --at 2026-11-06 --channel call
+quiet done contoso end-of-week --at 2026-11-09 --channel call
+quiet done contoso day-14 --at 2026-11-17 --channel email
+quiet done adatum first-check --at 2026-11-11
+quiet done adatum end-of-week --at 2026-11-16 --channel call
+quiet done tailspin first-check --at 2026-10-28
+quiet done tailspin end-of-week --at 2026-11-02 --channel call
+quiet done tailspin day-14 --at 2026-11-10 --channel email
+quiet done litware first-check --at 2026-11-06
+quiet done proseware first-check --at 2026-10-25
+quiet done proseware progress-digest --at 2026-11-07
+quiet done woodgrove first-check --at 2026-10-23
+quiet done woodgrove mid-week --at 2026-10-26 --channel call
+quiet done woodgrove end-of-week --at 2026-10-29 --channel call
+quiet done woodgrove day-14 --at 2026-11-05 --channel call
+
+step due --csm dana
+step due
+step account show contoso
+step escalations
+step report
+printf '\nThe demo database is %s; try:\n  ONBOARD_DB=%s ONBOARD_TODAY=2026-11-20 %s score --format json\n' \
 	"$ONBOARD_DB" "$ONBOARD_DB" "$onboard"
