@@ -49,7 +49,8 @@ Q = @
 say = @echo
 endif
 
-.PHONY: all check unit-tests cli-tests demo install uninstall clean deps
+.PHONY: all check unit-tests cli-tests demo install uninstall clean deps \
+	fuzz fuzz-run fuzz-check bench
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/onboard
@@ -93,6 +94,59 @@ $(BUILD)/obj $(BUILD)/tests:
 deps:
 	@sh scripts/deps.sh
 
+# libFuzzer harnesses (clang): the core built again with the fuzzer's
+# instrumentation, ASan and UBSan, into build-fuzz/.
+FUZZ_CC    ?= clang
+FUZZ_FLAGS  = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_DIR    = build-fuzz
+FUZZERS     = playbook csv events time template
+FUZZ_BIN    = $(FUZZERS:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_OBJ    = $(CORE_SRC:src/%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/embedded.o
+FUZZ_TIME  ?= 60
+
+fuzz: $(FUZZ_BIN)
+
+.SECONDARY: $(FUZZ_OBJ)
+
+$(FUZZ_DIR)/obj/%.o: src/%.c
+	@mkdir -p $(FUZZ_DIR)/obj
+	$(say) "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARN) $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_DIR)/obj/embedded.o: $(BUILD)/gen/embedded.c
+	@mkdir -p $(FUZZ_DIR)/obj
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(say) "  LD      $@"
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer \
+		-o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+# Each fuzzer for FUZZ_TIME seconds, on a copy of its corpus (new inputs
+# land in build-fuzz/corpus/; crashes in build-fuzz/crash-*).
+fuzz-run: fuzz
+	@for f in $(FUZZERS); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$f; \
+		cp -n fuzz/corpus/$$f/* $(FUZZ_DIR)/corpus/$$f/ 2>/dev/null; \
+		echo "== fuzz_$$f for $(FUZZ_TIME) s"; \
+		$(FUZZ_DIR)/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 \
+			-rss_limit_mb=2048 -artifact_prefix=$(FUZZ_DIR)/crash-$$f- \
+			$(FUZZ_DIR)/corpus/$$f 2>&1 | tail -3 || exit 1; \
+	done
+
+# What make check runs when clang is there: every kept crash and the
+# seed corpus, then a few seconds of fresh inputs each.
+fuzz-check: fuzz
+	@for f in $(FUZZERS); do \
+		$(FUZZ_DIR)/fuzz_$$f -runs=0 fuzz/regressions/$$f fuzz/corpus/$$f \
+			>$(FUZZ_DIR)/check-$$f.log 2>&1 && \
+		$(FUZZ_DIR)/fuzz_$$f -max_total_time=5 -timeout=10 \
+			-artifact_prefix=$(FUZZ_DIR)/crash-$$f- fuzz/corpus/$$f \
+			>>$(FUZZ_DIR)/check-$$f.log 2>&1 || \
+			{ echo "fuzz_$$f failed: see $(FUZZ_DIR)/check-$$f.log"; exit 1; }; \
+	done; echo "fuzz: $(words $(FUZZERS)) fuzzers, no crash"
+
 # One closing line: N passed, N failed. TEST=name runs one test alone
 # (a unit test binary like test_date, or a command-level script like
 # tests/cli/playbook.sh).
@@ -120,6 +174,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)

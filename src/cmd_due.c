@@ -97,8 +97,10 @@ static int visit(void *ctx, const struct ob_account *a,
 		da->nreasons = as->health.reasons.n;
 		ob_grow(&d->reasons, &d->reasons_cap,
 			d->nreasons + da->nreasons + 1, sizeof(char *));
-		memcpy(d->reasons + d->nreasons, as->health.reasons.items,
-		       da->nreasons * sizeof(char *));
+		if (da->nreasons)
+			memcpy(d->reasons + d->nreasons,
+			       as->health.reasons.items,
+			       da->nreasons * sizeof(char *));
 		d->nreasons += da->nreasons;
 		da->escalate = as->health.escalations.n > 0;
 	}
@@ -266,7 +268,8 @@ int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv)
 	}
 	rank_accounts(&d);
 	sort_accounts = d.accounts;
-	qsort(d.rows, d.nrows, sizeof(*d.rows), cmp_rows);
+	if (d.nrows)
+		qsort(d.rows, d.nrows, sizeof(*d.rows), cmp_rows);
 	print_rows(ctx, &d, format);
 out:
 	ob_store_rollback(d.st);

@@ -320,6 +320,9 @@ const char *ob_time_parse(const char *s, int64_t *us, bool *bare)
 		return expected;
 	secs = (int64_t)ob_date_from_civil(y, mo, d) * 86400 + h * 3600 +
 	       mi * 60 + sec - (oh * 3600 + om * 60);
+	if (secs < (int64_t)OB_DAY_MIN * 86400 ||
+	    secs >= ((int64_t)OB_DAY_MAX + 1) * 86400)
+		return "outside the years 0001 to 9999";
 	*us = secs * 1000000 + frac;
 	*bare = false;
 	return NULL;

@@ -35,7 +35,8 @@ void ob_report_prev_of(const struct ob_playbook *pb,
 static const char **copy_reasons(const struct ob_reasons *r)
 {
 	const char **items = xcalloc(r->n + 1, sizeof(*items));
-	memcpy(items, r->items, r->n * sizeof(*items));
+	if (r->n)
+		memcpy(items, r->items, r->n * sizeof(*items));
 	return items;
 }
 
@@ -159,7 +160,9 @@ void ob_report_finish(struct ob_report *r)
 	int *values = xcalloc(r->naccounts + 1, sizeof(int));
 	size_t nlogins = 0, nvalues = 0, ended = 0, ended_done = 0;
 
-	qsort(r->accounts, r->naccounts, sizeof(*r->accounts), cmp_accounts);
+	if (r->naccounts)
+		qsort(r->accounts, r->naccounts, sizeof(*r->accounts),
+		      cmp_accounts);
 	for (size_t i = 0; i < r->naccounts; i++) {
 		const struct ob_report_account *a = &r->accounts[i];
 		struct ob_report_csm *c;
@@ -193,7 +196,8 @@ void ob_report_finish(struct ob_report *r)
 		c->scheduled += a->scheduled;
 		c->on_time += a->on_time;
 	}
-	qsort(r->csms, r->ncsms, sizeof(*r->csms), cmp_csms);
+	if (r->ncsms)
+		qsort(r->csms, r->ncsms, sizeof(*r->csms), cmp_csms);
 	r->has_first_login =
 		median(logins, nlogins, &r->median_first_login_day);
 	r->has_first_value =
