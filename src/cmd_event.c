@@ -282,6 +282,8 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 	if (code == OB_EDATA)
 		ob_cli_note(ctx, "nothing written: fix the rows above, or give "
 				 "--skip-invalid to import the valid ones");
+	else if (code != OB_OK)
+		ob_cli_note(ctx, "nothing written");
 	else if (code == OB_OK && nfiles > 1)
 		ob_cli_note(ctx,
 			    "total: %ld rows read, %ld added, %ld duplicates, "

@@ -3,6 +3,7 @@
  * a command does lives in its cmd_*.c file.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,11 @@ int main(int argc, char **argv)
 
 	/* The database, its -wal and -shm files are the user's alone. */
 	umask(077);
+	/*
+	 * Past a file size limit, a write should fail (and the transaction
+	 * roll back, with a message) rather than the signal kill us.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	ctx.color = want_color();
 	ctx.today = ob_date_today();
 	if (env_today && *env_today && !ob_date_parse(env_today, &ctx.today)) {

@@ -308,9 +308,24 @@ static int db_fail(struct ob_store *st, int rc, struct ob_err *err,
 			       "database '%s' is busy: still locked after %g "
 			       "seconds, try again",
 			       st->path, st->busy_ms / 1000.0);
-	if (primary == SQLITE_FULL)
+	if (primary == SQLITE_FULL ||
+	    (primary == SQLITE_IOERR && st->db &&
+	     sqlite3_system_errno(st->db) == ENOSPC))
 		return ob_fail(err, OB_EFAIL,
 			       "cannot write database '%s': disk full",
+			       st->path);
+	if (primary == SQLITE_IOERR && st->db &&
+	    sqlite3_system_errno(st->db) == EFBIG)
+		return ob_fail(err, OB_EFAIL,
+			       "cannot write database '%s': file too large "
+			       "(a file size limit)",
+			       st->path);
+	/* By the time the error comes back, errno is often gone. */
+	if (rc == SQLITE_IOERR_WRITE)
+		return ob_fail(err, OB_EFAIL,
+			       "cannot write database '%s': a write failed "
+			       "(a full disk, a file size limit or a device "
+			       "error)",
 			       st->path);
 	if (primary == SQLITE_READONLY)
 		return ob_fail(err, OB_EFAIL,

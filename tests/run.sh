@@ -47,6 +47,18 @@ else
 	for t in tests/cli/*.sh; do
 		[ "$(basename "$t")" = lib.sh ] || script "$t"
 	done
+	# The fuzzers, briefly, when clang is here (once: not again under
+	# the sanitizer build or valgrind).
+	if [ "$BUILD" = build ] && [ -z "${WRAP:-}" ] &&
+		command -v clang >/dev/null 2>&1; then
+		if make -s --no-print-directory fuzz-check >"$log" 2>&1; then
+			passed=$((passed + 1))
+		else
+			echo "== fuzz"
+			cat "$log"
+			failed=$((failed + 1))
+		fi
+	fi
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
