@@ -154,6 +154,12 @@ check: deps
 	@$(MAKE) --no-print-directory $(BUILD)/onboard $(TEST_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh $(TEST)
 
+# SPEC.md section 6's bars on generated data; writes bench/results.md.
+# Takes a few minutes and about 2 GB of disk under build/bench/.
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/onboard
+	@BUILD=$(BUILD) sh bench/run.sh
+
 demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/onboard
 	@BUILD=$(BUILD) sh demo/run.sh

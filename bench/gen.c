@@ -3,6 +3,9 @@
  *
  *   gen accounts N [SEED]    CSV of N accounts: tiers, CSMs, kickoffs
  *   gen events N M [SEED]    CSV of M events over N accounts
+ *   gen done N PCT [SEED]    CSV of check-ins done (account, checkin, day):
+ *                            PCT% of the default playbook's check-ins
+ *                            whose window has opened, most on time
  *
  * Accounts are 20% high-touch, 40% mid, 40% low, spread over 50 CSMs, with
  * kickoffs over the 120 days up to 2026-11-20. Events follow onboarding:
@@ -59,17 +62,18 @@ static long kickoff_of(long i)
 	return END_DAY - (long)(h % 120);
 }
 
+static const char *const tier_of[5];
+
 static void accounts(long n)
 {
-	static const char *const tiers[] = {"high", "mid", "mid", "low", "low"};
 	printf("id,name,tier,kickoff,csm,contact,email\n");
 	for (long i = 0; i < n; i++) {
 		int y, m, d;
 		civil(kickoff_of(i), &y, &m, &d);
 		printf("acct-%06ld,Account %ld,%s,%04d-%02d-%02d,csm-%02ld,"
 		       "Contact %ld,contact%ld@example.com\n",
-		       i, i, tiers[next() % 5], y, m, d, (long)(next() % 50),
-		       i, i);
+		       i, i, tier_of[i % 5], y, m, d, (long)(next() % 50), i,
+		       i);
 	}
 }
 
@@ -133,6 +137,47 @@ static void events(long n, long count)
 	}
 }
 
+static const char *const tier_of[5] = {"high", "mid", "mid", "low", "low"};
+
+/* The default playbook's scripted check-ins: tier letters, window. */
+static const struct {
+	const char *id, *tiers;
+	int opens, closes;
+} checkins[] = {
+	{"first-check", "hml", 1, 2},	  {"mid-week", "h", 3, 4},
+	{"end-of-week", "hm", 5, 7},	  {"day-14", "hm", 14, 14},
+	{"progress-digest", "l", 14, 14}, {"day-30", "hm", 30, 30},
+	{"thirty-day-survey", "l", 30, 30},
+};
+
+static void done(long n, int pct)
+{
+	printf("account,checkin,day\n");
+	for (long i = 0; i < n; i++) {
+		long kickoff = kickoff_of(i);
+		/* The tier as accounts() drew it: replay its draws. */
+		const char *tier = tier_of[i % 5];
+		for (size_t c = 0; c < sizeof(checkins) / sizeof(checkins[0]);
+		     c++) {
+			long day;
+			int y, m, d;
+			if (!strchr(checkins[c].tiers, tier[0]))
+				continue;
+			if (kickoff + checkins[c].opens > END_DAY ||
+			    (long)(next() % 100) >= pct)
+				continue;
+			day = kickoff + checkins[c].opens +
+			      (long)(next() % (uint64_t)(checkins[c].closes -
+							  checkins[c].opens + 3));
+			if (day > END_DAY)
+				day = END_DAY;
+			civil(day, &y, &m, &d);
+			printf("acct-%06ld,%s,%04d-%02d-%02d\n", i,
+			       checkins[c].id, y, m, d);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "accounts") == 0) {
@@ -147,7 +192,14 @@ int main(int argc, char **argv)
 		events(atol(argv[2]), atol(argv[3]));
 		return 0;
 	}
+	if (argc >= 4 && strcmp(argv[1], "done") == 0) {
+		if (argc > 4)
+			state ^= strtoull(argv[4], NULL, 10) * 0x2545F4914F6CDD1DULL;
+		done(atol(argv[2]), atoi(argv[3]));
+		return 0;
+	}
 	fprintf(stderr, "usage: gen accounts N [SEED]\n"
-			"       gen events N M [SEED]\n");
+			"       gen events N M [SEED]\n"
+			"       gen done N PCT [SEED]\n");
 	return 2;
 }

@@ -1,0 +1,159 @@
+#!/bin/sh
+# make bench: onboard against SPEC.md section 6, on generated data (see
+# bench/gen.c), on this machine. Prints a table and writes
+# bench/results.md. RUNS (default 3) runs each, the median quoted; the
+# 10,000,000-event database is built once.
+#
+#   import   1,000,000 CSV events into a database of 100,000 accounts,
+#            beside the sqlite3 shell's .import of the same file into a
+#            table keyed the same way (its identity: account, type, at,
+#            value), in the same run
+#   due      100,000 active accounts, with 1,000,000 and 10,000,000 events:
+#            as generated (no check-in done: the worst case, about 470,000
+#            rows listed) and with 85% of opened check-ins done
+#   score    every active account
+#   report   the week of 2026-11-20
+# Peak memory is /usr/bin/time's maximum resident set.
+set -eu
+BUILD=${BUILD:-build}
+RUNS=${RUNS:-3}
+ONBOARD=$PWD/$BUILD/onboard
+DIR=$PWD/$BUILD/bench
+TODAY=2026-11-20
+mkdir -p "$DIR"
+cd "$DIR"
+
+say() { printf '%s\n' "$*" >&2; }
+
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -o gen "$OLDPWD/bench/gen.c" -lm
+[ -s accounts.csv ] || ./gen accounts 100000 1 >accounts.csv
+[ -s events-1m.csv ] || ./gen events 100000 1000000 1 >events-1m.csv
+[ -s events-10m.csv ] || { say "generating 10,000,000 events..."; ./gen events 100000 10000000 2 >events-10m.csv; }
+[ -s done.csv ] || ./gen done 100000 85 3 >done.csv
+
+# measure CMD...: "seconds kilobytes" of one run, its output discarded.
+measure() {
+	/usr/bin/time -f '%e %M' -o time.out "$@" >/dev/null 2>run.err ||
+		{ cat run.err >&2; exit 1; }
+	cat time.out
+}
+
+# median "S K" lines: the median seconds and the largest memory.
+median() {
+	sort -n | awk '{ s[NR] = $1; if ($2 > m) m = $2 }
+		END { printf "%.2f %d\n", s[int((NR + 1) / 2)], m }'
+}
+
+fresh_db() {
+	rm -f "$1" "$1-wal" "$1-shm"
+	"$ONBOARD" --db "$1" init -q
+	"$ONBOARD" --db "$1" account import accounts.csv -q
+}
+
+say "base database: 100,000 accounts"
+fresh_db base.db
+
+say "import, $RUNS runs each: onboard and sqlite3 .import"
+: >imp.txt
+: >sql.txt
+for i in $(seq 1 "$RUNS"); do
+	cp base.db imp.db
+	rm -f imp.db-wal imp.db-shm
+	measure "$ONBOARD" --db imp.db import -q events-1m.csv >>imp.txt
+	rm -f sql.db sql.db-wal sql.db-shm
+	sqlite3 sql.db "PRAGMA journal_mode = WAL;
+		CREATE TABLE event (account TEXT NOT NULL, type TEXT NOT NULL,
+		at TEXT NOT NULL, value TEXT NOT NULL DEFAULT '',
+		PRIMARY KEY (account, type, at, value)) STRICT, WITHOUT ROWID;" >/dev/null
+	measure sqlite3 sql.db ".import --csv --skip 1 events-1m.csv event" >>sql.txt
+done
+import=$(median <imp.txt)
+sqlimport=$(median <sql.txt)
+mv imp.db db-1m.db
+
+if [ ! -s db-10m.db ] || [ events-10m.csv -nt db-10m.db ]; then
+	say "building the 10,000,000-event database (once)"
+	cp base.db db-10m.db
+	rm -f db-10m.db-wal db-10m.db-shm
+	measure "$ONBOARD" --db db-10m.db import -q events-10m.csv >imp10.txt
+fi
+import10=$(cat imp10.txt 2>/dev/null || echo "- -")
+
+# The same with check-ins done: loaded with sqlite3 for speed (a CSM team
+# would have run 'onboard done' for each over the weeks).
+with_done() {
+	cp "$1" "$2"
+	rm -f "$2-wal" "$2-shm"
+	# A new table takes its columns from the header.
+	sqlite3 "$2" ".import --csv done.csv done_import"
+	sqlite3 "$2" "INSERT INTO checkin_action (account, checkin, action, day,
+			recorded_at)
+		SELECT a.id, d.checkin, 'done', d.day, '2026-11-20T00:00:00Z'
+		FROM done_import d JOIN account a ON a.ext_id = d.account;
+		DROP TABLE done_import;"
+}
+with_done db-1m.db db-1m-done.db
+with_done db-10m.db db-10m-done.db
+
+# time DB ARGS...: the median of RUNS runs of onboard ARGS on DB.
+time_on() {
+	db=$1
+	shift
+	: >cmd.txt
+	for i in $(seq 1 "$RUNS"); do
+		measure "$ONBOARD" --db "$db" --today "$TODAY" "$@" >>cmd.txt
+	done
+	median <cmd.txt
+}
+
+say "due, score, report: $RUNS runs each"
+due1=$(time_on db-1m.db due --format csv)
+due10=$(time_on db-10m.db due --format csv)
+dued1=$(time_on db-1m-done.db due --format csv)
+dued10=$(time_on db-10m-done.db due --format csv)
+rows1=$("$ONBOARD" --db db-1m.db --today $TODAY due --format csv | tail -n +2 | wc -l)
+rowsd1=$("$ONBOARD" --db db-1m-done.db --today $TODAY due --format csv | tail -n +2 | wc -l)
+score1=$(time_on db-1m.db score --format csv)
+score10=$(time_on db-10m.db score --format csv)
+report1=$(time_on db-1m-done.db report --format json)
+report10=$(time_on db-10m-done.db report --format json)
+
+s() { echo "$1" | cut -d' ' -f1; }
+m() { echo "$1" | cut -d' ' -f2 | awk '{ printf "%.1f", $1 / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+bar() { awk -v v="$1" -v lim="$2" -v op="$3" 'BEGIN {
+	ok = op == "<" ? v < lim : v >= lim; print ok ? "yes" : "NO" }'; }
+
+machine=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+cores=$(nproc)
+mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+{
+	echo "# onboard benchmarks"
+	echo
+	echo "Measured by \`make bench\` on $(date -u +%F), $RUNS runs each, the"
+	echo "median quoted (peak memory: the largest). Machine: $machine,"
+	echo "$cores cores, $mem, Linux $(uname -r), SQLite $(sqlite3 --version | cut -d' ' -f1)."
+	echo "Data: bench/gen.c, 100,000 accounts (20% high, 40% mid, 40% low"
+	echo "touch, kickoffs over 120 days), events mostly in week one; as of"
+	echo "$TODAY."
+	echo
+	echo "| what | data | seconds | peak MiB | bar | met |"
+	echo "|---|---|---:|---:|---|---|"
+	echo "| onboard import | 1M events | $(s "$import") | $(m "$import") | < 3 s | $(bar "$(s "$import")" 3 '<') |"
+	echo "| sqlite3 .import, same keys | 1M events | $(s "$sqlimport") | $(m "$sqlimport") | | |"
+	echo "| import speed-up over .import | | $(ratio "$(s "$sqlimport")" "$(s "$import")")x | | >= 3x | $(bar "$(ratio "$(s "$sqlimport")" "$(s "$import")")" 3 '>=') |"
+	echo "| onboard import (once) | 10M events | $(s "$import10") | $(m "$import10") | | |"
+	echo "| due, none done ($rows1 rows) | 1M events | $(s "$due1") | $(m "$due1") | < 0.5 s | $(bar "$(s "$due1")" 0.5 '<') |"
+	echo "| due, none done | 10M events | $(s "$due10") | $(m "$due10") | < 0.5 s | $(bar "$(s "$due10")" 0.5 '<') |"
+	echo "| due, 85% done ($rowsd1 rows) | 1M events | $(s "$dued1") | $(m "$dued1") | < 0.5 s | $(bar "$(s "$dued1")" 0.5 '<') |"
+	echo "| due, 85% done | 10M events | $(s "$dued10") | $(m "$dued10") | < 0.5 s | $(bar "$(s "$dued10")" 0.5 '<') |"
+	echo "| due 10M / 1M (85% done) | | $(ratio "$(s "$dued10")" "$(s "$dued1")")x | | <= 1.3x | $(bar 1.3 "$(ratio "$(s "$dued10")" "$(s "$dued1")")" '>=') |"
+	echo "| score, every account | 1M events | $(s "$score1") | $(m "$score1") | | |"
+	echo "| score, every account | 10M events | $(s "$score10") | $(m "$score10") | | |"
+	echo "| report, a week | 1M events | $(s "$report1") | $(m "$report1") | < 2 s | $(bar "$(s "$report1")" 2 '<') |"
+	echo "| report, a week | 10M events | $(s "$report10") | $(m "$report10") | < 2 s | $(bar "$(s "$report10")" 2 '<') |"
+	echo
+	echo "Peak memory bar: under 64 MiB for all of the above."
+} >results.md
+cat results.md
+cp results.md "$OLDPWD/bench/results.md"
