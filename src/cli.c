@@ -324,7 +324,7 @@ static int assess_one(void *arg, const struct ob_account *a)
 					 &pid, x->err)) ||
 	    ob_store_stream_account(x->stream, a->rowid, &data, x->err) < 0)
 		return -1;
-	r = ob_assess_data(x->st, pb, a, x->as_of, &data, &as, x->err);
+	r = ob_assess_data(x->st, pb, a, x->as_of, &data, false, &as, x->err);
 	ob_account_data_release(&data);
 	if (r < 0)
 		return -1;

@@ -41,7 +41,7 @@ static int resolve_event(struct ob_store *st, struct ob_playbook_cache *pc,
 	ev->account = ref.rowid;
 	ev->at = p->at;
 	ev->bare = p->bare;
-	ev->value = f->value ? f->value : "";
+	ev->value = p->known == OB_EV_NPS ? p->nps : f->value ? f->value : "";
 	ev->ext_id = f->id ? f->id : "";
 	return 0;
 }

@@ -1,6 +1,7 @@
 #include "onboard/date.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -345,21 +346,64 @@ ob_day ob_time_local_day(int64_t us, bool bare)
 	return day_of_tm(&tm);
 }
 
+/*
+ * mktime re-reads the zone (a stat of /etc/localtime) on every call,
+ * which was more than half the system time of a due over 100,000
+ * accounts. Each day's start is remembered for as long as TZ reads the
+ * same: a run never changes it, the tests do.
+ */
+#define DAY_START_SLOTS 1024
+
+static struct {
+	ob_day day;
+	bool set;
+	int64_t start;
+} day_starts[DAY_START_SLOTS];
+static char day_starts_zone[128];
+static bool day_starts_zone_set;
+
+/* False when TZ is too long to remember: nothing is cached then. */
+static bool day_starts_same_zone(void)
+{
+	const char *tz = getenv("TZ");
+	bool set = tz != NULL;
+	if (!tz)
+		tz = "";
+	if (strlen(tz) >= sizeof(day_starts_zone))
+		return false;
+	if (set != day_starts_zone_set || strcmp(tz, day_starts_zone) != 0) {
+		memset(day_starts, 0, sizeof(day_starts));
+		strcpy(day_starts_zone, tz);
+		day_starts_zone_set = set;
+	}
+	return true;
+}
+
 int64_t ob_day_local_start(ob_day d)
 {
+	size_t slot = (size_t)((uint32_t)d % DAY_START_SLOTS);
+	bool cache = day_starts_same_zone();
+	int64_t start;
 	int y, m, md;
 	struct tm tm = {0};
 	time_t t;
+	if (cache && day_starts[slot].set && day_starts[slot].day == d)
+		return day_starts[slot].start;
 	ob_date_to_civil(d, &y, &m, &md);
 	tm.tm_year = y - 1900;
 	tm.tm_mon = m - 1;
 	tm.tm_mday = md;
 	tm.tm_isdst = -1;
 	t = mktime(&tm);
-	if (t == (time_t)-1)
-		return (int64_t)d * 86400 * 1000000;
 	/* A zone may skip midnight; mktime then lands on the day's first hour. */
-	return (int64_t)t * 1000000;
+	start = t == (time_t)-1 ? (int64_t)d * 86400 * 1000000
+				: (int64_t)t * 1000000;
+	if (cache) {
+		day_starts[slot].day = d;
+		day_starts[slot].start = start;
+		day_starts[slot].set = true;
+	}
+	return start;
 }
 
 int64_t ob_time_now(void)

@@ -81,26 +81,6 @@ void ob_health_release(struct ob_health *h)
 	memset(h, 0, sizeof(*h));
 }
 
-static bool rules_name(const struct ob_rules *rules, enum ob_metric m)
-{
-	for (size_t i = 0; i < rules->n; i++)
-		for (size_t j = 0; j < rules->items[i].nwhen; j++)
-			if (rules->items[i].when[j].metric.id == m)
-				return true;
-	return false;
-}
-
-static bool playbook_names(const struct ob_playbook *pb, enum ob_metric m)
-{
-	if (rules_name(&pb->escalate, m))
-		return true;
-	for (size_t d = 0; d < pb->ndimensions; d++)
-		if (rules_name(&pb->dimensions[d].red, m) ||
-		    rules_name(&pb->dimensions[d].yellow, m))
-			return true;
-	return false;
-}
-
 /*
  * Schedules the check-ins at a status, keeping them in *as, and returns
  * how many are overdue.
@@ -136,14 +116,14 @@ int ob_assess(struct ob_store *st, const struct ob_playbook *pb,
 	memset(out, 0, sizeof(*out));
 	if (ob_store_account_data(st, a->rowid, as_of, &data, err) < 0)
 		return -1;
-	ret = ob_assess_data(st, pb, a, as_of, &data, out, err);
+	ret = ob_assess_data(st, pb, a, as_of, &data, true, out, err);
 	ob_account_data_release(&data);
 	return ret;
 }
 
 int ob_assess_data(struct ob_store *st, const struct ob_playbook *pb,
 		   const struct ob_account *a, ob_day as_of,
-		   const struct ob_account_data *data,
+		   const struct ob_account_data *data, bool every_metric,
 		   struct ob_assessment *out, struct ob_err *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -153,13 +133,13 @@ int ob_assess_data(struct ob_store *st, const struct ob_playbook *pb,
 			       "account '%s' has tier '%s', which playbook "
 			       "'%s' does not",
 			       a->id, a->tier, pb->name);
-	if (ob_signals_compute(st, pb, a, as_of, data, &out->signals, err) <
-	    0)
+	if (ob_signals_compute(st, pb, a, as_of, data, every_metric,
+			       &out->signals, err) < 0)
 		return -1;
 	struct ob_metric_value *overdue =
 		&out->signals.m[OB_M_CHECKINS_OVERDUE];
 	overdue->has = true;
-	if (playbook_names(pb, OB_M_CHECKINS_OVERDUE)) {
+	if (ob_playbook_names_metric(pb, OB_M_CHECKINS_OVERDUE)) {
 		enum ob_status first;
 		overdue->v = schedule_at(pb, a, out, OB_GREEN, false);
 		ob_health_evaluate(pb, &out->signals, &out->health);

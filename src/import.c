@@ -292,6 +292,8 @@ int ob_event_check(const struct ob_event_fields *f, bool now_ok,
 			       "nps value '%s': expected a whole number from "
 			       "0 to 10",
 			       f->value);
+	if (out->known == OB_EV_NPS)
+		snprintf(out->nps, sizeof(out->nps), "%lld", nps);
 	if (f->id && strlen(f->id) > OB_EVENT_ID_MAX)
 		return ob_fail(err, OB_EDATA, "id longer than %d bytes",
 			       OB_EVENT_ID_MAX);

@@ -1575,6 +1575,26 @@ void ob_playbook_release(struct ob_playbook *pb)
 	memset(pb, 0, sizeof(*pb));
 }
 
+static bool rules_name(const struct ob_rules *rules, enum ob_metric m)
+{
+	for (size_t i = 0; i < rules->n; i++)
+		for (size_t j = 0; j < rules->items[i].nwhen; j++)
+			if (rules->items[i].when[j].metric.id == m)
+				return true;
+	return false;
+}
+
+bool ob_playbook_names_metric(const struct ob_playbook *pb, enum ob_metric m)
+{
+	if (rules_name(&pb->escalate, m))
+		return true;
+	for (size_t d = 0; d < pb->ndimensions; d++)
+		if (rules_name(&pb->dimensions[d].red, m) ||
+		    rules_name(&pb->dimensions[d].yellow, m))
+			return true;
+	return false;
+}
+
 int ob_playbook_tier(const struct ob_playbook *pb, const char *id)
 {
 	for (size_t i = 0; i < pb->ntiers; i++)

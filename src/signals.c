@@ -30,9 +30,7 @@ static ob_day last_day(const struct ob_type_signal *t)
 
 static void keep_action(struct ob_signals *s, const struct ob_checkin_action *a)
 {
-	struct ob_action *x;
-	s->actions = xrealloc(s->actions, (s->nactions + 1) * sizeof(*x));
-	x = &s->actions[s->nactions++];
+	struct ob_action *x = &s->actions[s->nactions++];
 	x->checkin = xstrdup(a->checkin);
 	x->kind = strcmp(a->action, "done") == 0      ? OB_ACTION_DONE
 		  : strcmp(a->action, "skipped") == 0 ? OB_ACTION_SKIPPED
@@ -78,7 +76,7 @@ static void unanswered(struct ob_signals *s, const struct ob_playbook *pb,
 
 int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 		       const struct ob_account *a, ob_day as_of,
-		       const struct ob_account_data *data,
+		       const struct ob_account_data *data, bool every_metric,
 		       struct ob_signals *out, struct ob_err *err)
 {
 	const struct ob_signal_set *set_ = &data->signals;
@@ -107,10 +105,9 @@ int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 	out->counts = xcalloc(set_->n + 1, sizeof(*out->counts));
 	for (size_t i = 0; i < set_->n; i++) {
 		const struct ob_type_signal *t = &set_->items[i];
-		out->counts[out->ncounts].type = xstrdup(t->type_name);
+		out->counts[out->ncounts].type = t->type_name;
 		out->counts[out->ncounts].n = t->n;
-		out->counts[out->ncounts].custom =
-			ob_event_type_lookup(t->type_name) == OB_EV_CUSTOM;
+		out->counts[out->ncounts].custom = t->type >= OB_EV_NKNOWN;
 		out->ncounts++;
 		switch (t->type) {
 		case OB_EV_LOGIN:
@@ -161,7 +158,9 @@ int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 	qsort(out->counts, out->ncounts, sizeof(*out->counts), cmp_count);
 
 	/* Only recent logins can be in the last seven days. */
-	if (has_login && last_login >= as_of - 6) {
+	if (!every_metric && !ob_playbook_names_metric(pb, OB_M_LOGINS_7D))
+		out->m[OB_M_LOGINS_7D].has = false;
+	else if (has_login && last_login >= as_of - 6) {
 		int64_t n;
 		if (ob_store_count_events(st, a->rowid, OB_EV_LOGIN, as_of - 6,
 					  as_of, &n, err) < 0)
@@ -197,6 +196,7 @@ int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 	set(out, OB_M_MILESTONES_OVERDUE, overdue);
 	out->progress = in_tier ? done * 100 / in_tier : 100;
 
+	out->actions = xcalloc(data->nactions + 1, sizeof(*out->actions));
 	for (size_t i = 0; i < data->nactions; i++)
 		keep_action(out, &data->actions[i]);
 	unanswered(out, pb, responded, last_response);
@@ -228,15 +228,13 @@ int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
 	memset(out, 0, sizeof(*out));
 	if (ob_store_account_data(st, a->rowid, as_of, &data, err) < 0)
 		return -1;
-	ret = ob_signals_compute(st, pb, a, as_of, &data, out, err);
+	ret = ob_signals_compute(st, pb, a, as_of, &data, true, out, err);
 	ob_account_data_release(&data);
 	return ret;
 }
 
 void ob_signals_release(struct ob_signals *s)
 {
-	for (size_t i = 0; i < s->ncounts; i++)
-		free(s->counts[i].type);
 	free(s->counts);
 	free(s->milestone_done);
 	for (size_t i = 0; i < s->nactions; i++) {

@@ -210,7 +210,7 @@ static const char *const sql[NQUERIES] = {
 	 * bare dates. Only nps needs its latest value.
 	 */
 	[Q_SIGNALS_AS_OF] =
-		"SELECT e.type, t.name, count(*), "
+		"SELECT e.type, count(*), "
 		"min(e.at) FILTER (WHERE e.bare = 0), "
 		"max(e.at) FILTER (WHERE e.bare = 0), "
 		"min(e.at) FILTER (WHERE e.bare = 1) / 86400000000, "
@@ -218,10 +218,10 @@ static const char *const sql[NQUERIES] = {
 		"CASE WHEN e.type = 12 THEN (SELECT l.value FROM event l "
 		"WHERE l.account = e.account AND l.type = e.type AND "
 		"(l.bare = 0 AND l.at < ?2 OR l.bare = 1 AND l.at < ?3) "
-		"ORDER BY l.at DESC, l.value DESC LIMIT 1) ELSE '' END, "
+		"ORDER BY l.at DESC, CAST(l.value AS INTEGER) DESC LIMIT 1) "
+		"ELSE '' END, "
 		"CASE WHEN e.type = 2 THEN count(DISTINCT e.value) ELSE 0 END "
-		"FROM event e JOIN event_type t ON t.id = e.type "
-		"WHERE e.account = ?1 AND "
+		"FROM event e WHERE e.account = ?1 AND "
 		"(e.bare = 0 AND e.at < ?2 OR e.bare = 1 AND e.at < ?3) "
 		"GROUP BY e.type ORDER BY e.type",
 	[Q_COUNT_RANGE] =
@@ -1516,24 +1516,27 @@ static int read_signals(struct ob_store *st, sqlite3_stmt *s,
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *latest;
 		struct ob_type_signal *t;
 		ob_grow(&out->items, &cap, out->n + 1, sizeof(*out->items));
 		t = &out->items[out->n++];
 		memset(t, 0, sizeof(*t));
 		t->type = sqlite3_column_int(s, 0);
-		t->type_name = column_text(s, 1);
-		t->n = sqlite3_column_int64(s, 2);
-		t->has_at = sqlite3_column_type(s, 3) != SQLITE_NULL;
-		t->first_at = sqlite3_column_int64(s, 3);
-		t->last_at = sqlite3_column_int64(s, 4);
-		t->has_day = sqlite3_column_type(s, 5) != SQLITE_NULL;
-		t->first_day = sqlite3_column_int(s, 5);
-		t->last_day = sqlite3_column_int(s, 6);
-		t->latest_at = sqlite3_column_int64(s, 7);
-		t->latest_value = column_text(s, 8);
-		if (!t->latest_value)
-			t->latest_value = xstrdup("");
-		t->distinct_values = sqlite3_column_int64(s, 9);
+		t->type_name = type_name(st, t->type);
+		if (!t->type_name)
+			t->type_name = "";
+		t->n = sqlite3_column_int64(s, 1);
+		t->has_at = sqlite3_column_type(s, 2) != SQLITE_NULL;
+		t->first_at = sqlite3_column_int64(s, 2);
+		t->last_at = sqlite3_column_int64(s, 3);
+		t->has_day = sqlite3_column_type(s, 4) != SQLITE_NULL;
+		t->first_day = sqlite3_column_int(s, 4);
+		t->last_day = sqlite3_column_int(s, 5);
+		t->latest_at = sqlite3_column_int64(s, 6);
+		latest = (const char *)sqlite3_column_text(s, 7);
+		snprintf(t->latest_value, sizeof(t->latest_value), "%s",
+			 latest ? latest : "");
+		t->distinct_values = sqlite3_column_int64(s, 8);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {

@@ -8,10 +8,6 @@
 
 void ob_signal_set_release(struct ob_signal_set *set)
 {
-	for (size_t i = 0; i < set->n; i++) {
-		free(set->items[i].type_name);
-		free(set->items[i].latest_value);
-	}
 	free(set->items);
 	memset(set, 0, sizeof(*set));
 }
@@ -79,11 +75,13 @@ static void count_add(struct ob_summary *s, int type, int64_t n)
 	s->ncustom++;
 }
 
-/* The latest NPS: by instant, ties by value (as the events' query does). */
+/* The latest NPS: by instant, ties by the greater score (as the events'
+ * query does). */
 static void nps_add(struct ob_summary *s, int64_t at, const char *value)
 {
-	if (s->has_nps && (at < s->nps_at ||
-			   (at == s->nps_at && strcmp(value, s->nps_value) <= 0)))
+	if (s->has_nps &&
+	    (at < s->nps_at ||
+	     (at == s->nps_at && atoi(value) <= atoi(s->nps_value))))
 		return;
 	s->has_nps = true;
 	s->nps_at = at;
@@ -191,16 +189,15 @@ void ob_summary_signals(const struct ob_summary *s,
 		name = type_name(ctx, type);
 		t = &out->items[out->n++];
 		t->type = type;
-		t->type_name = xstrdup(name ? name : "");
+		t->type_name = name ? name : "";
 		t->n = n;
-		t->latest_value = xstrdup("");
 		if (t->type == OB_EV_LOGIN)
 			set_span(t, &s->login);
 		else if (t->type == OB_EV_RESPONSE)
 			set_span(t, &s->response);
 		else if (t->type == OB_EV_NPS && s->has_nps) {
-			free(t->latest_value);
-			t->latest_value = xstrdup(s->nps_value);
+			snprintf(t->latest_value, sizeof(t->latest_value),
+				 "%s", s->nps_value);
 			t->latest_at = s->nps_at;
 		} else if (t->type == OB_EV_FEATURE_USED)
 			t->distinct_values = s->features;

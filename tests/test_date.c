@@ -259,6 +259,13 @@ static void test_local_day(void **state)
 	assert_date(ob_time_local_day(us, false), "2026-11-21");
 	assert_int_equal(ob_day_local_start(D("2026-11-21")),
 			 (int64_t)1795194000 * 1000000); /* 17:00Z */
+	/* Day starts are remembered, but not across a change of zone. */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(ob_day_local_start(D("2026-11-21")),
+			 (int64_t)1795219200 * 1000000);
+	setenv("TZ", "Asia/Jakarta", 1);
+	tzset();
 	assert_null(ob_time_parse("2026-11-20", &us, &bare));
 	assert_date(ob_time_local_day(us, bare), "2026-11-20");
 	setenv("TZ", "America/New_York", 1);

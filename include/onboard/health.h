@@ -57,10 +57,14 @@ struct ob_assessment {
 int ob_assess(struct ob_store *st, const struct ob_playbook *pb,
 	      const struct ob_account *a, ob_day as_of,
 	      struct ob_assessment *out, struct ob_err *err);
-/* The same from data the caller got from the store (a stream, say). */
+/*
+ * The same from data the caller got from the store (a stream, say);
+ * every_metric false: only the metrics the status and schedule need
+ * (see ob_signals_compute), ob_assess computes them all.
+ */
 int ob_assess_data(struct ob_store *st, const struct ob_playbook *pb,
 		   const struct ob_account *a, ob_day as_of,
-		   const struct ob_account_data *data,
+		   const struct ob_account_data *data, bool every_metric,
 		   struct ob_assessment *out, struct ob_err *err);
 void ob_assessment_release(struct ob_assessment *as);
 

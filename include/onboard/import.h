@@ -50,6 +50,7 @@ struct ob_event_parsed {
 	enum ob_event_type known; /* OB_EV_CUSTOM for a custom type */
 	int64_t at;
 	bool bare;
+	char nps[3]; /* an nps value as a plain number: "09" is "9" */
 };
 
 /*

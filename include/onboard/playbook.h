@@ -180,6 +180,9 @@ void ob_checkin_channel_text(const struct ob_checkin *c, bool compact,
 /* A check-in's window as the playbook writes it: "1-2", or "14". */
 void ob_checkin_window_text(const struct ob_checkin *c, struct ob_buf *b);
 
+/* Whether a health or escalation rule of the playbook uses the metric. */
+bool ob_playbook_names_metric(const struct ob_playbook *pb, enum ob_metric m);
+
 /* Whether the comparison holds for a value (has_value false: no value). */
 bool ob_comparison_holds(const struct ob_comparison *c, bool has_value,
 			 double value);

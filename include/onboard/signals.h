@@ -21,7 +21,7 @@ struct ob_metric_value {
 
 /* Events of one type, for count.TYPE. */
 struct ob_type_count {
-	char *type;
+	const char *type; /* as ob_type_signal's type_name */
 	int64_t n;
 	bool custom;
 };
@@ -50,12 +50,15 @@ struct ob_signals {
 /*
  * Computes every metric but checkins_overdue (which needs the schedule,
  * see health.h) for account a of playbook pb as of day as_of, from data
- * the store gave (st is asked only for logins_7d, and only when the
- * account logged in within the week).
+ * the store gave. st is asked only for logins_7d, and only when the
+ * account logged in within the week and the metric is wanted: with
+ * every_metric false, only when a rule of pb names it (a random read
+ * into the events per account was most of a `due` over millions of
+ * events); otherwise it is left without a value.
  */
 int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 		       const struct ob_account *a, ob_day as_of,
-		       const struct ob_account_data *data,
+		       const struct ob_account_data *data, bool every_metric,
 		       struct ob_signals *out, struct ob_err *err);
 /* The same, asking the store for the account's data. */
 int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,

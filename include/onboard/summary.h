@@ -26,13 +26,13 @@
  */
 struct ob_type_signal {
 	int type;
-	char *type_name;
+	const char *type_name; /* static, or the store's: valid while it is open */
 	int64_t n;
 	bool has_at, has_day;
 	int64_t first_at, last_at;  /* events with a time */
 	ob_day first_day, last_day; /* events given as a bare date */
 	int64_t latest_at;
-	char *latest_value; /* of the latest event (ties: greatest value) */
+	char latest_value[4]; /* nps only: the latest score (ties: greatest) */
 	int64_t distinct_values;
 };
 

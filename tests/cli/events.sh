@@ -41,6 +41,22 @@ expect "log: a value over 1024 bytes" 65 "" \
 run log acme login extra
 expect_has "log: too many arguments" 2 stderr "expected an account id and an event type"
 assert "failed logs wrote nothing" test "$(count)" = 3
+
+# An NPS score is a number: "010" is 10, the same event as "10", and
+# the greater of two at the same time is the latest, in either path.
+run log beta nps --at 2026-11-05T10:00:00Z --value 010 -q
+run log beta nps --at 2026-11-05T10:00:00Z --value 10
+expect "nps: 010 is 10" 0 "" \
+	"onboard: already had nps for 'beta' at 2026-11-05T10:00:00Z"
+run log beta nps --at 2026-11-05T10:00:00Z --value 9 -q
+nps_of() {
+	run score beta --today "$1" --format json
+	printf '%s' "$out" | jq '.[0].metrics.nps'
+}
+assert "nps: the greater score at the same instant" test "$(nps_of 2026-11-06)" = 10
+run log beta nps --at 2026-11-07 --value 08 -q
+assert "nps: the latest, from the events" test "$(nps_of 2026-11-06)" = 10
+assert "nps: the latest, from the summary" test "$(nps_of 2026-11-08)" = 8
 run log acme demo_booked --at 2026-11-05 --value "Friday 10:00"
 expect "a custom type" 0 "" "onboard: logged demo_booked for 'acme' at 2026-11-05"
 assert "custom types are remembered" \

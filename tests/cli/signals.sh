@@ -229,6 +229,30 @@ assert "and the later day sees them" test \
 	"$(printf '%s' "$out" | jq -c '.[0].metrics | [.logins, .nps, .features, ."count.demo_booked"]')" = \
 	"[4,10,3,1]"
 
+# logins_7d in a rule: due, which reads only the metrics the playbook
+# names, sees it as score does.
+sed -e 's/^name: saas-default$/name: weekly/' \
+	-e '0,/^    yellow:$/s//    yellow:\n      - { when: logins_7d < 2, from_day: 5, reason: Quiet week }/' \
+	"$ROOT/playbooks/default.yaml" >"$T/weekly.yaml"
+run playbook load "$T/weekly.yaml" -q
+run account add wk --name wk --tier mid --kickoff 2026-11-02 --playbook weekly -q
+{
+	echo "account,type,at,value"
+	steady wk
+	echo "wk,stakeholder_added,2026-11-06,CTO"
+} >"$T/wk.csv"
+run import "$T/wk.csv" -q
+expect "an account on a playbook with logins_7d" 0 "" ""
+run score wk --today 2026-11-09 --format csv
+expect "score: four logins this week" 0 "account,as_of,day,status,reasons,engagement,commitment,communication,technical
+wk,2026-11-09,7,green,,green,green,green,green" ""
+run score wk --today 2026-11-15 --format csv
+expect "score: one login this week" 0 "account,as_of,day,status,reasons,engagement,commitment,communication,technical
+wk,2026-11-15,13,yellow,Quiet week,yellow,green,green,green" ""
+run due --today 2026-11-15 --format json
+assert "due: the same status" test \
+	"$(printf '%s' "$out" | jq -c '[.[] | select(.account == "wk") | .status] | unique')" = '["yellow"]'
+
 # Time zones: an event's date is its instant in local time.
 run log eng response --at 2026-11-20T20:00:00-10:00 -q
 TZ=UTC run score eng --today 2026-11-20 --format json
