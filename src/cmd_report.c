@@ -338,11 +338,63 @@ static void kpi_text(struct ob_buf *b, bool has, double v, const char *unit)
 		ob_buf_adds(b, "-");
 }
 
+/* How markdown and HTML write a list of accounts. */
+struct markup {
+	void (*text)(struct ob_buf *b, const char *s);
+	const char *item, *end_item, *strong, *end_strong;
+};
+
+static void html_text(struct ob_buf *b, const char *s);
+
+static const struct markup md = {md_cell, "- ", "\n", "**", "**"};
+static const struct markup html = {html_text, "<li>", "</li>", "<strong>",
+				   "</strong>"};
+
+/*
+ * The red accounts with their name, CSM and reasons, or (escalations)
+ * the accounts with open escalations and what they are; returns how
+ * many were listed.
+ */
+static int account_list(struct ob_buf *b, const struct ob_report *r,
+			const struct markup *m, bool escalations)
+{
+	int listed = 0;
+	for (size_t i = 0; i < r->naccounts; i++) {
+		const struct ob_report_account *a = &r->accounts[i];
+		const char **items = escalations ? a->escalations : a->reasons;
+		size_t n = escalations ? a->nescalations : a->nreasons;
+		if (!a->in_progress ||
+		    (escalations ? !a->nescalations : a->status != OB_RED))
+			continue;
+		listed++;
+		ob_buf_adds(b, m->item);
+		ob_buf_adds(b, m->strong);
+		m->text(b, a->id);
+		ob_buf_adds(b, m->end_strong);
+		if (!escalations) {
+			ob_buf_adds(b, " (");
+			m->text(b, a->name);
+			if (a->csm) {
+				ob_buf_adds(b, ", ");
+				m->text(b, a->csm);
+			}
+			ob_buf_addc(b, ')');
+		}
+		ob_buf_adds(b, ": ");
+		for (size_t k = 0; k < n; k++) {
+			ob_buf_adds(b, k ? "; " : "");
+			m->text(b, items[k]);
+		}
+		ob_buf_adds(b, m->end_item);
+	}
+	return listed;
+}
+
 static void render_md(const struct ob_report *r, const char *csm,
 		      struct ob_buf *b)
 {
 	char from[OB_DATE_LEN], to[OB_DATE_LEN], as_of[OB_DATE_LEN];
-	int moved = 0, reds = 0, escalated = 0;
+	int moved = 0;
 	date_of(r->monday, from);
 	date_of(r->sunday, to);
 	date_of(r->as_of, as_of);
@@ -407,44 +459,10 @@ static void render_md(const struct ob_report *r, const char *csm,
 		ob_buf_adds(b, " |\n");
 	}
 	ob_buf_adds(b, "\n## Red accounts\n\n");
-	for (size_t i = 0; i < r->naccounts; i++) {
-		const struct ob_report_account *a = &r->accounts[i];
-		if (!a->in_progress || a->status != OB_RED)
-			continue;
-		reds++;
-		ob_buf_adds(b, "- **");
-		md_cell(b, a->id);
-		ob_buf_adds(b, "** (");
-		md_cell(b, a->name);
-		if (a->csm) {
-			ob_buf_adds(b, ", ");
-			md_cell(b, a->csm);
-		}
-		ob_buf_adds(b, "): ");
-		for (size_t k = 0; k < a->nreasons; k++) {
-			ob_buf_adds(b, k ? "; " : "");
-			md_cell(b, a->reasons[k]);
-		}
-		ob_buf_addc(b, '\n');
-	}
-	if (!reds)
+	if (!account_list(b, r, &md, false))
 		ob_buf_adds(b, "None.\n");
 	ob_buf_adds(b, "\n## Open escalations\n\n");
-	for (size_t i = 0; i < r->naccounts; i++) {
-		const struct ob_report_account *a = &r->accounts[i];
-		if (!a->in_progress || !a->nescalations)
-			continue;
-		escalated++;
-		ob_buf_adds(b, "- **");
-		md_cell(b, a->id);
-		ob_buf_adds(b, "**: ");
-		for (size_t k = 0; k < a->nescalations; k++) {
-			ob_buf_adds(b, k ? "; " : "");
-			md_cell(b, a->escalations[k]);
-		}
-		ob_buf_addc(b, '\n');
-	}
-	if (!escalated)
+	if (!account_list(b, r, &md, true))
 		ob_buf_adds(b, "None.\n");
 }
 
@@ -623,39 +641,9 @@ static void render_html(const struct ob_report *r, const char *csm,
 	ob_buf_adds(b, "</li><li>completion rate: ");
 	kpi_text(b, r->has_completion, r->completion_rate * 100, "%");
 	ob_buf_adds(b, "</li></ul>\n<h2>Red accounts</h2>\n<ul>");
-	for (size_t i = 0; i < r->naccounts; i++) {
-		const struct ob_report_account *a = &r->accounts[i];
-		if (!a->in_progress || a->status != OB_RED)
-			continue;
-		ob_buf_adds(b, "<li><strong>");
-		html_text(b, a->id);
-		ob_buf_adds(b, "</strong> (");
-		html_text(b, a->name);
-		if (a->csm) {
-			ob_buf_adds(b, ", ");
-			html_text(b, a->csm);
-		}
-		ob_buf_adds(b, "): ");
-		for (size_t k = 0; k < a->nreasons; k++) {
-			ob_buf_adds(b, k ? "; " : "");
-			html_text(b, a->reasons[k]);
-		}
-		ob_buf_adds(b, "</li>");
-	}
+	account_list(b, r, &html, false);
 	ob_buf_adds(b, "</ul>\n<h2>Open escalations</h2>\n<ul>");
-	for (size_t i = 0; i < r->naccounts; i++) {
-		const struct ob_report_account *a = &r->accounts[i];
-		if (!a->in_progress || !a->nescalations)
-			continue;
-		ob_buf_adds(b, "<li><strong>");
-		html_text(b, a->id);
-		ob_buf_adds(b, "</strong>: ");
-		for (size_t k = 0; k < a->nescalations; k++) {
-			ob_buf_adds(b, k ? "; " : "");
-			html_text(b, a->escalations[k]);
-		}
-		ob_buf_adds(b, "</li>");
-	}
+	account_list(b, r, &html, true);
 	ob_buf_adds(b, "</ul>\n</body></html>\n");
 }
 

@@ -64,6 +64,13 @@ expect_has "markdown" 0 stdout "# Onboarding report 2026-W46
 
 2026-11-09 to 2026-11-15, as of 2026-11-15."
 expect_has "markdown escapes a | in a cell" 0 stdout "- **a2** (Beta <Two> & Co, dana)"
+expect_has "markdown: red accounts and escalations" 0 stdout "## Red accounts
+
+- **a2** (Beta <Two> & Co, dana): No login for a week; Missed two or more action items; Two or more milestones overdue
+
+## Open escalations
+
+- **a2**: Repeatedly missed action items"
 run report --week 2026-W46 --today 2026-11-20 --csm lee --format json
 assert "--csm" test "$(j '[.accounts.active, (.by_csm | length)]')" = "[1,1]"
 
@@ -91,6 +98,9 @@ expect "html to a file" 0 "" ""
 assert "html is self-contained" test -z \
 	"$(grep -Eo '(src|href)=|@import|url\(' "$T/report.html")"
 assert "html escapes names" grep -q 'Beta &lt;Two&gt; &amp; Co' "$T/report.html"
+tr -d '\n' <"$T/report.html" >"$T/report.line"
+assert "html: red accounts and escalations" grep -qF \
+	'<h2>Red accounts</h2><ul><li><strong>a2</strong> (Beta &lt;Two&gt; &amp; Co, dana): No login for a week; Missed two or more action items; Two or more milestones overdue</li></ul><h2>Open escalations</h2><ul><li><strong>a2</strong>: Repeatedly missed action items</li></ul>' "$T/report.line"
 assert "html has two charts" test "$(grep -o '<svg' "$T/report.html" | wc -l)" = 2
 if command -v chromium >/dev/null 2>&1 && [ -x /usr/bin/python3 ]; then
 	chromium --headless --no-sandbox --disable-gpu --disable-quic \
