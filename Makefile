@@ -139,10 +139,13 @@ fuzz-run: fuzz
 # seed corpus, then a few seconds of fresh inputs each.
 fuzz-check: fuzz
 	@for f in $(FUZZERS); do \
-		$(FUZZ_DIR)/fuzz_$$f -runs=0 fuzz/regressions/$$f fuzz/corpus/$$f \
+		$(FUZZ_DIR)/fuzz_$$f -runs=0 fuzz/corpus/$$f \
+			$$([ -d fuzz/regressions/$$f ] && echo fuzz/regressions/$$f) \
 			>$(FUZZ_DIR)/check-$$f.log 2>&1 && \
+		mkdir -p $(FUZZ_DIR)/check-corpus/$$f && \
 		$(FUZZ_DIR)/fuzz_$$f -max_total_time=5 -timeout=10 \
-			-artifact_prefix=$(FUZZ_DIR)/crash-$$f- fuzz/corpus/$$f \
+			-artifact_prefix=$(FUZZ_DIR)/crash-$$f- \
+			$(FUZZ_DIR)/check-corpus/$$f fuzz/corpus/$$f \
 			>>$(FUZZ_DIR)/check-$$f.log 2>&1 || \
 			{ echo "fuzz_$$f failed: see $(FUZZ_DIR)/check-$$f.log"; exit 1; }; \
 	done; echo "fuzz: $(words $(FUZZERS)) fuzzers, no crash"

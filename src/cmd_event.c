@@ -244,6 +244,7 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (ob_store_begin(st, &err) < 0) {
 		code = ob_cli_report(&err);
+		ob_cli_note(ctx, "nothing written");
 		goto out;
 	}
 	for (int i = 0; i < nfiles; i++) {
@@ -251,8 +252,11 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 		const char *name = strcmp(path, "-") ? path : "(stdin)";
 		if (import_file(st, &pc, files[i], name, formats[i],
 				skip_invalid, &failed, &counts[i], &err) < 0) {
+			/* A batch may fail mid-file (a full disk): the
+			 * rollback takes back the earlier ones too. */
 			ob_store_rollback(st);
 			code = ob_cli_report(&err);
+			ob_cli_note(ctx, "nothing written");
 			goto out;
 		}
 		total.rows += counts[i].rows;
