@@ -51,8 +51,10 @@ CREATE TABLE checkin_action (
 	recorded_at TEXT NOT NULL
 ) STRICT;
 
--- In account order, then date: how the scheduler reads them.
-CREATE INDEX checkin_action_account ON checkin_action (account, day);
+-- In account order, then date, with all the scheduler reads: it never
+-- goes to the table.
+CREATE INDEX checkin_action_account ON checkin_action (account, day, id,
+	checkin, action, until_day, channel, note);
 
 -- Known event types keep the ids of enum ob_event_type; custom types are
 -- added as they arrive.

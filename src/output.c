@@ -19,6 +19,7 @@ struct ob_out {
 	size_t col;  /* the next cell's column */
 	size_t rows; /* rows finished */
 	struct ob_buf line;
+	struct ob_buf list; /* ob_out_list's, kept for the next row */
 	struct cell *cells; /* table: the shown cells of every row */
 	size_t ncells, cap;
 	size_t *shown; /* table: the columns with a heading, in order */
@@ -280,22 +281,22 @@ void ob_out_alert(struct ob_out *o, const char *text, bool alert)
 
 void ob_out_list(struct ob_out *o, const char *const *items, size_t n)
 {
-	struct ob_buf b = {0};
+	struct ob_buf *b = &o->list;
 	bool json = o->format == OB_FORMAT_JSON;
+	ob_buf_reset(b);
 	if (json)
-		ob_buf_addc(&b, '[');
+		ob_buf_addc(b, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			ob_buf_adds(&b, json ? "," : "; ");
+			ob_buf_adds(b, json ? "," : "; ");
 		if (json)
-			ob_json_string(&b, items[i]);
+			ob_json_string(b, items[i]);
 		else
-			ob_buf_adds(&b, items[i]);
+			ob_buf_adds(b, items[i]);
 	}
 	if (json)
-		ob_buf_addc(&b, ']');
-	cell(o, b.data ? b.data : "", b.data ? b.data : "", false);
-	ob_buf_release(&b);
+		ob_buf_addc(b, ']');
+	cell(o, b->data ? b->data : "", b->data ? b->data : "", false);
 }
 
 void ob_out_json(struct ob_out *o, const char *json, const char *text)
@@ -463,5 +464,6 @@ void ob_out_end(struct ob_out *o)
 	free(o->shown);
 	free(o->width);
 	ob_buf_release(&o->line);
+	ob_buf_release(&o->list);
 	free(o);
 }

@@ -155,7 +155,16 @@ int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 			    strcmp(pb->milestones[m].done_on, t->type_name) == 0)
 				out->milestone_done[m] = true;
 	}
-	qsort(out->counts, out->ncounts, sizeof(*out->counts), cmp_count);
+	/* By name, for listing count.TYPE: only custom types are listed,
+	 * and most accounts have one at most. */
+	{
+		size_t custom = 0;
+		for (size_t i = 0; i < out->ncounts; i++)
+			custom += out->counts[i].custom;
+		if (custom > 1)
+			qsort(out->counts, out->ncounts, sizeof(*out->counts),
+			      cmp_count);
+	}
 
 	/* Only recent logins can be in the last seven days. */
 	if (!every_metric && !ob_playbook_names_metric(pb, OB_M_LOGINS_7D))

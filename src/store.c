@@ -14,6 +14,7 @@
 
 struct ob_store;
 static int rebuild_signals(struct ob_store *st, struct ob_err *err);
+static int canonical_nps(struct ob_store *st, struct ob_err *err);
 
 /*
  * Migration steps, append-only: migrations[i] moves a database from
@@ -67,6 +68,16 @@ static const struct {
 	 "DROP INDEX checkin_action_account;"
 	 "CREATE INDEX checkin_action_account ON checkin_action (account, day);",
 	 rebuild_signals},
+	/*
+	 * 2 -> 3: the check-ins' index covers what the scheduler reads, in
+	 * its order; NPS scores become plain numbers ("010" was kept as
+	 * written, and summed up as "01"), a twin of one already there
+	 * going, and the summaries are rebuilt if any changed.
+	 */
+	{"DROP INDEX checkin_action_account;"
+	 "CREATE INDEX checkin_action_account ON checkin_action (account, day,"
+	 " id, checkin, action, until_day, channel, note);",
+	 canonical_nps},
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1313,6 +1324,25 @@ static const char *type_name(void *ctx, int type)
 	return k < st->ncustom_types ? st->custom_types[k] : NULL;
 }
 
+/* Migration 2 -> 3: NPS scores as numbers, and the summaries again if
+ * any changed. */
+static int canonical_nps(struct ob_store *st, struct ob_err *err)
+{
+	sqlite3_int64 before = sqlite3_total_changes64(st->db);
+	if (exec(st,
+		 "UPDATE OR IGNORE event SET value = CAST(CAST(value AS "
+		 "INTEGER) AS TEXT) WHERE type = 12 AND value <> "
+		 "CAST(CAST(value AS INTEGER) AS TEXT);"
+		 "DELETE FROM event WHERE type = 12 AND value <> "
+		 "CAST(CAST(value AS INTEGER) AS TEXT);",
+		 err) < 0)
+		return -1;
+	if (sqlite3_total_changes64(st->db) == before)
+		return 0;
+	return exec(st, "DELETE FROM signal", err) < 0 ? -1
+						       : rebuild_signals(st, err);
+}
+
 /* Migration 1 -> 2: every account's summary, from its events. */
 static int rebuild_signals(struct ob_store *st, struct ob_err *err)
 {
@@ -1755,7 +1785,7 @@ static void add_ticket(struct ob_account_data *d, int64_t at, bool bare)
 static void add_action(struct ob_account_data *d, sqlite3_stmt *s, int col)
 {
 	struct ob_checkin_action *a;
-	d->actions = xrealloc(d->actions, (d->nactions + 1) * sizeof(*a));
+	ob_grow(&d->actions, &d->actions_cap, d->nactions + 1, sizeof(*a));
 	a = &d->actions[d->nactions++];
 	a->checkin = column_text(s, col);
 	a->action = column_text(s, col + 1);

@@ -223,7 +223,7 @@ struct ob_account_data {
 	struct ob_instant *tickets; /* when each open ticket was opened */
 	size_t ntickets;
 	struct ob_checkin_action *actions; /* dated on or before, by date */
-	size_t nactions;
+	size_t nactions, actions_cap;
 };
 
 void ob_account_data_release(struct ob_account_data *d);

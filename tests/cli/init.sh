@@ -4,19 +4,19 @@
 
 run init
 expect "init creates the database" 0 "" \
-	"onboard: created database '$T/onboard.db' (schema version 2)
+	"onboard: created database '$T/onboard.db' (schema version 3)
 onboard: loaded the bundled playbook 'saas-default' as the default"
 run init
 expect "init is idempotent" 0 "" \
-	"onboard: up to date: database '$T/onboard.db' (schema version 2)"
+	"onboard: up to date: database '$T/onboard.db' (schema version 3)"
 run playbook list --format csv
 expect_has "the default playbook is loaded once" 0 stdout \
 	"saas-default,true,"
 assert "one playbook" test "$(printf '%s\n' "$out" | wc -l)" = 2
 assert "WAL journal" \
 	test "$(sqlite3 "$T/onboard.db" 'PRAGMA journal_mode')" = wal
-assert "schema version 2" \
-	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 2
+assert "schema version 3" \
+	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 3
 
 # The schema in the database is schema.sql, as the binary embeds it.
 sqlite3 "$T/fresh.db" <"$ROOT/schema.sql"
@@ -24,7 +24,7 @@ assert "the schema is schema.sql" test \
 	"$(sqlite3 "$T/onboard.db" 'SELECT sql FROM sqlite_schema ORDER BY name')" = \
 	"$(sqlite3 "$T/fresh.db" 'SELECT sql FROM sqlite_schema ORDER BY name')"
 
-# A version 1 file with data moves to version 2 and keeps every row; its
+# A version 1 file with data moves to version 3 and keeps every row; its
 # tables, columns and indexes are then those of a new file.
 shape() {
 	sqlite3 "$1" "SELECT name, type, ncol, wr, strict FROM pragma_table_list
@@ -51,17 +51,41 @@ sqlite3 "$T/v1.db" "PRAGMA user_version = 1;
 	INSERT INTO event VALUES (1, 12, 1793869200000000, 0, '9', '');"
 run --db "$T/v1.db" account list --format csv
 expect_has "a version 1 file is migrated" 0 stdout "acme,Acme,mid"
-assert "to version 2" test "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" = 2
+assert "to version 3" test "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" = 3
 assert "keeping its events" test "$(sqlite3 "$T/v1.db" 'SELECT count(*) FROM event')" = 5
 assert "with signals built from them" test \
 	"$(sqlite3 "$T/v1.db" 'SELECT account, counts, nps_value, features FROM signal')" = \
 	"1|1:1,2:2,12:2|9|1"
 assert "the migrated shape is schema.sql's" test "$(shape "$T/v1.db")" = "$(shape "$T/fresh.db")"
 
+# A version 2 file: its check-ins' index grows to cover the scheduler's
+# reads, and an NPS score kept as written ("010", summed up as "01")
+# becomes a number, its twin at the same instant goes, and the summary
+# follows.
+"$ONBOARD" --db "$T/v2.db" init -q
+"$ONBOARD" --db "$T/v2.db" account add acme --name Acme --tier mid --kickoff 2026-11-02 -q
+sqlite3 "$T/v2.db" "DROP INDEX checkin_action_account;
+	CREATE INDEX checkin_action_account ON checkin_action (account, day);
+	PRAGMA user_version = 2;
+	INSERT INTO event VALUES (1, 12, 1793696400000000, 0, '10', '');
+	INSERT INTO event VALUES (1, 12, 1793696400000000, 0, '010', '');
+	INSERT INTO event VALUES (1, 12, 1793782800000000, 0, '007', '');
+	INSERT INTO signal (account, last_at, counts, nps_at, nps_value, features)
+		VALUES (1, 1793782800000000, '12:3', 1793782800000000, '00', 0);"
+run --db "$T/v2.db" score acme --today 2026-11-20 --format json
+assert "a version 2 file is migrated: nps 7" test \
+	"$(printf '%s' "$out" | jq '.[0].metrics.nps')" = 7
+assert "to version 3" test "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" = 3
+assert "scores as numbers, one of the twins" test \
+	"$(sqlite3 "$T/v2.db" "SELECT group_concat(value, ' ') FROM (SELECT value FROM event WHERE type = 12 ORDER BY at)")" = "10 7"
+assert "the summary rebuilt" test \
+	"$(sqlite3 "$T/v2.db" 'SELECT counts, nps_value FROM signal')" = "12:2|7"
+assert "the v2 shape migrated is schema.sql's" test "$(shape "$T/v2.db")" = "$(shape "$T/fresh.db")"
+
 sqlite3 "$T/onboard.db" 'PRAGMA user_version = 99'
 run account list
 expect "a newer schema is refused" 1 "" \
-	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (2): upgrade onboard"
+	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (3): upgrade onboard"
 
 sqlite3 "$T/theirs.db" 'CREATE TABLE notes (x)'
 run --db "$T/theirs.db" init
