@@ -116,6 +116,7 @@ enum query {
 	Q_SIGNAL_PUT,
 	Q_CUSTOM_TYPES,
 	Q_SIGNALS_AS_OF,
+	Q_SPAN_AS_OF,
 	Q_NPS_AS_OF,
 	Q_FEATURES_AS_OF,
 	Q_COUNT_RANGE,
@@ -220,19 +221,22 @@ static const char *const sql[NQUERIES] = {
 	/*
 	 * The same from the events on or before a day: ?2 is the first
 	 * instant of the next local day, ?3 the next day's midnight UTC for
-	 * bare dates. The latest NPS and the distinct features are asked
-	 * apart, only when the summary cannot tell them: a count(DISTINCT)
-	 * here cost a quarter of a report over millions of events.
+	 * bare dates. Only counts: the first and last login or response,
+	 * the latest NPS and the distinct features are asked apart, and
+	 * only when the summary cannot tell them (aggregates here for every
+	 * event were most of a report over millions of events).
 	 */
 	[Q_SIGNALS_AS_OF] =
-		"SELECT e.type, count(*), "
-		"min(e.at) FILTER (WHERE e.bare = 0), "
-		"max(e.at) FILTER (WHERE e.bare = 0), "
-		"min(e.at) FILTER (WHERE e.bare = 1) / 86400000000, "
-		"max(e.at) FILTER (WHERE e.bare = 1) / 86400000000, max(e.at) "
-		"FROM event e WHERE e.account = ?1 AND "
-		"(e.bare = 0 AND e.at < ?2 OR e.bare = 1 AND e.at < ?3) "
-		"GROUP BY e.type ORDER BY e.type",
+		"SELECT type, count(*) FROM event WHERE account = ?1 AND "
+		"(bare = 0 AND at < ?2 OR bare = 1 AND at < ?3) "
+		"GROUP BY type ORDER BY type",
+	[Q_SPAN_AS_OF] =
+		"SELECT min(at) FILTER (WHERE bare = 0), "
+		"max(at) FILTER (WHERE bare = 0), "
+		"min(at) FILTER (WHERE bare = 1) / 86400000000, "
+		"max(at) FILTER (WHERE bare = 1) / 86400000000 "
+		"FROM event WHERE account = ?1 AND type = ?4 AND "
+		"(bare = 0 AND at < ?2 OR bare = 1 AND at < ?3)",
 	[Q_NPS_AS_OF] =
 		"SELECT value FROM event WHERE account = ?1 AND type = 12 AND "
 		"(bare = 0 AND at < ?2 OR bare = 1 AND at < ?3) "
@@ -1546,40 +1550,51 @@ static void day_cutoffs(ob_day d, int64_t *at, int64_t *bare)
 }
 
 /*
- * The latest NPS and the distinct features as of the cut-offs: from the
- * summary when none of those events is past them (the counts agree),
- * else from the events.
+ * What a type's count does not say, as of the cut-offs (logins and
+ * responses: first and last; NPS: the latest; features: how many
+ * distinct): from the summary when none of its events is past them (the
+ * counts agree), else from its events.
  */
-static int nps_and_features(struct ob_store *st, int64_t account,
-			    int64_t cut_at, int64_t cut_bare,
-			    const struct ob_summary *sum,
-			    struct ob_type_signal *t, struct ob_err *err)
+static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
+			int64_t cut_bare, const struct ob_summary *sum,
+			struct ob_type_signal *t, struct ob_err *err)
 {
-	bool all = t->n == (int64_t)sum->known[t->type];
+	enum query q;
 	sqlite3_stmt *s;
 	int rc;
-	if (t->type == OB_EV_NPS && all && sum->has_nps) {
-		snprintf(t->latest_value, sizeof(t->latest_value), "%s",
-			 sum->nps_value);
+	if (t->type == OB_EV_LOGIN || t->type == OB_EV_RESPONSE)
+		q = Q_SPAN_AS_OF;
+	else if (t->type == OB_EV_NPS)
+		q = Q_NPS_AS_OF;
+	else if (t->type == OB_EV_FEATURE_USED)
+		q = Q_FEATURES_AS_OF;
+	else
+		return 0;
+	if (t->n == (int64_t)sum->known[t->type]) {
+		ob_summary_details(sum, t);
 		return 0;
 	}
-	if (t->type == OB_EV_FEATURE_USED && all) {
-		t->distinct_values = sum->features;
-		return 0;
-	}
-	if (!(s = stmt(st, t->type == OB_EV_NPS ? Q_NPS_AS_OF
-						 : Q_FEATURES_AS_OF,
-		       err)))
+	if (!(s = stmt(st, q, err)))
 		return -1;
 	sqlite3_bind_int64(s, 1, account);
 	sqlite3_bind_int64(s, 2, cut_at);
 	sqlite3_bind_int64(s, 3, cut_bare);
+	if (q == Q_SPAN_AS_OF)
+		sqlite3_bind_int(s, 4, t->type);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && t->type == OB_EV_NPS)
+	if (rc == SQLITE_ROW && q == Q_SPAN_AS_OF) {
+		t->has_at = sqlite3_column_type(s, 0) != SQLITE_NULL;
+		t->first_at = sqlite3_column_int64(s, 0);
+		t->last_at = sqlite3_column_int64(s, 1);
+		t->has_day = sqlite3_column_type(s, 2) != SQLITE_NULL;
+		t->first_day = sqlite3_column_int(s, 2);
+		t->last_day = sqlite3_column_int(s, 3);
+	} else if (rc == SQLITE_ROW && q == Q_NPS_AS_OF) {
 		snprintf(t->latest_value, sizeof(t->latest_value), "%s",
 			 (const char *)sqlite3_column_text(s, 0));
-	else if (rc == SQLITE_ROW)
+	} else if (rc == SQLITE_ROW) {
 		t->distinct_values = sqlite3_column_int64(s, 0);
+	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE
 		       ? 0
@@ -1603,13 +1618,6 @@ static int read_signals(struct ob_store *st, sqlite3_stmt *s,
 		if (!t->type_name)
 			t->type_name = "";
 		t->n = sqlite3_column_int64(s, 1);
-		t->has_at = sqlite3_column_type(s, 2) != SQLITE_NULL;
-		t->first_at = sqlite3_column_int64(s, 2);
-		t->last_at = sqlite3_column_int64(s, 3);
-		t->has_day = sqlite3_column_type(s, 4) != SQLITE_NULL;
-		t->first_day = sqlite3_column_int(s, 4);
-		t->last_day = sqlite3_column_int(s, 5);
-		t->latest_at = sqlite3_column_int64(s, 6);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
@@ -1618,10 +1626,8 @@ static int read_signals(struct ob_store *st, sqlite3_stmt *s,
 	}
 	/* Asked after the aggregate's last step: one statement at a time. */
 	for (size_t i = 0; i < out->n; i++)
-		if ((out->items[i].type == OB_EV_NPS ||
-		     out->items[i].type == OB_EV_FEATURE_USED) &&
-		    nps_and_features(st, account, cut_at, cut_bare, sum,
-				     &out->items[i], err) < 0) {
+		if (type_details(st, account, cut_at, cut_bare, sum,
+				 &out->items[i], err) < 0) {
 			ob_signal_set_release(out);
 			return -1;
 		}

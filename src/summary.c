@@ -191,17 +191,22 @@ void ob_summary_signals(const struct ob_summary *s,
 		t->type = type;
 		t->type_name = name ? name : "";
 		t->n = n;
-		if (t->type == OB_EV_LOGIN)
-			set_span(t, &s->login);
-		else if (t->type == OB_EV_RESPONSE)
-			set_span(t, &s->response);
-		else if (t->type == OB_EV_NPS && s->has_nps) {
-			snprintf(t->latest_value, sizeof(t->latest_value),
-				 "%s", s->nps_value);
-			t->latest_at = s->nps_at;
-		} else if (t->type == OB_EV_FEATURE_USED)
-			t->distinct_values = s->features;
+		ob_summary_details(s, t);
 	}
+}
+
+void ob_summary_details(const struct ob_summary *s, struct ob_type_signal *t)
+{
+	if (t->type == OB_EV_LOGIN)
+		set_span(t, &s->login);
+	else if (t->type == OB_EV_RESPONSE)
+		set_span(t, &s->response);
+	else if (t->type == OB_EV_NPS && s->has_nps) {
+		snprintf(t->latest_value, sizeof(t->latest_value), "%s",
+			 s->nps_value);
+		t->latest_at = s->nps_at;
+	} else if (t->type == OB_EV_FEATURE_USED)
+		t->distinct_values = s->features;
 }
 
 void ob_summary_release(struct ob_summary *s)

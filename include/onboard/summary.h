@@ -94,6 +94,11 @@ bool ob_summary_current(const struct ob_summary *s, ob_day day,
 void ob_summary_signals(const struct ob_summary *s,
 			const char *(*type_name)(void *ctx, int type),
 			void *ctx, struct ob_signal_set *out);
+/*
+ * What the summary knows of t's type beyond its count: the first and
+ * last login or response, the latest NPS, the distinct features.
+ */
+void ob_summary_details(const struct ob_summary *s, struct ob_type_signal *t);
 void ob_summary_release(struct ob_summary *s);
 
 #endif
