@@ -1454,6 +1454,8 @@ static void index_lines(struct parser *p)
 	}
 }
 
+static uint64_t named_metrics(const struct ob_playbook *pb);
+
 int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 		      struct ob_diags *diags)
 {
@@ -1519,6 +1521,7 @@ out:
 		ob_playbook_release(pb);
 		return -1;
 	}
+	pb->named_metrics = named_metrics(pb);
 	return 0;
 }
 
@@ -1584,15 +1587,28 @@ static bool rules_name(const struct ob_rules *rules, enum ob_metric m)
 	return false;
 }
 
+_Static_assert(OB_M_COUNT < 64, "a metric is a bit of named_metrics");
+
+/* Asked for every account of a long list: worked out once, at parse. */
+static uint64_t named_metrics(const struct ob_playbook *pb)
+{
+	uint64_t named = 0;
+	for (int m = 0; m <= OB_M_COUNT; m++) {
+		bool is = rules_name(&pb->escalate, (enum ob_metric)m);
+		for (size_t d = 0; d < pb->ndimensions && !is; d++)
+			is = rules_name(&pb->dimensions[d].red,
+					(enum ob_metric)m) ||
+			     rules_name(&pb->dimensions[d].yellow,
+					(enum ob_metric)m);
+		if (is)
+			named |= (uint64_t)1 << m;
+	}
+	return named;
+}
+
 bool ob_playbook_names_metric(const struct ob_playbook *pb, enum ob_metric m)
 {
-	if (rules_name(&pb->escalate, m))
-		return true;
-	for (size_t d = 0; d < pb->ndimensions; d++)
-		if (rules_name(&pb->dimensions[d].red, m) ||
-		    rules_name(&pb->dimensions[d].yellow, m))
-			return true;
-	return false;
+	return (pb->named_metrics >> m) & 1;
 }
 
 int ob_playbook_tier(const struct ob_playbook *pb, const char *id)

@@ -118,7 +118,8 @@ size_t ob_schedule(const struct ob_playbook *pb, int tier, ob_day kickoff,
 		ci->state = OB_CI_UPCOMING;
 		for (size_t a = 0; a < sig->nactions; a++) {
 			const struct ob_action *act = &sig->actions[a];
-			if (strcmp(act->checkin, c->id) != 0)
+			if (act->checkin[0] != c->id[0] ||
+			    strcmp(act->checkin, c->id) != 0)
 				continue;
 			if (act->kind == OB_ACTION_DONE) {
 				ci->state = OB_CI_DONE;

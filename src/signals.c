@@ -152,6 +152,7 @@ int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 		/* A milestone with done_on is done by the first such event. */
 		for (size_t m = 0; m < pb->nmilestones; m++)
 			if (pb->milestones[m].done_on &&
+			    pb->milestones[m].done_on[0] == t->type_name[0] &&
 			    strcmp(pb->milestones[m].done_on, t->type_name) == 0)
 				out->milestone_done[m] = true;
 	}
@@ -216,6 +217,8 @@ int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 			continue;
 		for (size_t i = 0; i < out->nactions && !is_done; i++)
 			is_done = out->actions[i].kind == OB_ACTION_DONE &&
+				  out->actions[i].checkin[0] ==
+					  pb->checkins[c].id[0] &&
 				  strcmp(out->actions[i].checkin,
 					 pb->checkins[c].id) == 0;
 		done += is_done;

@@ -130,6 +130,7 @@ struct ob_playbook {
 	struct ob_dimension *dimensions;
 	size_t ndimensions;
 	struct ob_rules escalate;
+	uint64_t named_metrics; /* bit per enum ob_metric its rules name */
 };
 
 /* One problem found in a playbook file; line and column are 1-based. */
