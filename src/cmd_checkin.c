@@ -100,7 +100,7 @@ int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv)
 		{"at", required_argument, NULL, 'a'},
 		{0},
 	};
-	struct ob_checkin_action action = {.action = (char *)"done"};
+	struct ob_checkin_action action = {.action = "done"};
 	const char *at = NULL, *why;
 	char date[OB_DATE_LEN];
 	int c, code = OB_OK;
@@ -147,7 +147,7 @@ int ob_cmd_skip(struct ob_ctx *ctx, int argc, char **argv)
 		{"reason", required_argument, NULL, 'r'},
 		{0},
 	};
-	struct ob_checkin_action action = {.action = (char *)"skipped"};
+	struct ob_checkin_action action = {.action = "skipped"};
 	const char *why;
 	int c, code = OB_OK;
 
@@ -178,7 +178,7 @@ int ob_cmd_snooze(struct ob_ctx *ctx, int argc, char **argv)
 		{"until", required_argument, NULL, 'u'},
 		{0},
 	};
-	struct ob_checkin_action action = {.action = (char *)"snoozed"};
+	struct ob_checkin_action action = {.action = "snoozed"};
 	const char *until = NULL;
 	int c, code = OB_OK;
 

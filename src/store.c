@@ -1019,6 +1019,17 @@ int ob_store_account_list_by_rowid(struct ob_store *st,
 
 /* --- check-in actions --------------------------------------------------- */
 
+/* The table's CHECK allows these three only; no copy per row. */
+static const char *action_name(const unsigned char *text)
+{
+	const char *s = (const char *)text;
+	if (s && strcmp(s, "skipped") == 0)
+		return "skipped";
+	if (s && strcmp(s, "snoozed") == 0)
+		return "snoozed";
+	return "done";
+}
+
 int ob_store_checkin_actions(struct ob_store *st, int64_t account,
 			     ob_day as_of,
 			     int (*fn)(void *ctx,
@@ -1034,7 +1045,7 @@ int ob_store_checkin_actions(struct ob_store *st, int64_t account,
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct ob_checkin_action a = {
 			.checkin = (char *)sqlite3_column_text(s, 0),
-			.action = (char *)sqlite3_column_text(s, 1),
+			.action = action_name(sqlite3_column_text(s, 1)),
 			.day = column_date(s, 2),
 			.until = column_date(s, 3),
 			.channel = (char *)sqlite3_column_text(s, 4),
@@ -1819,7 +1830,6 @@ void ob_account_data_release(struct ob_account_data *d)
 	free(d->tickets);
 	for (size_t i = 0; i < d->nactions; i++) {
 		free(d->actions[i].checkin);
-		free(d->actions[i].action);
 		free(d->actions[i].channel);
 		free(d->actions[i].note);
 	}
@@ -1849,7 +1859,7 @@ static void add_action(struct ob_account_data *d, sqlite3_stmt *s, int col)
 	ob_grow(&d->actions, &d->actions_cap, d->nactions + 1, sizeof(*a));
 	a = &d->actions[d->nactions++];
 	a->checkin = column_text(s, col);
-	a->action = column_text(s, col + 1);
+	a->action = action_name(sqlite3_column_text(s, col + 1));
 	a->day = column_date(s, col + 2);
 	a->until = column_date(s, col + 3);
 	a->channel = column_text(s, col + 4);

@@ -121,7 +121,7 @@ int ob_store_account_list(struct ob_store *st,
 /* A check-in done, skipped or snoozed, as of its day. */
 struct ob_checkin_action {
 	char *checkin;
-	char *action; /* done, skipped, snoozed */
+	const char *action; /* "done", "skipped", "snoozed": static text */
 	ob_day day;
 	ob_day until; /* snoozed only, else 0 */
 	char *channel;
