@@ -105,6 +105,7 @@ enum query {
 	Q_CHECKIN_ACTIONS,
 	Q_CHECKIN_ACTION_INSERT,
 	Q_ACCOUNT_REF,
+	Q_ACCOUNT_REFS,
 	Q_TYPE_BY_NAME,
 	Q_TYPE_INSERT,
 	Q_EVENT_INSERT,
@@ -199,6 +200,8 @@ static const char *const sql[NQUERIES] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[Q_ACCOUNT_REF] = "SELECT id, playbook, status = 'active' FROM account "
 			  "WHERE ext_id = ?1",
+	[Q_ACCOUNT_REFS] = "SELECT ext_id, id, playbook, status = 'active' "
+			   "FROM account",
 	[Q_TYPE_BY_NAME] = "SELECT id FROM event_type WHERE name = ?1",
 	[Q_TYPE_INSERT] = "INSERT INTO event_type (name) VALUES (?1)",
 	[Q_EVENT_INSERT] = "INSERT OR IGNORE INTO event (account, type, at, "
@@ -299,6 +302,8 @@ struct ob_store {
 	int busy_ms;
 	sqlite3_stmt *stmts[NQUERIES];
 	struct ob_strmap accounts; /* id -> rowid, playbook, active */
+	int account_lookups;	   /* of ids not in accounts, by SQL */
+	bool accounts_scanned;	   /* every account is in accounts */
 	struct ob_strmap types;    /* custom event type name -> id */
 	struct pending_event *pending;
 	size_t npending, pending_cap;
@@ -663,6 +668,8 @@ void ob_store_rollback(struct ob_store *st)
 	st->in_transaction = false;
 	/* What the caches learnt inside the transaction is gone with it. */
 	ob_strmap_release(&st->accounts);
+	st->account_lookups = 0;
+	st->accounts_scanned = false;
 	ob_strmap_release(&st->types);
 	st->npending = 0;
 	ob_buf_reset(&st->arena);
@@ -1089,12 +1096,54 @@ int ob_store_checkin_action_add(struct ob_store *st, int64_t account,
 
 /* --- events ------------------------------------------------------------- */
 
+/* Caches an account's rowid, playbook and activity (s NULL: unknown). */
+static struct ob_strmap_entry *put_account_ref(struct ob_store *st,
+					       const char *id,
+					       sqlite3_stmt *s, int col)
+{
+	struct ob_strmap_entry *e = ob_strmap_put(&st->accounts, id);
+	for (int i = 0; i < 3; i++)
+		e->v[i] = s ? sqlite3_column_int64(s, col + i) : 0;
+	return e;
+}
+
+/*
+ * A nightly import names most accounts: past a few hundred lookups one
+ * scan of the table costs less than the lookups still to come (100,000
+ * of them were an eighth of a 1M-event import).
+ */
+#define ACCOUNT_SCAN_AFTER 512
+
+static int scan_accounts(struct ob_store *st, struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_ACCOUNT_REFS, err);
+	int rc;
+	if (!s)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+		if (id && !ob_strmap_get(&st->accounts, id))
+			put_account_ref(st, id, s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "reading the accounts");
+	st->accounts_scanned = true;
+	return 0;
+}
+
 int ob_store_account_ref(struct ob_store *st, const char *id,
 			 struct ob_account_ref *out, struct ob_err *err)
 {
 	struct ob_strmap_entry *e = ob_strmap_get(&st->accounts, id);
 	sqlite3_stmt *s;
 	int rc;
+	if (!e && !st->accounts_scanned &&
+	    ++st->account_lookups > ACCOUNT_SCAN_AFTER) {
+		if (scan_accounts(st, err) < 0)
+			return -1;
+		e = ob_strmap_get(&st->accounts, id);
+	}
 	if (!e) {
 		if (!(s = stmt(st, Q_ACCOUNT_REF, err)))
 			return -1;
@@ -1105,10 +1154,7 @@ int ob_store_account_ref(struct ob_store *st, const char *id,
 			return db_fail(st, rc, err, "reading an account");
 		}
 		/* Unknown ids are cached too: a bad file repeats them. */
-		e = ob_strmap_put(&st->accounts, id);
-		e->v[0] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-		e->v[1] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
-		e->v[2] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 2) : 0;
+		e = put_account_ref(st, id, rc == SQLITE_ROW ? s : NULL, 0);
 		sqlite3_reset(s);
 	}
 	if (e->v[0] == 0)

@@ -203,4 +203,31 @@ run done acme follow-up --at 2026-11-19 -q
 expect "a second follow-up" 0 "" ""
 assert "three completions recorded" test \
 	"$(sqlite3 "$T/onboard.db" "SELECT count(*) FROM checkin_action WHERE action = 'done'")" = 3
+# An import naming more accounts than the lookups it makes one by one
+# (512) reads them all at once: the answers must not change.
+{
+	echo id,name,tier,kickoff
+	for i in $(seq 1 600); do echo "bulk-$i,Bulk $i,low,2026-11-02"; done
+} >"$T/many.csv"
+run account import "$T/many.csv" -q
+{
+	echo account,type,at
+	for i in $(seq 1 600); do echo "bulk-$i,login,2026-11-03T10:00:00Z"; done
+	echo "acme,login,2026-11-05T10:00:00Z"
+	echo "ghost,login,2026-11-05T10:00:00Z"
+	echo "bulk-600,login,2026-11-05T11:00:00Z"
+} >"$T/many-events.csv"
+before=$(count)
+run import "$T/many-events.csv"
+expect "many accounts: an unknown one after the scan" 65 "" \
+"$T/many-events.csv:603: error: unknown account 'ghost'
+onboard: $T/many-events.csv: 603 rows read, 1 invalid
+onboard: nothing written: fix the rows above, or give --skip-invalid to import the valid ones"
+assert "many accounts: nothing written" test "$(count)" = "$before"
+run import "$T/many-events.csv" --skip-invalid -q
+expect "many accounts: the valid rows" 0 "" \
+	"$T/many-events.csv:603: error: unknown account 'ghost'"
+assert "many accounts: 602 events added" test "$(count)" = "$((before + 602))"
+assert "many accounts: each event on its account" test \
+	"$(sqlite3 "$T/onboard.db" "SELECT count(DISTINCT e.account) FROM event e JOIN account a ON a.id = e.account WHERE a.ext_id LIKE 'bulk-%'")" = 600
 finish
