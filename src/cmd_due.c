@@ -14,7 +14,7 @@
 struct due_account {
 	size_t id, name, tier, csm; /* csm: SIZE_MAX when none */
 	size_t reasons, nreasons;
-	uint32_t rank; /* in id order, for sorting */
+	uint32_t first_row, nrows; /* its rows, in the playbook's order */
 	uint8_t status;
 	bool escalate;
 };
@@ -25,8 +25,8 @@ struct due_row {
 	uint32_t account;
 	int32_t opens, closes;
 	int32_t days_overdue; /* 0 when due */
-	uint16_t order;	      /* in the playbook; follow-up last */
 	uint8_t channel;
+	uint8_t status; /* the account's, for sorting */
 	bool automated;
 };
 
@@ -58,6 +58,7 @@ static int visit(void *ctx, const struct ob_account *a,
 {
 	struct due *d = ctx;
 	size_t account = d->naccounts;
+	uint32_t first_row = (uint32_t)d->nrows;
 	bool any = false;
 
 	(void)pb;
@@ -74,12 +75,12 @@ static int visit(void *ctx, const struct ob_account *a,
 		r = &d->rows[d->nrows++];
 		r->account = (uint32_t)account;
 		r->checkin = ci->checkin;
-		r->order = (uint16_t)i;
 		r->opens = ci->opens;
 		r->closes = ci->closes;
 		r->days_overdue = ci->state == OB_CI_OVERDUE ? ci->days_overdue
 							     : 0;
 		r->channel = (uint8_t)ci->channel;
+		r->status = (uint8_t)as->health.status;
 		r->automated = ci->automated;
 		any = true;
 	}
@@ -88,6 +89,8 @@ static int visit(void *ctx, const struct ob_account *a,
 		ob_grow(&d->accounts, &d->accounts_cap, d->naccounts + 1,
 			sizeof(*d->accounts));
 		da = &d->accounts[d->naccounts++];
+		da->first_row = first_row;
+		da->nrows = (uint32_t)(d->nrows - first_row);
 		da->id = keep_text(d, a->id);
 		da->name = keep_text(d, a->name);
 		da->tier = keep_text(d, a->tier);
@@ -112,39 +115,61 @@ static const char *sort_text;
 
 static int cmp_account_ids(const void *x, const void *y)
 {
-	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	return strcmp(sort_text + sort_accounts[a].id,
 		      sort_text + sort_accounts[b].id);
 }
 
-/* Overdue first, most overdue first, red before yellow before green,
- * then by account, then in the playbook's order. */
-static int cmp_rows(const void *x, const void *y)
+/* Ascending in this key: most overdue first, then red, yellow, green. */
+static uint64_t urgency(const struct due_row *r)
 {
-	const struct due_row *a = x, *b = y;
-	const struct due_account *aa = &sort_accounts[a->account];
-	const struct due_account *ba = &sort_accounts[b->account];
-	if (a->days_overdue != b->days_overdue)
-		return a->days_overdue > b->days_overdue ? -1 : 1;
-	if (aa->status != ba->status)
-		return aa->status > ba->status ? -1 : 1;
-	if (aa->rank != ba->rank)
-		return aa->rank < ba->rank ? -1 : 1;
-	return (a->order > b->order) - (a->order < b->order);
+	return (uint64_t)(uint32_t)(INT32_MAX - r->days_overdue) << 2 |
+	       (uint64_t)(OB_RED - r->status);
 }
 
-/* Ranks the accounts by id once, so rows compare integers. */
-static void rank_accounts(struct due *d)
+/*
+ * Puts the rows in the list's order: overdue first, most overdue first,
+ * red before yellow before green, then by account id, then in the
+ * playbook's order. Laid out by account id (each account's rows already
+ * in the playbook's order), then a stable radix sort by urgency: linear,
+ * where a comparison sort of half a million rows was an eighth of the
+ * command.
+ */
+static void order_rows(struct due *d)
 {
-	size_t *order = xcalloc(d->naccounts + 1, sizeof(*order));
+	uint32_t *by_id = xcalloc(d->naccounts + 1, sizeof(*by_id));
+	struct due_row *rows = xcalloc(d->nrows + 1, sizeof(*rows));
+	struct due_row *tmp = d->rows;
+	size_t n = 0;
 	for (size_t i = 0; i < d->naccounts; i++)
-		order[i] = i;
+		by_id[i] = (uint32_t)i;
 	sort_accounts = d->accounts;
 	sort_text = d->text.data;
-	qsort(order, d->naccounts, sizeof(*order), cmp_account_ids);
-	for (size_t i = 0; i < d->naccounts; i++)
-		d->accounts[order[i]].rank = (uint32_t)i;
-	free(order);
+	qsort(by_id, d->naccounts, sizeof(*by_id), cmp_account_ids);
+	for (size_t i = 0; i < d->naccounts; i++) {
+		const struct due_account *a = &d->accounts[by_id[i]];
+		memcpy(rows + n, tmp + a->first_row, a->nrows * sizeof(*rows));
+		n += a->nrows;
+	}
+	free(by_id);
+	for (int shift = 0; shift < 34; shift += 8) {
+		size_t count[257] = {0};
+		struct due_row *swap;
+		for (size_t i = 0; i < n; i++)
+			count[(urgency(&rows[i]) >> shift & 0xff) + 1]++;
+		if (count[(urgency(&rows[0]) >> shift & 0xff) + 1] == n)
+			continue; /* one digit for all: the pass changes nothing */
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[urgency(&rows[i]) >> shift & 0xff]++] = rows[i];
+		swap = rows;
+		rows = tmp;
+		tmp = swap;
+	}
+	free(tmp);
+	d->rows = rows;
+	d->rows_cap = d->nrows + 1;
 }
 
 static const struct ob_column due_columns[] = {
@@ -266,10 +291,8 @@ int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv)
 		code = ob_cli_report(&d.err);
 		goto out;
 	}
-	rank_accounts(&d);
-	sort_accounts = d.accounts;
 	if (d.nrows)
-		qsort(d.rows, d.nrows, sizeof(*d.rows), cmp_rows);
+		order_rows(&d);
 	print_rows(ctx, &d, format);
 out:
 	ob_store_rollback(d.st);

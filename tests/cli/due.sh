@@ -148,4 +148,19 @@ expect "done works on a paused account" 0 "" \
 "$ONBOARD" log hi login --at 2026-12-09T08:00:00Z -q
 listing >"$T/listing2"
 assert "earlier days list as before" cmp -s "$T/listing" "$T/listing2"
+# The order over a long book: overdue by up to 535 days (the sort goes
+# by more than one byte of lateness), ties by id whatever the order the
+# accounts were added in.
+for a in old-b:2025-06-01 old-a:2025-06-01 mid-c:2026-03-15 \
+	mid-a:2026-03-15 new-b:2026-11-10 new-a:2026-11-16; do
+	"$ONBOARD" account add "${a%%:*}" --name "${a%%:*}" --tier high \
+		--kickoff "${a##*:}" -q
+done
+run due --today 2026-11-20 --format json
+expect_has "a long book" 0 stdout '"account":"old-a"'
+assert "most overdue first, red first, then by id" test "$(printf '%s' "$out" |
+	jq '[.[] | [-.days_overdue, ({"red":0,"yellow":1,"green":2}[.status]), .account]]
+	    | . as $k | [range(1; length) | select($k[. - 1] > $k[.])] | length')" = 0
+assert "535 days overdue at the top" test \
+	"$(printf '%s' "$out" | jq -r '.[0] | "\(.account) \(.days_overdue)"')" = "old-a 535"
 finish
