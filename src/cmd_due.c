@@ -202,26 +202,25 @@ static void print_rows(const struct ob_ctx *ctx, struct due *d,
 	for (size_t i = 0; i < d->nrows; i++) {
 		const struct due_row *r = &d->rows[i];
 		const struct due_account *a = &d->accounts[r->account];
-		char opens[OB_DATE_LEN], closes[OB_DATE_LEN], state[32];
+		char opens[OB_DATE_LEN], closes[OB_DATE_LEN], late[32];
+		const char *state = r->days_overdue ? "overdue" : "due";
 		/* Rows go by lateness, their accounts all over memory: ask
-		 * for the ones a few rows on while this one is written. */
-		if (i + 8 < d->nrows) {
-			const struct due_account *next =
-				&d->accounts[d->rows[i + 8].account];
-			__builtin_prefetch(next);
-			if (i >= 4)
-				__builtin_prefetch(d->text.data +
-						   d->accounts[d->rows[i + 4]
-							       .account].id);
+		 * for what the rows a few on need while this one is written. */
+		if (i + 8 < d->nrows)
+			__builtin_prefetch(&d->accounts[d->rows[i + 8].account]);
+		if (i + 4 < d->nrows) {
+			const struct due_account *soon =
+				&d->accounts[d->rows[i + 4].account];
+			__builtin_prefetch(d->text.data + soon->id);
+			__builtin_prefetch(d->reasons + soon->reasons);
 		}
 		ob_date_format(r->opens, opens);
 		ob_date_format(r->closes, closes);
-		if (table && r->days_overdue)
-			snprintf(state, sizeof(state), "%dd overdue",
+		if (table && r->days_overdue) {
+			snprintf(late, sizeof(late), "%dd overdue",
 				 r->days_overdue);
-		else
-			snprintf(state, sizeof(state), "%s",
-				 r->days_overdue ? "overdue" : "due");
+			state = late;
+		}
 		const char *text = d->text.data;
 		ob_out_text(out, text + a->id);
 		ob_out_text(out, text + a->name);

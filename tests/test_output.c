@@ -1,4 +1,5 @@
 /* Table, JSON and CSV writers: escaping, quoting, alignment. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -150,12 +151,36 @@ static void test_table_fits(void **state)
 	free(text);
 }
 
+/* Whole numbers are written by hand: the ends of their range too. */
+static void test_int_range(void **state)
+{
+	static const struct ob_column one[] = {{"n", "N", 0, true}};
+	static const long long values[] = {0, 7, -1, 10, -10, 1000000,
+					   LLONG_MAX, LLONG_MIN};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct ob_out *o = ob_out_begin(f, OB_FORMAT_CSV, one, 1, false);
+	(void)state;
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		ob_out_int(o, values[i]);
+		ob_out_row_end(o);
+	}
+	ob_out_end(o);
+	fclose(f);
+	assert_string_equal(text, "n\n0\n7\n-1\n10\n-10\n1000000\n"
+				  "9223372036854775807\n"
+				  "-9223372036854775808\n");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_empty_and_bad_utf8),
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_int_range),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_color),
 		cmocka_unit_test(test_table_fits),
