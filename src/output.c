@@ -20,6 +20,8 @@ struct ob_out {
 	size_t rows; /* rows finished */
 	struct ob_buf line;
 	struct ob_buf list; /* ob_out_list's, kept for the next row */
+	struct ob_buf keys; /* JSON: each column's "name": in turn */
+	size_t *key;	    /* JSON: where each column's is in keys */
 	struct cell *cells; /* table: the shown cells of every row */
 	struct ob_buf cell_text; /* their texts, one after another */
 	size_t ncells, cap;
@@ -63,6 +65,15 @@ struct ob_out *ob_out_begin(FILE *f, enum ob_format format,
 		fwrite(o->line.data, 1, o->line.len, f);
 		ob_buf_reset(&o->line);
 	} else if (format == OB_FORMAT_JSON) {
+		/* Escaped once, not in every row. */
+		o->key = xcalloc(ncols + 1, sizeof(*o->key));
+		for (size_t i = 0; i <= ncols; i++) {
+			o->key[i] = o->keys.len;
+			if (i < ncols) {
+				ob_json_string(&o->keys, cols[i].name);
+				ob_buf_addc(&o->keys, ':');
+			}
+		}
 		fputc('[', f);
 	}
 	return o;
@@ -159,9 +170,9 @@ void ob_csv_field(struct ob_buf *b, const char *s)
 static void open_cell(struct ob_out *o)
 {
 	if (o->format == OB_FORMAT_JSON) {
-		ob_buf_adds(&o->line, o->col ? "," : "{");
-		ob_json_string(&o->line, o->cols[o->col].name);
-		ob_buf_addc(&o->line, ':');
+		ob_buf_addc(&o->line, o->col ? ',' : '{');
+		ob_buf_add(&o->line, o->keys.data + o->key[o->col],
+			   o->key[o->col + 1] - o->key[o->col]);
 	} else if (o->format == OB_FORMAT_CSV && o->col) {
 		ob_buf_addc(&o->line, ',');
 	}
@@ -482,5 +493,7 @@ void ob_out_end(struct ob_out *o)
 	ob_buf_release(&o->line);
 	ob_buf_release(&o->list);
 	ob_buf_release(&o->cell_text);
+	ob_buf_release(&o->keys);
+	free(o->key);
 	free(o);
 }

@@ -87,7 +87,7 @@ void ob_grow(void *items, size_t *cap, size_t need, size_t size)
 	*cap = n;
 }
 
-void ob_buf_add(struct ob_buf *b, const void *p, size_t n)
+void ob_buf_add_growing(struct ob_buf *b, const void *p, size_t n)
 {
 	if (b->len + n + 1 < b->len)
 		out_of_memory(SIZE_MAX);
@@ -96,16 +96,6 @@ void ob_buf_add(struct ob_buf *b, const void *p, size_t n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
-}
-
-void ob_buf_addc(struct ob_buf *b, char c)
-{
-	ob_buf_add(b, &c, 1);
-}
-
-void ob_buf_adds(struct ob_buf *b, const char *s)
-{
-	ob_buf_add(b, s, strlen(s));
 }
 
 void ob_buf_vaddf(struct ob_buf *b, const char *fmt, va_list ap)

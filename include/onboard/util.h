@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Exit status, SPEC.md section 4 (the values of sysexits.h where they exist). */
 enum ob_exit {
@@ -61,9 +62,32 @@ struct ob_buf {
 	size_t cap;
 };
 
-void ob_buf_add(struct ob_buf *b, const void *p, size_t n);
-void ob_buf_addc(struct ob_buf *b, char c);
-void ob_buf_adds(struct ob_buf *b, const char *s);
+/* Grows b, then adds: the way out of the inline functions below. */
+void ob_buf_add_growing(struct ob_buf *b, const void *p, size_t n);
+
+/* Inline: output adds a few bytes at a time, millions of times. */
+static inline void ob_buf_add(struct ob_buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len <= n) {
+		ob_buf_add_growing(b, p, n);
+		return;
+	}
+	if (n) /* p may be NULL then */
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void ob_buf_addc(struct ob_buf *b, char c)
+{
+	ob_buf_add(b, &c, 1);
+}
+
+static inline void ob_buf_adds(struct ob_buf *b, const char *s)
+{
+	ob_buf_add(b, s, strlen(s));
+}
+
 void ob_buf_addf(struct ob_buf *b, const char *fmt, ...) OB_PRINTF(2, 3);
 void ob_buf_vaddf(struct ob_buf *b, const char *fmt, va_list ap);
 void ob_buf_reset(struct ob_buf *b);
