@@ -112,7 +112,7 @@ $(FUZZ_DIR)/obj/%.o: src/%.c
 	@mkdir -p $(FUZZ_DIR)/obj
 	$(say) "  CC      $< (fuzz)"
 	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARN) $(FUZZ_FLAGS) \
-		-fsanitize=fuzzer-no-link -c -o $@ $<
+		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(FUZZ_DIR)/obj/embedded.o: $(BUILD)/gen/embedded.c
 	@mkdir -p $(FUZZ_DIR)/obj
@@ -185,4 +185,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(FUZZ_DIR)/obj/*.d)
