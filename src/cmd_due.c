@@ -138,7 +138,8 @@ static uint64_t urgency(const struct due_row *r)
 static void order_rows(struct due *d)
 {
 	uint32_t *by_id = xcalloc(d->naccounts + 1, sizeof(*by_id));
-	struct due_row *rows = xcalloc(d->nrows + 1, sizeof(*rows));
+	/* As big as d->rows: either may end up as it. */
+	struct due_row *rows = xcalloc(d->rows_cap, sizeof(*rows));
 	struct due_row *tmp = d->rows;
 	size_t n = 0;
 	for (size_t i = 0; i < d->naccounts; i++)
@@ -169,7 +170,6 @@ static void order_rows(struct due *d)
 	}
 	free(tmp);
 	d->rows = rows;
-	d->rows_cap = d->nrows + 1;
 }
 
 static const struct ob_column due_columns[] = {

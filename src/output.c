@@ -342,17 +342,18 @@ void ob_out_row_end(struct ob_out *o)
 	}
 }
 
-/* Appends text padded or cut to width display columns. */
 /* Pads with n blanks (a printf "%*s" per cell was a fifth of a table). */
 static void pad(struct ob_buf *b, size_t n)
 {
-	static const char blanks[32] = "                                ";
+	static const char blanks[] = "                                ";
 	while (n) {
-		size_t k = n < sizeof(blanks) ? n : sizeof(blanks);
+		size_t k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
 		ob_buf_add(b, blanks, k);
 		n -= k;
 	}
 }
+
+/* Appends text padded or cut to width display columns. */
 
 static void put_fitted(struct ob_buf *b, const char *text, size_t width,
 		       bool right)

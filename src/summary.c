@@ -1,5 +1,6 @@
 #include "onboard/summary.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,21 +135,33 @@ void ob_summary_counts_text(const struct ob_summary *s, struct ob_buf *b)
 	}
 }
 
+/* A run of up to 18 digits (no sign: counts and ids), or NULL. */
+static const char *whole(const char *p, long long *out)
+{
+	const char *start = p;
+	long long n = 0;
+	while (*p >= '0' && *p <= '9' && p - start < 18)
+		n = n * 10 + (*p++ - '0');
+	if (p == start || (*p >= '0' && *p <= '9'))
+		return NULL;
+	*out = n;
+	return p;
+}
+
+/* By hand, not strtol: due parses one of these per account. */
 bool ob_summary_counts_parse(struct ob_summary *s, const char *text)
 {
 	const char *p = text;
 	while (*p) {
-		char *end;
-		long type = strtol(p, &end, 10);
-		long long n;
-		if (end == p || *end != ':')
+		long long type, n;
+		if (!(p = whole(p, &type)) || *p++ != ':' ||
+		    !(p = whole(p, &n)) || (*p && *p != ','))
 			return false;
-		p = end + 1;
-		n = strtoll(p, &end, 10);
-		if (end == p || (*end && *end != ','))
+		if (type > INT_MAX)
 			return false;
 		count_add(s, (int)type, n);
-		p = *end ? end + 1 : end;
+		if (*p)
+			p++;
 	}
 	return true;
 }

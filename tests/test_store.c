@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "onboard/store.h"
+#include "onboard/summary.h"
 
 static int setup(void **state)
 {
@@ -332,6 +333,35 @@ static void test_busy(void **state)
 	ob_store_close(b);
 }
 
+/* A summary's counts go to text and come back whole; bad text is refused. */
+static void test_summary_counts(void **state)
+{
+	static const char *const bad[] = {
+		"1:", ":3", "1:3;", "x", "1:3,2", "-1:2", "1:+2", " 1:2",
+		"1:1234567890123456789", "99999999999:1",
+	};
+	struct ob_summary s = {0};
+	struct ob_buf b = {0};
+	(void)state;
+	assert_true(ob_summary_counts_parse(&s, "1:3,2:10,101:7,"));
+	assert_int_equal(s.known[1], 3);
+	assert_int_equal(s.known[2], 10);
+	assert_int_equal(s.ncustom, 1);
+	assert_int_equal(s.custom[0].type, 101);
+	assert_int_equal(s.custom[0].n, 7);
+	ob_summary_counts_text(&s, &b);
+	assert_string_equal(b.data, "1:3,2:10,101:7");
+	ob_summary_release(&s);
+	assert_true(ob_summary_counts_parse(&s, ""));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ob_summary t = {0};
+		if (ob_summary_counts_parse(&t, bad[i]))
+			fail_msg("accepted '%s'", bad[i]);
+		ob_summary_release(&t);
+	}
+	ob_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +374,7 @@ int main(void)
 						scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_busy, scratch_setup,
 						scratch_teardown),
+		cmocka_unit_test(test_summary_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
