@@ -37,7 +37,6 @@ static void keep_action(struct ob_signals *s, const struct ob_checkin_action *a)
 						      : OB_ACTION_SNOOZED;
 	x->day = a->day;
 	x->until = a->until;
-	x->channel = a->channel ? xstrdup(a->channel) : NULL;
 }
 
 static int cmp_count(const void *a, const void *b)
@@ -251,7 +250,6 @@ void ob_signals_release(struct ob_signals *s)
 	free(s->milestone_done);
 	for (size_t i = 0; i < s->nactions; i++) {
 		free(s->actions[i].checkin);
-		free(s->actions[i].channel);
 	}
 	free(s->actions);
 	memset(s, 0, sizeof(*s));

@@ -32,7 +32,6 @@ struct ob_action {
 	enum { OB_ACTION_DONE, OB_ACTION_SKIPPED, OB_ACTION_SNOOZED } kind;
 	ob_day day;
 	ob_day until;
-	char *channel;
 };
 
 struct ob_signals {
