@@ -177,6 +177,23 @@ static void json_or_null(struct ob_buf *b, const char *s)
 		ob_buf_adds(b, "null");
 }
 
+/* One entry of "red" or "escalations": the account and why. */
+static void json_account_why(struct ob_buf *b,
+			     const struct ob_report_account *a,
+			     const char *const *why, size_t n, bool *first)
+{
+	ob_buf_adds(b, *first ? "{\"account\":" : ",{\"account\":");
+	*first = false;
+	ob_json_string(b, a->id);
+	ob_buf_adds(b, ",\"name\":");
+	ob_json_string(b, a->name);
+	ob_buf_adds(b, ",\"csm\":");
+	json_or_null(b, a->csm);
+	ob_buf_adds(b, ",\"reasons\":");
+	json_reasons(b, why, n);
+	ob_buf_addc(b, '}');
+}
+
 static void render_json(const struct ob_report *r, struct ob_buf *b)
 {
 	char from[OB_DATE_LEN], to[OB_DATE_LEN], week[16];
@@ -225,18 +242,8 @@ static void render_json(const struct ob_report *r, struct ob_buf *b)
 	ob_buf_adds(b, "],\"red\":[");
 	for (size_t i = 0; i < r->naccounts; i++) {
 		const struct ob_report_account *a = &r->accounts[i];
-		if (!a->in_progress || a->status != OB_RED)
-			continue;
-		ob_buf_adds(b, first ? "{\"account\":" : ",{\"account\":");
-		first = false;
-		ob_json_string(b, a->id);
-		ob_buf_adds(b, ",\"name\":");
-		ob_json_string(b, a->name);
-		ob_buf_adds(b, ",\"csm\":");
-		json_or_null(b, a->csm);
-		ob_buf_adds(b, ",\"reasons\":");
-		json_reasons(b, a->reasons, a->nreasons);
-		ob_buf_addc(b, '}');
+		if (a->in_progress && a->status == OB_RED)
+			json_account_why(b, a, a->reasons, a->nreasons, &first);
 	}
 	ob_buf_adds(b, "],\"movements\":[");
 	first = true;
@@ -255,18 +262,9 @@ static void render_json(const struct ob_report *r, struct ob_buf *b)
 	first = true;
 	for (size_t i = 0; i < r->naccounts; i++) {
 		const struct ob_report_account *a = &r->accounts[i];
-		if (!a->in_progress || !a->nescalations)
-			continue;
-		ob_buf_adds(b, first ? "{\"account\":" : ",{\"account\":");
-		first = false;
-		ob_json_string(b, a->id);
-		ob_buf_adds(b, ",\"name\":");
-		ob_json_string(b, a->name);
-		ob_buf_adds(b, ",\"csm\":");
-		json_or_null(b, a->csm);
-		ob_buf_adds(b, ",\"reasons\":");
-		json_reasons(b, a->escalations, a->nescalations);
-		ob_buf_addc(b, '}');
+		if (a->in_progress && a->nescalations)
+			json_account_why(b, a, a->escalations, a->nescalations,
+					 &first);
 	}
 	ob_buf_adds(b, "]}\n");
 }

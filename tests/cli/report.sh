@@ -56,6 +56,8 @@ assert "by CSM, none last" test "$(j '[.by_csm[] | [.csm, .accounts, .green, .ye
 	'[["dana",2,1,0,1,3,0.5],["lee",1,0,1,0,1,0]]'
 assert "red accounts with reasons" test "$(j '[.red[] | [.account, .reasons]]')" = \
 	'[["a2",["No login for a week","Missed two or more action items","Two or more milestones overdue"]]]'
+assert "red and escalated accounts, whole" test "$(j '[.red, .escalations]')" = \
+	'[[{"account":"a2","name":"Beta <Two> & Co","csm":"dana","reasons":["No login for a week","Missed two or more action items","Two or more milestones overdue"]}],[{"account":"a2","name":"Beta <Two> & Co","csm":"dana","reasons":["Repeatedly missed action items"]}]]'
 assert "movements" test "$(j '.movements')" = \
 	'[{"account":"a1","from":"yellow","to":"green"},{"account":"a2","from":"yellow","to":"red"}]'
 
