@@ -117,6 +117,7 @@ int ob_cli_apply_global(struct ob_ctx *ctx, int opt, const char *arg,
 			*exit_code = OB_EDATA;
 			return -1;
 		}
+		ctx->today_given = true;
 		return 0;
 	case OPT_FORMAT:
 		ctx->format = arg;
@@ -170,8 +171,18 @@ int ob_cli_getopt(struct ob_ctx *ctx, int argc, char **argv,
 	snprintf(shorts, sizeof(shorts), ":%sqh", shortopts ? shortopts : "");
 	opterr = 0;
 	c = getopt_long(argc, argv, shorts, all, NULL);
-	if (c == -1)
+	if (c == -1) {
+		/* The options are all read: --today, if given, wins. */
+		if (!ctx->today_given && ctx->today_env &&
+		    !ob_date_parse(ctx->today_env, &ctx->today)) {
+			ob_cli_error("bad ONBOARD_TODAY '%s': expected a date "
+				     "YYYY-MM-DD",
+				     ctx->today_env);
+			*exit_code = OB_EDATA;
+			return OB_CLI_STOP;
+		}
 		return -1;
+	}
 	if (c == '?' || c == ':') {
 		*exit_code = ob_cli_option_error(ctx, c, argv);
 		return OB_CLI_STOP;

@@ -323,12 +323,8 @@ int main(int argc, char **argv)
 		setvbuf(stdout, stdout_buffer, _IOFBF, sizeof(stdout_buffer));
 	ctx.color = want_color();
 	ctx.today = ob_date_today();
-	if (env_today && *env_today && !ob_date_parse(env_today, &ctx.today)) {
-		ob_cli_error("bad ONBOARD_TODAY '%s': expected a date "
-			     "YYYY-MM-DD",
-			     env_today);
-		return OB_EDATA;
-	}
+	/* Read once the command's options are: --today wins over it. */
+	ctx.today_env = env_today && *env_today ? env_today : NULL;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:qh", globals, NULL)) != -1) {

@@ -24,6 +24,8 @@ struct ob_ctx {
 	const char *db_path;
 	char *db_path_owned;
 	ob_day today;
+	bool today_given;	  /* --today: ONBOARD_TODAY is not read */
+	const char *today_env;	  /* ONBOARD_TODAY, when set */
 	const char *format; /* as given, NULL when not given */
 	bool quiet;
 	bool color;
