@@ -142,7 +142,8 @@ const struct option *ob_cli_global_options(size_t *n)
 int ob_cli_option_error(const struct ob_ctx *ctx, int c, char **argv)
 {
 	const char *arg = argv[optind - 1];
-	bool short_opt = optopt && optopt < 0x100;
+	/* A long option may carry a letter as its id: '--csm' is not '-c'. */
+	bool short_opt = optopt && optopt < 0x100 && strncmp(arg, "--", 2) != 0;
 	if (c == ':' && short_opt)
 		return ob_cli_usage_error(ctx, "option '-%c' needs a value",
 					  optopt);

@@ -17,6 +17,11 @@ expect "unknown command option" 2 "" "onboard: unknown option '--frob'
 usage: onboard init"
 run account add acme --name
 expect_has "option without its value" 2 stderr "option '--name' needs a value"
+# Options whose internal id is a letter are still named as typed.
+for o in "score --csm" "due --tier" "report --week" "snooze a b --until"; do
+	run $o
+	expect_has "$o without its value" 2 stderr "option '${o##* }' needs a value"
+done
 run playbook
 expect_has "a group without subcommand" 2 stderr "Subcommands:"
 run playbook --help
