@@ -309,6 +309,31 @@ static void cadence_rows(struct ob_out *out, const struct ob_playbook *pb,
 	ob_buf_release(&b);
 }
 
+/* Prints text indented by two, in lines of at most 80 columns where the
+ * words allow (a 80-column terminal is the table's measure too). */
+static void print_wrapped(const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		size_t n = strlen(p), cut = n;
+		if (ob_utf8_width(p) > 78) {
+			cut = 0;
+			for (size_t i = 1, w = 0; i < n && w < 78; i++) {
+				if (((unsigned char)p[i] & 0xc0) != 0x80)
+					w++;
+				if (p[i] == ' ' && w <= 78)
+					cut = i;
+			}
+			if (!cut) /* one word longer than a line */
+				cut = strcspn(p, " ");
+		}
+		printf("  %.*s\n", (int)cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 static void print_follow_up(const struct ob_playbook *pb, int tier)
 {
 	const struct ob_follow_up *f = &pb->follow_up;
@@ -316,7 +341,13 @@ static void print_follow_up(const struct ob_playbook *pb, int tier)
 				       : pb->tiers[tier].length_days;
 	if (!f->present)
 		return;
-	printf("  follow-ups: day %d-%d, every %d/%d/%d days by status%s\n",
+	if (f->from_day > until) {
+		printf("  follow-ups: none (they start on day %d, the tier ends "
+		       "on day %d)\n",
+		       f->from_day, until);
+		return;
+	}
+	printf("  follow-ups: day %d-%d, every %d/%d/%d days%s\n",
 	       f->from_day, until, f->every_days[OB_GREEN],
 	       f->every_days[OB_YELLOW], f->every_days[OB_RED],
 	       f->daily_while_open_tickets ? ", daily while a ticket is open"
@@ -359,10 +390,12 @@ int ob_cmd_playbook_show(struct ob_ctx *ctx, int argc, char **argv)
 		ob_out_end(out);
 		goto out;
 	}
-	printf("playbook %s%s%s%s\n", pb.name, row.is_default ? " (default)" : "",
-	       pb.description ? ": " : "", pb.description ? pb.description : "");
-	printf("windows count %s days after kickoff (day 0); channels by "
-	       "status read green/yellow/red\n",
+	printf("playbook %s%s\n", pb.name, row.is_default ? " (default)" : "");
+	if (pb.description)
+		print_wrapped(pb.description);
+	printf("windows count %s days after kickoff (day 0);\n"
+	       "channels and follow-up intervals by status read "
+	       "green/yellow/red\n",
 	       pb.calendar.business ? "business" : "calendar");
 	for (size_t t = 0; t < pb.ntiers; t++) {
 		printf("\n%s: %s, %d days\n", pb.tiers[t].id, pb.tiers[t].title,

@@ -115,4 +115,16 @@ expect "a reload that drops a used tier" 65 "" \
 	"onboard: $T/nolow.yaml: playbook 'saas-default' no longer has tier 'low', which 1 account uses: move them first with 'onboard account set ID --tier'"
 run playbook show --format csv
 expect_has "the stored playbook is unchanged" 0 stdout "low,first-check"
+# The table fits 80 columns: a long description wraps at its spaces, a
+# follow-up range that cannot happen says so.
+sed 's/^name: saas-default/name: wordy/; s/^description: .*/description: "'"$(printf 'word%.0s ' $(seq 1 40))"'end"/; s/^  until_day: .*//; s/^  from_day: .*/  from_day: 40/' \
+	"$ROOT/playbooks/default.yaml" >"$T/wordy.yaml"
+run playbook load -q "$T/wordy.yaml"
+expect "a wordy playbook" 0 "" ""
+run playbook show wordy
+expect_has "no follow-ups past the tier's end" 0 stdout \
+	"  follow-ups: none (they start on day 40, the tier ends on day 30)"
+assert "every line within 80 columns" test "$(printf '%s\n' "$out" | awk 'length > 80' | wc -l)" = 0
+assert "the description whole, over lines" test \
+	"$(printf '%s\n' "$out" | sed -n '2,4p' | tr -s ' \n' ' ')" = " $(printf 'word%.0s ' $(seq 1 40))end "
 finish
