@@ -230,20 +230,6 @@ out:
 	return ret;
 }
 
-int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
-		    const struct ob_account *a, ob_day as_of,
-		    struct ob_signals *out, struct ob_err *err)
-{
-	struct ob_account_data data;
-	int ret;
-	memset(out, 0, sizeof(*out));
-	if (ob_store_account_data(st, a->rowid, as_of, &data, err) < 0)
-		return -1;
-	ret = ob_signals_compute(st, pb, a, as_of, &data, true, out, err);
-	ob_account_data_release(&data);
-	return ret;
-}
-
 void ob_signals_release(struct ob_signals *s)
 {
 	free(s->counts);

@@ -1046,35 +1046,6 @@ static const char *action_name(const unsigned char *text)
 	return "done";
 }
 
-int ob_store_checkin_actions(struct ob_store *st, int64_t account,
-			     ob_day as_of,
-			     int (*fn)(void *ctx,
-				       const struct ob_checkin_action *a),
-			     void *ctx, struct ob_err *err)
-{
-	sqlite3_stmt *s = stmt(st, Q_CHECKIN_ACTIONS, err);
-	int rc, stop = 0;
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, account);
-	bind_date(s, 2, as_of);
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct ob_checkin_action a = {
-			.checkin = (char *)sqlite3_column_text(s, 0),
-			.action = action_name(sqlite3_column_text(s, 1)),
-			.day = column_date(s, 2),
-			.until = column_date(s, 3),
-			.channel = (char *)sqlite3_column_text(s, 4),
-			.note = (char *)sqlite3_column_text(s, 5),
-		};
-		stop = fn(ctx, &a);
-	}
-	sqlite3_reset(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, rc, err, "reading check-ins");
-	return stop < 0 ? -1 : 0;
-}
-
 int ob_store_checkin_action_add(struct ob_store *st, int64_t account,
 				const struct ob_checkin_action *a,
 				struct ob_err *err)

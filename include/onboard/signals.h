@@ -59,10 +59,6 @@ int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 		       const struct ob_account *a, ob_day as_of,
 		       const struct ob_account_data *data, bool every_metric,
 		       struct ob_signals *out, struct ob_err *err);
-/* The same, asking the store for the account's data. */
-int ob_signals_load(struct ob_store *st, const struct ob_playbook *pb,
-		    const struct ob_account *a, ob_day as_of,
-		    struct ob_signals *out, struct ob_err *err);
 void ob_signals_release(struct ob_signals *s);
 
 /* The value of a metric reference (count.TYPE of a type never seen: 0). */

@@ -269,16 +269,4 @@ int ob_store_checkin_action_add(struct ob_store *st, int64_t account,
 				const struct ob_checkin_action *a,
 				struct ob_err *err);
 
-
-
-/*
- * Calls fn for the account's actions dated on or before as_of, by date;
- * the action's strings are valid during the call.
- */
-int ob_store_checkin_actions(struct ob_store *st, int64_t account,
-			     ob_day as_of,
-			     int (*fn)(void *ctx,
-				       const struct ob_checkin_action *a),
-			     void *ctx, struct ob_err *err);
-
 #endif
