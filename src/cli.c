@@ -391,13 +391,14 @@ int ob_cli_write_file(const char *path, const char *data, size_t len)
 	return code;
 }
 
-void ob_cli_json_reasons(struct ob_buf *b, const struct ob_reasons *r)
+void ob_cli_json_reasons(struct ob_buf *b, const char *const *items,
+			 size_t n)
 {
 	ob_buf_addc(b, '[');
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (i)
 			ob_buf_addc(b, ',');
-		ob_json_string(b, r->items[i]);
+		ob_json_string(b, items[i]);
 	}
 	ob_buf_addc(b, ']');
 }
@@ -423,7 +424,8 @@ void ob_cli_json_dimensions(struct ob_buf *b, const struct ob_health *h)
 		ob_buf_adds(b, ":{\"status\":");
 		ob_json_string(b, ob_status_name(h->dims[d].status));
 		ob_buf_adds(b, ",\"reasons\":");
-		ob_cli_json_reasons(b, &h->dims[d].reasons);
+		ob_cli_json_reasons(b, h->dims[d].reasons.items,
+				    h->dims[d].reasons.n);
 		ob_buf_addc(b, '}');
 	}
 	ob_buf_addc(b, '}');

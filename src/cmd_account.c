@@ -682,9 +682,11 @@ static void show_json(const struct ob_playbook *pb, const struct ob_account *a,
 	ob_buf_addf(&b, ",\"day\":%lld", (long long)today - a->kickoff);
 	json_field(&b, "health", ob_status_name(as->health.status));
 	ob_buf_adds(&b, ",\"reasons\":");
-	ob_cli_json_reasons(&b, &as->health.reasons);
+	ob_cli_json_reasons(&b, as->health.reasons.items,
+			    as->health.reasons.n);
 	ob_buf_adds(&b, ",\"escalations\":");
-	ob_cli_json_reasons(&b, &as->health.escalations);
+	ob_cli_json_reasons(&b, as->health.escalations.items,
+			    as->health.escalations.n);
 	ob_buf_adds(&b, ",\"dimensions\":");
 	ob_cli_json_dimensions(&b, &as->health);
 	ob_buf_adds(&b, ",\"checkins\":[");

@@ -158,17 +158,6 @@ static void number_or_null(struct ob_buf *b, bool has, double v)
 		ob_buf_addf(b, "%.4g", v);
 }
 
-static void json_reasons(struct ob_buf *b, const char *const *items, size_t n)
-{
-	ob_buf_addc(b, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			ob_buf_addc(b, ',');
-		ob_json_string(b, items[i]);
-	}
-	ob_buf_addc(b, ']');
-}
-
 static void json_or_null(struct ob_buf *b, const char *s)
 {
 	if (s)
@@ -190,7 +179,7 @@ static void json_account_why(struct ob_buf *b,
 	ob_buf_adds(b, ",\"csm\":");
 	json_or_null(b, a->csm);
 	ob_buf_adds(b, ",\"reasons\":");
-	json_reasons(b, why, n);
+	ob_cli_json_reasons(b, why, n);
 	ob_buf_addc(b, '}');
 }
 

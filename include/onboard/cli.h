@@ -143,11 +143,12 @@ int ob_cli_assess_each(struct ob_store *st, struct ob_playbook_cache *pc,
  */
 int ob_cli_write_file(const char *path, const char *data, size_t len);
 
-/* JSON of an assessment's parts, for score and account show. */
-struct ob_reasons;
+/* JSON of an assessment's parts, for score, account show and report. */
 struct ob_health;
 struct ob_signals;
-void ob_cli_json_reasons(struct ob_buf *b, const struct ob_reasons *r);
+/* ["text",...] */
+void ob_cli_json_reasons(struct ob_buf *b, const char *const *items,
+			 size_t n);
 /* {"engagement":{"status":"red","reasons":[...]},...} */
 void ob_cli_json_dimensions(struct ob_buf *b, const struct ob_health *h);
 /* Every metric of SPEC.md's table, then count.TYPE per custom type. */
