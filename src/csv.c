@@ -66,17 +66,19 @@ static int next(struct ob_csv *r)
 	return c;
 }
 
+/* The bytes that end a run of a quoted field, and of a plain one. */
+static const bool stop_quoted[256] = {[0] = true, ['"'] = true, ['\n'] = true};
+static const bool stop_plain[256] = {[0] = true,    [','] = true,
+				     ['\n'] = true, ['\r'] = true,
+				     ['"'] = true};
+
 /*
- * Copies bytes into the record up to the next one in stop (or a NUL),
- * refilling the buffer as needed, and stops there without taking it; or
- * once the record passes its limit, which the caller reports.
+ * Copies bytes into the record up to the next one in is_stop, refilling
+ * the buffer as needed, and stops there without taking it; or once the
+ * record passes its limit, which the caller reports.
  */
-static void span(struct ob_csv *r, const char *stop)
+static void span(struct ob_csv *r, const bool is_stop[256])
 {
-	bool is_stop[256] = {false};
-	is_stop[0] = true;
-	for (const char *p = stop; *p; p++)
-		is_stop[(unsigned char)*p] = true;
 	while (peek(r) >= 0) {
 		const unsigned char *p = r->buf + r->pos, *end = r->buf + r->len;
 		const unsigned char *q = p;
@@ -150,7 +152,7 @@ int ob_csv_read(struct ob_csv *r, struct ob_csv_record *rec,
 			next(r);
 			for (;;) {
 				/* Plain bytes go over in one copy per buffer. */
-				span(r, "\"\n");
+				span(r, stop_quoted);
 				if (r->record.len > OB_CSV_RECORD_MAX)
 					return fail(r, err, start_line,
 						    "record longer than "
@@ -184,7 +186,7 @@ int ob_csv_read(struct ob_csv *r, struct ob_csv_record *rec,
 					    "\"\")",
 					    true);
 		} else {
-			span(r, ",\n\r\"");
+			span(r, stop_plain);
 			if (r->record.len > OB_CSV_RECORD_MAX)
 				return fail(r, err, start_line,
 					    "record longer than "
