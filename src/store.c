@@ -191,7 +191,7 @@ static const char *const sql[NQUERIES] = {
 		"WHERE (?1 IS NULL OR a.csm = ?1) AND (?2 IS NULL OR a.tier = ?2) "
 		"AND (?3 IS NULL OR a.status = ?3) ORDER BY a.id",
 	[Q_CHECKIN_ACTIONS] =
-		"SELECT checkin, action, day, until_day, channel, note "
+		"SELECT checkin, action, day, until_day "
 		"FROM checkin_action WHERE account = ?1 AND day <= ?2 "
 		"ORDER BY day, id",
 	[Q_CHECKIN_ACTION_INSERT] =
@@ -1854,11 +1854,8 @@ void ob_account_data_release(struct ob_account_data *d)
 		free(d->milestones[i]);
 	free(d->milestones);
 	free(d->tickets);
-	for (size_t i = 0; i < d->nactions; i++) {
+	for (size_t i = 0; i < d->nactions; i++)
 		free(d->actions[i].checkin);
-		free(d->actions[i].channel);
-		free(d->actions[i].note);
-	}
 	free(d->actions);
 	memset(d, 0, sizeof(*d));
 }
@@ -1888,8 +1885,7 @@ static void add_action(struct ob_account_data *d, sqlite3_stmt *s, int col)
 	a->action = action_name(sqlite3_column_text(s, col + 1));
 	a->day = column_date(s, col + 2);
 	a->until = column_date(s, col + 3);
-	a->channel = column_text(s, col + 4);
-	a->note = column_text(s, col + 5);
+	/* channel and note stay NULL: the scheduler does not read them. */
 }
 
 static int collect_value(void *ctx, const char *value)
@@ -1989,7 +1985,7 @@ static const char *const stream_sql[4] = {
 	"SELECT account, value FROM signal_value WHERE type = 11 "
 	"ORDER BY account",
 	"SELECT account, at, bare FROM ticket_open ORDER BY account",
-	"SELECT account, checkin, action, day, until_day, channel, note "
+	"SELECT account, checkin, action, day, until_day "
 	"FROM checkin_action WHERE day <= ?1 ORDER BY account, day, id",
 };
 

@@ -222,7 +222,8 @@ struct ob_account_data {
 	size_t nmilestones;
 	struct ob_instant *tickets; /* when each open ticket was opened */
 	size_t ntickets;
-	struct ob_checkin_action *actions; /* dated on or before, by date */
+	struct ob_checkin_action *actions; /* dated on or before, by date;
+					      without channel and note */
 	size_t nactions, actions_cap;
 };
 
