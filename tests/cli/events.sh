@@ -177,6 +177,39 @@ $T/bad.jsonl:9: error: invalid UTF-8
 onboard: $T/bad.jsonl: 9 rows read, 8 invalid
 onboard: nothing written: fix the rows above, or give --skip-invalid to import the valid ones"
 
+before_checks=$(count)
+# Every row check of the import, each with its line.
+printf 'account,type,at\n,login,2026-11-03\nacme,,2026-11-03\nacme,Login,2026-11-03\nacme,login,\n' >"$T/rows.csv"
+run import "$T/rows.csv"
+expect "import: missing and bad fields" 65 "" \
+"$T/rows.csv:2: error: missing account
+$T/rows.csv:3: error: missing type
+$T/rows.csv:4: error: bad event type 'Login': expected a known type or a custom one of a-z, 0-9 and _ (at most 64, starting with a letter)
+$T/rows.csv:5: error: missing at (the event's time)
+onboard: $T/rows.csv: 4 rows read, 4 invalid
+onboard: nothing written: fix the rows above, or give --skip-invalid to import the valid ones"
+printf 'account,type,at,id\nacme,login,2026-11-03,%s\n' "$(head -c 129 /dev/zero | tr '\0' i)" >"$T/id.csv"
+run import "$T/id.csv"
+expect_has "import: an id over 128 bytes" 65 stderr "$T/id.csv:2: error: id longer than 128 bytes"
+printf '%s\n' '{"account":"acme","type":"note","at":"2026-11-03","value":"\udcff"}' \
+	'{"account":"acme","type":"login","at":"2026-11-03","id":"\ud800"}' >"$T/utf.jsonl"
+run import "$T/utf.jsonl"
+expect_has "import: JSON escapes that are not UTF-8" 65 stderr "$T/utf.jsonl:1: error: value is not UTF-8
+$T/utf.jsonl:2: error: id is not UTF-8"
+{ printf '{"account":"acme","type":"note","at":"2026-11-03","value":"'
+  head -c 1100000 /dev/zero | tr '\0' x; printf '"}\n'; } >"$T/long.jsonl"
+run import "$T/long.jsonl"
+expect_has "import: a JSON line over 1 MiB" 65 stderr "$T/long.jsonl:1: error: line longer than 1048576 bytes"
+printf 'account,type,at,value\nacme,ticket_opened,2026-11-03,\nacme,note,2026-11-03,%s\n' "$(head -c 1025 /dev/zero | tr '\0' v)" >"$T/values.csv"
+run import "$T/values.csv"
+expect_has "import: the value checks of log" 65 stderr "$T/values.csv:2: error: ticket_opened events need a ticket reference as value
+$T/values.csv:3: error: value of 1025 bytes: at most 1024 allowed"
+run import
+expect_has "import: no file" 2 stderr "onboard: no file given ('-' reads standard input)"
+run import "$T/x.xml" --format xml
+expect_has "import: an unknown format" 2 stderr "onboard: unknown format 'xml' (expected csv or jsonl)"
+assert "none of them wrote" test "$(count)" = "$before_checks"
+
 # done
 run done acme first-check --at 2026-11-03 --channel email --note "All logged in"
 expect "done" 0 "" "onboard: done: first-check for 'acme' on 2026-11-03"
@@ -196,6 +229,14 @@ run done acme day-14 --at 2026-02-30
 expect "done: bad date" 65 "" "onboard: bad --at '2026-02-30': expected a date YYYY-MM-DD"
 run done nobody first-check
 expect "done: unknown account" 65 "" "onboard: unknown account 'nobody'"
+run done acme end-of-week --at 2026-11-07 --note "$(printf 'a\001b')"
+expect "done: a note with a control character" 65 "" \
+	"onboard: bad --note: expected text without control characters"
+run skip acme day-14 --reason "$(printf 'a\tb\033')" --today 2026-11-20
+expect "skip: a reason with a control character" 65 "" \
+	"onboard: bad --reason: expected text without control characters"
+run snooze acme day-14
+expect_has "snooze needs --until" 2 stderr "onboard: --until is required"
 run done acme follow-up --at 2026-11-12
 expect "follow-ups may be done again and again" 0 "" \
 	"onboard: done: follow-up for 'acme' on 2026-11-12"

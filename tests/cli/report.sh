@@ -130,4 +130,13 @@ run report --format pdf
 expect_has "an unknown format" 2 stderr "unknown format 'pdf' (expected md, csv, json or html)"
 run report --today 2026-11-18 --format json
 assert "default: the week with today" test "$(j '[.week, .from]')" = '["2026-W47","2026-11-16"]'
+# -o writes through a temporary file renamed into place: a failure
+# leaves neither.
+mkdir "$T/taken.md"
+run report --week 2026-W46 --today 2026-11-20 -o "$T/taken.md"
+expect "-o onto a directory" 1 "" "onboard: cannot write '$T/taken.md': Is a directory"
+assert "no temporary file left" test "$(ls "$T" | grep -c 'taken.md.tmp')" = 0
+run report --week 2026-W46 --today 2026-11-20 -o "$T/report.md"
+expect "-o a file" 0 "" ""
+assert "-o writes what stdout would" test "$(head -1 "$T/report.md")" = "# Onboarding report 2026-W46"
 finish
