@@ -36,7 +36,8 @@ assert "failed adds wrote nothing" test "$(printf '%s' "$out" | jq length)" = 1
 nasty="Robert'); DROP TABLE account;-- \"Bobby\", Tables & Co"
 run account add bobby --name "$nasty" --tier high --kickoff 2026-10-30 \
 	--contact "O'Brien, \"Pat\""
-expect "a hostile name" 0 "" "*"
+expect "a hostile name" 0 "" \
+	"onboard: added account 'bobby' (high, kickoff 2026-10-30, playbook 'saas-default')"
 run account list --format json --today 2026-11-05
 expect "list, json" 0 \
 '[
@@ -98,7 +99,7 @@ run account set acme --playbook segments
 expect "set: a playbook without the tier" 65 "" \
 	"onboard: unknown tier 'high' for playbook 'segments' (tiers: enterprise, smb)"
 run account set acme --playbook segments --tier enterprise
-expect "set: playbook and tier together" 0 "" "*"
+expect "set: playbook and tier together" 0 "" "onboard: updated account 'acme'"
 run account list --format json
 assert "after the failed sets, one change" test \
 	"$(printf '%s' "$out" | jq -c '.[0] | [.tier, .playbook, .status]')" = \

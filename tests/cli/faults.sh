@@ -155,7 +155,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$ONBOARD" --db "$T/ro/onboard.db" log a001 login >"$T/stdout" 2>"$T/stderr"
 	rc=$? out=$(cat "$T/stdout") err=$(cat "$T/stderr")
-	expect_has "a read-only database: exit 1, said so" 1 stderr "onboard: "
+	expect_has "a read-only database: exit 1, said so" 1 stderr "onboard: cannot write database '$T/ro/onboard.db': it is read-only"
 	assert "it is unchanged" test "$(count "$T/ro/onboard.db")" = "$n"
 	chmod 700 "$T"
 fi
@@ -187,7 +187,7 @@ run playbook check "$T/huge.yaml"
 expect_has "a 100 MB playbook" 65 stderr "is larger than the limit of 1048576 bytes"
 awk 'BEGIN { s = ""; for (i = 0; i < 10000; i++) s = s "["; printf "{\"account\":\"a001\",\"type\":\"note\",\"at\":\"2026-11-20\",\"value\":%s\n", s }' >"$T/deep.jsonl"
 run import "$T/deep.jsonl"
-expect_has "10,000-deep JSON" 65 stderr "$T/deep.jsonl:1: error:"
+expect_has "10,000-deep JSON" 65 stderr "$T/deep.jsonl:1: error: malformed JSON"
 printf 'account,type,at\na001,login,2026-11-20\0\n' >"$T/nul.csv"
 run import "$T/nul.csv"
 expect_has "a NUL byte" 65 stderr "NUL byte in the data"

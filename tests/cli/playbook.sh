@@ -64,10 +64,13 @@ run playbook load "$ROOT/playbooks/segments.yaml"
 expect "load again replaces" 0 "" \
 	"onboard: replaced playbook 'segments' from '$ROOT/playbooks/segments.yaml'"
 run playbook list --format json
+stamp=$(printf '%s' "$out" | jq -r '.[0].loaded_at')
 expect "list: the first loaded is the default; init added none" 0 \
 '[
-{"name":"segments","default":true,"description":"Enterprise (8 weeks, dedicated CSM) and SMB (2 weeks, email-first)","tiers":["enterprise","smb"],"checkins":8,"accounts":0,"loaded_at":"'"$(sqlite3 "$T/onboard.db" "SELECT loaded_at FROM playbook WHERE name='segments'")"'","origin":"'"$ROOT"'/playbooks/segments.yaml"}
+{"name":"segments","default":true,"description":"Enterprise (8 weeks, dedicated CSM) and SMB (2 weeks, email-first)","tiers":["enterprise","smb"],"checkins":8,"accounts":0,"loaded_at":"'"$stamp"'","origin":"'"$ROOT"'/playbooks/segments.yaml"}
 ]' ""
+assert "loaded_at: an RFC 3339 instant, UTC" \
+	expr "$stamp" : "20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z$"
 
 run playbook load "$ROOT/playbooks/default.yaml" -q
 run playbook default saas-default
