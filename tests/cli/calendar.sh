@@ -57,6 +57,7 @@ Goals:
 	"$ONBOARD" calendar --csm dana --today 2026-11-06 -o "$T/next.ics"
 	/usr/bin/python3 "$T/check.py" "$T/next.ics" | cut -d' ' -f1 | sort >"$T/uids2"
 	/usr/bin/python3 "$T/check.py" "$T/dana.ics" | cut -d' ' -f1 | sort >"$T/uids1"
+	assert "both feeds hold events" test -s "$T/uids1" -a -s "$T/uids2"
 	assert "UIDs stay the same a day later (an update, not a duplicate)" \
 		test "$(comm -13 "$T/uids1" "$T/uids2" | wc -l)" = 0
 else

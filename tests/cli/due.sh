@@ -61,9 +61,10 @@ expect "the scenario's events" 0 "" ""
 "$ONBOARD" log lo response --at 2026-11-03T12:00:00Z -q
 "$ONBOARD" done lo follow-up --at 2026-11-17 -q
 "$ONBOARD" log lo response --at 2026-11-17T12:00:00Z -q
-for d in $(seq 0 35); do
-	"$ONBOARD" done other first-check --at 2026-11-03 -q 2>/dev/null
-done
+"$ONBOARD" done other first-check --at 2026-11-03 -q
+run done other first-check --at 2026-11-03
+expect "a check-in done twice is one record" 65 "" \
+	"onboard: check-in 'first-check' of 'other' was already done on 2026-11-03"
 
 # The listing of dana's accounts, day by day. Reviewed: mi's mid-week is
 # due with status red (call) then yellow, and gone once mi is green;

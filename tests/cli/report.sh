@@ -92,6 +92,7 @@ done
 "$ONBOARD" done a2 day-14 --at 2026-11-17 -q
 for f in md csv json html; do
 	"$ONBOARD" report --week 2026-W46 --today 2026-12-24 --format $f >"$T/w46b.$f"
+	assert "a past week, $f, written" test -s "$T/w46a.$f"
 	assert "a past week, $f, the same later" cmp -s "$T/w46a.$f" "$T/w46b.$f"
 done
 

@@ -204,10 +204,13 @@ expect "score: an unknown account, nothing on stdout" 65 "" "onboard: unknown ac
 # later) recomputes from the events: they must agree, day by day.
 answers() {
 	for day in 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20; do
-		"$ONBOARD" score --today 2026-11-$day --format json
+		"$ONBOARD" score --today 2026-11-$day --format json ||
+			echo "score failed on 2026-11-$day"
 	done
 }
 answers >"$T/before"
+assert "every day answered" test "$(grep -c '"account"' "$T/before")" -gt 0 -a \
+	"$(grep -c 'score failed' "$T/before")" = 0
 {
 	echo "account,type,at,value"
 	for a in eng com talk tech; do
