@@ -403,6 +403,17 @@ void ob_cli_json_reasons(struct ob_buf *b, const char *const *items,
 	ob_buf_addc(b, ']');
 }
 
+void ob_cli_text_reasons(struct ob_buf *b, const char *const *items,
+			 size_t n)
+{
+	ob_buf_add(b, "", 0); /* "" rather than NULL when there are none */
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ob_buf_adds(b, "; ");
+		ob_buf_adds(b, items[i]);
+	}
+}
+
 static void number_json(struct ob_buf *b, struct ob_metric_value v)
 {
 	if (!v.has)

@@ -534,8 +534,7 @@ static void show_field(const char *label, const char *value)
 
 static void join_reasons(struct ob_buf *b, const struct ob_reasons *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		ob_buf_addf(b, "%s%s", i ? "; " : "", r->items[i]);
+	ob_cli_text_reasons(b, r->items, r->n);
 }
 
 static void show_checkins(const struct ob_ctx *ctx, const struct ob_account *a,

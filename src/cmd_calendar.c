@@ -77,9 +77,11 @@ static int add_events(void *ctx, const struct ob_account *a,
 			    ob_channel_name(ci->channel),
 			    ci->automated ? " (automated)" : "",
 			    ob_status_name(as->health.status));
-		for (size_t r = 0; r < as->health.reasons.n; r++)
-			ob_buf_addf(&b, "%s%s", r ? "; " : ": ",
-				    as->health.reasons.items[r]);
+		if (as->health.reasons.n) {
+			ob_buf_adds(&b, ": ");
+			ob_cli_text_reasons(&b, as->health.reasons.items,
+					    as->health.reasons.n);
+		}
 		if (ci->state == OB_CI_OVERDUE)
 			ob_buf_addf(&b, ".\nOverdue by %d day%s",
 				    ci->days_overdue,

@@ -56,9 +56,7 @@ static void value(void *ctx, const char *name, struct ob_buf *out)
 	else if (strcmp(name, "reasons") == 0) {
 		if (!h->reasons.n)
 			ob_buf_adds(out, "none");
-		for (size_t i = 0; i < h->reasons.n; i++)
-			ob_buf_addf(out, "%s%s", i ? "; " : "",
-				    h->reasons.items[i]);
+		ob_cli_text_reasons(out, h->reasons.items, h->reasons.n);
 	} else if (strcmp(name, "progress") == 0)
 		ob_buf_addf(out, "%d", f->as->signals.progress);
 	else if (strncmp(name, "metric.", 7) == 0 &&

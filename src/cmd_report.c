@@ -267,15 +267,14 @@ static void render_csv(const struct ob_report *r, struct ob_buf *b)
 		"milestones_achieved,milestones_overdue,first_login_day,"
 		"days_to_first_value,reasons,escalate\n";
 	char week[16], kickoff[OB_DATE_LEN];
+	struct ob_buf reasons = {0};
 	snprintf(week, sizeof(week), "%04d-W%02d", r->year, r->week);
 	ob_buf_adds(b, header);
 	for (size_t i = 0; i < r->naccounts; i++) {
 		const struct ob_report_account *a = &r->accounts[i];
-		struct ob_buf reasons = {0};
 		date_of(a->kickoff, kickoff);
-		for (size_t k = 0; k < a->nreasons; k++)
-			ob_buf_addf(&reasons, "%s%s", k ? "; " : "",
-				    a->reasons[k]);
+		ob_buf_reset(&reasons);
+		ob_cli_text_reasons(&reasons, a->reasons, a->nreasons);
 		ob_buf_addf(b, "%s,", week);
 		ob_csv_field(b, a->id);
 		ob_buf_addc(b, ',');
@@ -298,10 +297,10 @@ static void render_csv(const struct ob_report *r, struct ob_buf *b)
 		if (a->has_first_value)
 			ob_buf_addf(b, "%d", a->days_to_first_value);
 		ob_buf_addc(b, ',');
-		ob_csv_field(b, reasons.data ? reasons.data : "");
+		ob_csv_field(b, reasons.data);
 		ob_buf_addf(b, ",%s\n", a->nescalations ? "true" : "false");
-		ob_buf_release(&reasons);
 	}
+	ob_buf_release(&reasons);
 }
 
 /* Markdown: | and newlines would break a table cell. */

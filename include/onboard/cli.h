@@ -149,6 +149,9 @@ struct ob_signals;
 /* ["text",...] */
 void ob_cli_json_reasons(struct ob_buf *b, const char *const *items,
 			 size_t n);
+/* text; text; ... (for people, CSV cells and templates) */
+void ob_cli_text_reasons(struct ob_buf *b, const char *const *items,
+			 size_t n);
 /* {"engagement":{"status":"red","reasons":[...]},...} */
 void ob_cli_json_dimensions(struct ob_buf *b, const struct ob_health *h);
 /* Every metric of SPEC.md's table, then count.TYPE per custom type. */
