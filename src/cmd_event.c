@@ -273,15 +273,13 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 	for (int i = 0; i < nfiles; i++) {
 		const char *path = argv[optind + i];
 		const char *name = strcmp(path, "-") ? path : "(stdin)";
-		if (code == OB_OK)
-			ob_cli_note(ctx,
-				    "%s: %ld rows read, %ld added, %ld "
-				    "duplicates, %ld invalid",
-				    name, counts[i].rows, counts[i].added,
-				    counts[i].duplicates, counts[i].invalid);
-		else
-			ob_cli_note(ctx, "%s: %ld rows read, %ld invalid",
-				    name, counts[i].rows, counts[i].invalid);
+		/* SPEC's four figures either way; rolled back, none added. */
+		bool kept = code == OB_OK;
+		ob_cli_note(ctx,
+			    "%s: %ld rows read, %ld added, %ld duplicates, "
+			    "%ld invalid",
+			    name, counts[i].rows, kept ? counts[i].added : 0,
+			    kept ? counts[i].duplicates : 0, counts[i].invalid);
 	}
 	if (code == OB_EDATA)
 		ob_cli_note(ctx, "nothing written: fix the rows above, or give "

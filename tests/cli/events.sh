@@ -107,7 +107,7 @@ $T/bad.csv:5: error: bad time '2026-11-31': no such date
 $T/bad.csv:6: error: nps value 'ten': expected a whole number from 0 to 10
 $T/bad.csv:7: error: expected 4 fields as in the header, found 2
 $T/bad.csv:8: error: unterminated quoted field
-onboard: $T/bad.csv: 7 rows read, 5 invalid
+onboard: $T/bad.csv: 7 rows read, 0 added, 0 duplicates, 5 invalid
 onboard: nothing written: fix the rows above, or give --skip-invalid to import the valid ones"
 assert "nothing written" test "$(count)" = "$before"
 run import --skip-invalid "$T/bad.csv" -q
@@ -174,7 +174,7 @@ $T/bad.jsonl:6: error: 'at' must be text, not integer
 $T/bad.jsonl:7: error: malformed JSON
 $T/bad.jsonl:8: error: 'value' must be text or a number, not object
 $T/bad.jsonl:9: error: invalid UTF-8
-onboard: $T/bad.jsonl: 9 rows read, 8 invalid
+onboard: $T/bad.jsonl: 9 rows read, 0 added, 0 duplicates, 8 invalid
 onboard: nothing written: fix the rows above, or give --skip-invalid to import the valid ones"
 
 before_checks=$(count)
@@ -186,7 +186,7 @@ expect "import: missing and bad fields" 65 "" \
 $T/rows.csv:3: error: missing type
 $T/rows.csv:4: error: bad event type 'Login': expected a known type or a custom one of a-z, 0-9 and _ (at most 64, starting with a letter)
 $T/rows.csv:5: error: missing at (the event's time)
-onboard: $T/rows.csv: 4 rows read, 4 invalid
+onboard: $T/rows.csv: 4 rows read, 0 added, 0 duplicates, 4 invalid
 onboard: nothing written: fix the rows above, or give --skip-invalid to import the valid ones"
 printf 'account,type,at,id\nacme,login,2026-11-03,%s\n' "$(head -c 129 /dev/zero | tr '\0' i)" >"$T/id.csv"
 run import "$T/id.csv"
@@ -262,7 +262,7 @@ before=$(count)
 run import "$T/many-events.csv"
 expect "many accounts: an unknown one after the scan" 65 "" \
 "$T/many-events.csv:603: error: unknown account 'ghost'
-onboard: $T/many-events.csv: 603 rows read, 1 invalid
+onboard: $T/many-events.csv: 603 rows read, 0 added, 0 duplicates, 1 invalid
 onboard: nothing written: fix the rows above, or give --skip-invalid to import the valid ones"
 assert "many accounts: nothing written" test "$(count)" = "$before"
 run import "$T/many-events.csv" --skip-invalid -q
