@@ -229,16 +229,8 @@ void ob_out_text(struct ob_out *o, const char *text)
 
 void ob_out_int(struct ob_out *o, long long v)
 {
-	/* By hand: snprintf was a twentieth of a long due list. */
-	char buf[24], *p = buf + sizeof(buf) - 1;
-	unsigned long long u = v < 0 ? 0 - (unsigned long long)v
-				     : (unsigned long long)v;
-	*p = '\0';
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
+	char buf[OB_INT_TEXT];
+	const char *p = ob_int_text(buf, v);
 	cell(o, p, p, false);
 }
 

@@ -111,6 +111,7 @@ enum query {
 	Q_TYPE_BY_NAME,
 	Q_TYPE_INSERT,
 	Q_EVENT_INSERT,
+	Q_EVENT_BULK_INSERT,
 	Q_VALUE_INSERT,
 	Q_TICKET_RESOLVED_LATER,
 	Q_TICKET_OPEN_ADD,
@@ -212,6 +213,10 @@ static const char *const sql[NQUERIES] = {
 	[Q_TYPE_INSERT] = "INSERT INTO event_type (name) VALUES (?1)",
 	[Q_EVENT_INSERT] = "INSERT OR IGNORE INTO event (account, type, at, "
 			   "bare, value, ext_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_EVENT_BULK_INSERT] = "INSERT OR IGNORE INTO event (account, type, "
+				"at, bare, value, ext_id) SELECT account, "
+				"type, at, bare, value, ext_id FROM "
+				"ob_pending_bulk",
 	[Q_VALUE_INSERT] = "INSERT OR IGNORE INTO signal_value (account, type, "
 			   "value) VALUES (?1, ?2, ?3)",
 	[Q_TICKET_RESOLVED_LATER] =
@@ -290,7 +295,26 @@ struct pending_event {
 	int64_t at;
 	int type;
 	bool bare;
+	uint8_t state;        /* enum pending_state */
 	size_t value, ext_id; /* offsets into the arena */
+};
+
+/*
+ * Whether an event is already stored is SQLite's to say, row by row
+ * (INSERT OR IGNORE, then sqlite3_changes), at about twice the cost of
+ * one INSERT ... SELECT over the whole batch. Events that cannot be
+ * stored already go in bulk: later than every event of their account
+ * stored before the transaction (the signal row says), without an
+ * external id unless the account had no events, and not among the events
+ * this transaction wrote (a Bloom filter says "maybe" or "certainly
+ * not"). A nightly import of new events, or a first one, is nearly all
+ * bulk; a re-import is all row by row.
+ */
+enum pending_state {
+	PENDING_CHECK, /* row by row */
+	PENDING_BULK,  /* certainly new, unless the batch repeats it */
+	PENDING_ADDED, /* written */
+	PENDING_DUPLICATE,
 };
 
 #define MAX_PENDING 131072
@@ -315,6 +339,13 @@ struct ob_store {
 	struct pending_event *pending;
 	size_t npending, pending_cap;
 	struct ob_buf arena;
+	size_t nbulk;                /* pending events in PENDING_BULK */
+	struct ob_account_slot *ref; /* the last ob_store_account_ref */
+	uint64_t *written;           /* Bloom filter of the events written */
+	size_t *scratch;             /* pending indexes, for one account */
+	size_t scratch_cap;
+	uint64_t *hashes;            /* of the pending events, for `written` */
+	size_t hashes_cap;
 	int64_t added, duplicates; /* since ob_store_events_flush */
 	/*
 	 * What the events written in this transaction add to their accounts'
@@ -445,6 +476,8 @@ out:
 
 static int pragma_int(struct ob_store *st, const char *text, int *out,
 		      struct ob_err *err);
+
+static const sqlite3_module bulk_module;
 
 static int configure(struct ob_store *st, struct ob_err *err)
 {
@@ -594,6 +627,11 @@ int ob_store_open(const char *path, enum ob_store_mode mode,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	rc = sqlite3_create_module(st->db, "ob_pending_bulk", &bulk_module, st);
+	if (rc != SQLITE_OK) {
+		db_fail(st, rc, err, "opening");
+		goto fail;
+	}
 	if (configure(st, err) < 0 || migrate(st, err) < 0)
 		goto fail;
 	*out = st;
@@ -615,9 +653,11 @@ void ob_store_close(struct ob_store *st)
 	for (int q = 0; q < NQUERIES; q++)
 		sqlite3_finalize(st->stmts[q]);
 	sqlite3_close(st->db);
-	ob_account_map_release(&st->accounts);
+	forget_accounts(st);
 	ob_strmap_release(&st->types);
 	free(st->pending);
+	free(st->scratch);
+	free(st->hashes);
 	ob_buf_release(&st->arena);
 	drop_summaries(st);
 	free(st->sums);
@@ -1146,12 +1186,18 @@ static int scan_accounts(struct ob_store *st, struct ob_err *err)
 	return 0;
 }
 
-/* The account cache holds stored state: it lasts one transaction. */
+/*
+ * The account cache holds stored state, and the filter what was written
+ * since: both last one transaction.
+ */
 static void forget_accounts(struct ob_store *st)
 {
 	ob_account_map_release(&st->accounts);
 	st->account_lookups = 0;
 	st->accounts_scanned = false;
+	st->ref = NULL;
+	free(st->written);
+	st->written = NULL;
 }
 
 int ob_store_account_ref(struct ob_store *st, const char *id,
@@ -1181,6 +1227,7 @@ int ob_store_account_ref(struct ob_store *st, const char *id,
 	}
 	if (a->rowid == 0)
 		return 1;
+	st->ref = a;
 	out->rowid = a->rowid;
 	out->playbook_id = a->playbook;
 	out->active = (a->flags & OB_ACCOUNT_ACTIVE) != 0;
@@ -1535,36 +1582,373 @@ static int cmp_pending(const void *x, const void *y)
 	return strcmp(sort_arena + a->ext_id, sort_arena + b->ext_id);
 }
 
+/*
+ * The Bloom filter of the events written in the transaction: 2 MiB, 3
+ * bits per key in one 64-byte block. A million events leave about 0.5%
+ * of new ones to be checked row by row; ten million, most of them.
+ */
+#define WRITTEN_BLOCKS 32768
+
+static uint64_t event_hash(const struct ob_store *st,
+			   const struct pending_event *e, bool by_ext_id)
+{
+	const char *ext_id = st->arena.data + e->ext_id;
+	uint64_t h = ob_hash(&e->account, sizeof(e->account), by_ext_id);
+	if (!by_ext_id) {
+		const char *value = st->arena.data + e->value;
+		h = ob_hash(&e->type, sizeof(e->type), h);
+		h = ob_hash(&e->at, sizeof(e->at), h);
+		h = ob_hash(&e->bare, sizeof(e->bare), h);
+		h = ob_hash(value, strlen(value) + 1, h);
+	}
+	h = ob_hash(ext_id, strlen(ext_id) + 1, h);
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	return h ^ (h >> 33);
+}
+
+static uint64_t *written_block(uint64_t *filter, uint64_t h)
+{
+	return filter + 8 * ((h >> 32) * WRITTEN_BLOCKS >> 32);
+}
+
+/* Sets (set) or tests the key's bits; true when all were set. */
+static bool written_bits(uint64_t *filter, uint64_t h, bool set)
+{
+	uint64_t *block = written_block(filter, h);
+	bool all = true;
+	for (int k = 0; k < 3; k++) {
+		unsigned bit = (unsigned)(h >> (9 * k)) & 511;
+		uint64_t mask = UINT64_C(1) << (bit & 63);
+		all = all && (block[bit >> 6] & mask);
+		if (set)
+			block[bit >> 6] |= mask;
+	}
+	return all;
+}
+
+/*
+ * The filter's blocks are read in no order, a memory miss each: each
+ * loop over it asks for the block it needs AHEAD events later.
+ */
+#define AHEAD 16
+
+static void hash_pending(struct ob_store *st)
+{
+	ob_grow(&st->hashes, &st->hashes_cap, st->npending,
+		sizeof(*st->hashes));
+	for (size_t i = 0; i < st->npending; i++)
+		st->hashes[i] = event_hash(st, &st->pending[i], false);
+}
+
+static void prefetch_written(const struct ob_store *st, size_t i)
+{
+#if defined(__GNUC__)
+	if (i < st->npending)
+		__builtin_prefetch(written_block(st->written, st->hashes[i]));
+#else
+	(void)st;
+	(void)i;
+#endif
+}
+
+static bool maybe_written(const struct ob_store *st, size_t i)
+{
+	const struct pending_event *e = &st->pending[i];
+	if (written_bits(st->written, st->hashes[i], false))
+		return true;
+	return st->arena.data[e->ext_id] &&
+	       written_bits(st->written, event_hash(st, e, true), false);
+}
+
+static void note_written(struct ob_store *st, size_t i)
+{
+	const struct pending_event *e = &st->pending[i];
+	written_bits(st->written, st->hashes[i], true);
+	if (st->arena.data[e->ext_id])
+		written_bits(st->written, event_hash(st, e, true), true);
+}
+
+/* For qsort: pending indexes by external id, then by index. */
+static const struct ob_store *sort_store;
+
+static int cmp_ext_id(const void *x, const void *y)
+{
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	const char *arena = sort_store->arena.data;
+	int c = strcmp(arena + sort_store->pending[i].ext_id,
+		       arena + sort_store->pending[j].ext_id);
+	return c ? c : (i > j) - (i < j);
+}
+
+/*
+ * Marks what the batch repeats: an event equal to the one before it (the
+ * batch is sorted), or with the external id of an earlier event of its
+ * account. Row by row, the earlier one would be written, or both found
+ * stored; either way the later one is a duplicate.
+ */
+static void mark_repeats(struct ob_store *st)
+{
+	const char *arena = st->arena.data;
+	size_t start = 0;
+	for (size_t i = 0; i <= st->npending; i++) {
+		size_t n = 0;
+		if (i < st->npending && i > start &&
+		    cmp_pending(&st->pending[i - 1], &st->pending[i]) == 0)
+			st->pending[i].state = PENDING_DUPLICATE;
+		if (i < st->npending &&
+		    st->pending[i].account == st->pending[start].account)
+			continue;
+		/* pending[start, i) is one account's: its external ids */
+		for (size_t j = start; j < i; j++) {
+			if (!arena[st->pending[j].ext_id])
+				continue;
+			ob_grow(&st->scratch, &st->scratch_cap, n + 1,
+				sizeof(*st->scratch));
+			st->scratch[n++] = j;
+		}
+		sort_store = st;
+		if (n > 1)
+			qsort(st->scratch, n, sizeof(*st->scratch),
+			      cmp_ext_id);
+		for (size_t j = 1; j < n; j++)
+			if (strcmp(arena + st->pending[st->scratch[j]].ext_id,
+				   arena + st->pending[st->scratch[j - 1]]
+						   .ext_id) == 0)
+				st->pending[st->scratch[j]].state =
+					PENDING_DUPLICATE;
+		start = i;
+	}
+	if (!st->written)
+		st->written = xcalloc(8 * WRITTEN_BLOCKS, sizeof(uint64_t));
+	hash_pending(st);
+	st->nbulk = 0;
+	for (size_t i = 0; i < st->npending; i++) {
+		struct pending_event *e = &st->pending[i];
+		prefetch_written(st, i + AHEAD);
+		if (e->state == PENDING_BULK && maybe_written(st, i))
+			e->state = PENDING_CHECK;
+		st->nbulk += e->state == PENDING_BULK;
+	}
+}
+
+/* The batch's bulk events as a table, for one INSERT ... SELECT. */
+struct bulk_cursor {
+	sqlite3_vtab_cursor base;
+	struct ob_store *st;
+	size_t i;
+};
+
+struct bulk_table {
+	sqlite3_vtab base;
+	struct ob_store *st;
+};
+
+static int bulk_connect(sqlite3 *db, void *st, int argc,
+			const char *const *argv, sqlite3_vtab **out,
+			char **errmsg)
+{
+	struct bulk_table *t;
+	int rc = sqlite3_declare_vtab(db, "CREATE TABLE x (account, type, "
+					  "at, bare, value, ext_id)");
+	(void)argc;
+	(void)argv;
+	(void)errmsg;
+	if (rc != SQLITE_OK)
+		return rc;
+	if (!(t = sqlite3_malloc(sizeof(*t))))
+		return SQLITE_NOMEM;
+	memset(t, 0, sizeof(*t));
+	t->st = st;
+	*out = &t->base;
+	return SQLITE_OK;
+}
+
+static int bulk_disconnect(sqlite3_vtab *t)
+{
+	sqlite3_free(t);
+	return SQLITE_OK;
+}
+
+static int bulk_best_index(sqlite3_vtab *t, sqlite3_index_info *info)
+{
+	(void)t;
+	info->estimatedCost = MAX_PENDING;
+	info->estimatedRows = MAX_PENDING;
+	return SQLITE_OK;
+}
+
+static int bulk_open(sqlite3_vtab *t, sqlite3_vtab_cursor **out)
+{
+	struct bulk_cursor *c = sqlite3_malloc(sizeof(*c));
+	if (!c)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof(*c));
+	c->st = ((struct bulk_table *)t)->st;
+	*out = &c->base;
+	return SQLITE_OK;
+}
+
+static int bulk_close(sqlite3_vtab_cursor *c)
+{
+	sqlite3_free(c);
+	return SQLITE_OK;
+}
+
+static int bulk_next(sqlite3_vtab_cursor *cur)
+{
+	struct bulk_cursor *c = (struct bulk_cursor *)cur;
+	while (++c->i < c->st->npending &&
+	       c->st->pending[c->i].state != PENDING_BULK)
+		;
+	return SQLITE_OK;
+}
+
+static int bulk_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs,
+		       int argc, sqlite3_value **argv)
+{
+	struct bulk_cursor *c = (struct bulk_cursor *)cur;
+	(void)idx;
+	(void)idxs;
+	(void)argc;
+	(void)argv;
+	c->i = 0;
+	if (c->st->npending && c->st->pending[0].state != PENDING_BULK)
+		bulk_next(cur);
+	return SQLITE_OK;
+}
+
+static int bulk_eof(sqlite3_vtab_cursor *cur)
+{
+	struct bulk_cursor *c = (struct bulk_cursor *)cur;
+	return c->i >= c->st->npending;
+}
+
+static int bulk_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx,
+		       int col)
+{
+	struct bulk_cursor *c = (struct bulk_cursor *)cur;
+	const struct pending_event *e = &c->st->pending[c->i];
+	const char *arena = c->st->arena.data;
+	switch (col) {
+	case 0:
+		sqlite3_result_int64(ctx, e->account);
+		break;
+	case 1:
+		sqlite3_result_int(ctx, e->type);
+		break;
+	case 2:
+		sqlite3_result_int64(ctx, e->at);
+		break;
+	case 3:
+		sqlite3_result_int(ctx, e->bare);
+		break;
+	case 4:
+		sqlite3_result_text(ctx, arena + e->value, -1, SQLITE_STATIC);
+		break;
+	default:
+		sqlite3_result_text(ctx, arena + e->ext_id, -1, SQLITE_STATIC);
+	}
+	return SQLITE_OK;
+}
+
+static int bulk_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	*rowid = (sqlite3_int64)((struct bulk_cursor *)cur)->i;
+	return SQLITE_OK;
+}
+
+static const sqlite3_module bulk_module = {
+	.xConnect = bulk_connect,
+	.xBestIndex = bulk_best_index,
+	.xDisconnect = bulk_disconnect,
+	.xOpen = bulk_open,
+	.xClose = bulk_close,
+	.xFilter = bulk_filter,
+	.xNext = bulk_next,
+	.xEof = bulk_eof,
+	.xColumn = bulk_column,
+	.xRowid = bulk_rowid,
+};
+
+static int write_bulk(struct ob_store *st, struct ob_err *err)
+{
+	sqlite3_stmt *s;
+	int changes;
+	if (!st->nbulk)
+		return 0;
+	if (!(s = stmt(st, Q_EVENT_BULK_INSERT, err)) ||
+	    step_done(st, s, err, "storing events") < 0)
+		return -1;
+	changes = sqlite3_changes(st->db);
+	/* The signal table disagrees with the events: never silently. */
+	if ((size_t)changes != st->nbulk)
+		return ob_fail(err, OB_EFAIL,
+			       "database '%s': %zu of %zu events taken as new "
+			       "were stored already: the signals are out of "
+			       "step with the events",
+			       st->path, st->nbulk - (size_t)changes, st->nbulk);
+	for (size_t i = 0; i < st->npending; i++)
+		if (st->pending[i].state == PENDING_BULK)
+			st->pending[i].state = PENDING_ADDED;
+	return 0;
+}
+
+static int write_checked(struct ob_store *st, struct ob_err *err)
+{
+	sqlite3_stmt *ins = NULL;
+	int ret = -1;
+	for (size_t i = 0; i < st->npending; i++) {
+		struct pending_event *e = &st->pending[i];
+		if (e->state != PENDING_CHECK)
+			continue;
+		if (!ins && !(ins = stmt(st, Q_EVENT_INSERT, err)))
+			goto out;
+		sqlite3_bind_int64(ins, 1, e->account);
+		sqlite3_bind_int(ins, 2, e->type);
+		sqlite3_bind_int64(ins, 3, e->at);
+		sqlite3_bind_int(ins, 4, e->bare);
+		sqlite3_bind_text(ins, 5, st->arena.data + e->value, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(ins, 6, st->arena.data + e->ext_id, -1,
+				  SQLITE_STATIC);
+		if (step_done(st, ins, err, "storing an event") < 0)
+			goto out;
+		e->state = sqlite3_changes(st->db) ? PENDING_ADDED
+						   : PENDING_DUPLICATE;
+	}
+	ret = 0;
+out:
+	/* Bound text must not outlive the arena it points into. */
+	if (ins)
+		sqlite3_clear_bindings(ins);
+	return ret;
+}
+
 /* Writes the pending events in key order, noting what they add up to. */
 static int write_events(struct ob_store *st, struct ob_err *err)
 {
-	sqlite3_stmt *ins, *val;
+	sqlite3_stmt *val;
 	int ret = -1;
 	if (!st->npending)
 		return 0;
 	sort_arena = st->arena.data;
 	qsort(st->pending, st->npending, sizeof(*st->pending), cmp_pending);
-	if (!(ins = stmt(st, Q_EVENT_INSERT, err)) ||
+	mark_repeats(st);
+	if (write_bulk(st, err) < 0 || write_checked(st, err) < 0 ||
 	    !(val = stmt(st, Q_VALUE_INSERT, err)))
 		goto out;
 	for (size_t i = 0; i < st->npending; i++) {
 		const struct pending_event *e = &st->pending[i];
 		const char *value = st->arena.data + e->value;
 		bool new_value = false;
-		sqlite3_bind_int64(ins, 1, e->account);
-		sqlite3_bind_int(ins, 2, e->type);
-		sqlite3_bind_int64(ins, 3, e->at);
-		sqlite3_bind_int(ins, 4, e->bare);
-		sqlite3_bind_text(ins, 5, value, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 6, st->arena.data + e->ext_id, -1,
-				  SQLITE_STATIC);
-		if (step_done(st, ins, err, "storing an event") < 0)
-			goto out;
-		if (sqlite3_changes(st->db) == 0) {
+		if (e->state != PENDING_ADDED) {
 			st->duplicates++;
 			continue;
 		}
 		st->added++;
+		prefetch_written(st, i + AHEAD);
+		note_written(st, i);
 		if ((e->type == OB_EV_TICKET_OPENED ||
 		     e->type == OB_EV_TICKET_RESOLVED) &&
 		    track_ticket(st, e, value, err) < 0)
@@ -1587,9 +1971,6 @@ static int write_events(struct ob_store *st, struct ob_err *err)
 	}
 	ret = 0;
 out:
-	/* Bound text must not outlive the arena it points into. */
-	if (ins)
-		sqlite3_clear_bindings(ins);
 	st->npending = 0;
 	ob_buf_reset(&st->arena);
 	return ret;
@@ -1600,6 +1981,24 @@ static size_t arena_add(struct ob_buf *arena, const char *text)
 	size_t at = arena->len;
 	ob_buf_add(arena, text, strlen(text) + 1);
 	return at;
+}
+
+/*
+ * Whether ev is certainly not stored before the transaction: its account
+ * (the one ob_store_account_ref gave last, if it is ev's) has no event at
+ * or after its instant, and no event at all if ev has an external id.
+ */
+static bool after_stored(const struct ob_store *st, const struct ob_event *ev)
+{
+	const struct ob_account_slot *a = st->ref;
+	if (!a || a->rowid != ev->account)
+		return false;
+	if (*ev->ext_id && (a->flags & (OB_ACCOUNT_HAS_AT | OB_ACCOUNT_HAS_DAY)))
+		return false;
+	if (ev->bare)
+		return !(a->flags & OB_ACCOUNT_HAS_DAY) ||
+		       ev->at > (int64_t)a->last_day * 86400 * 1000000;
+	return !(a->flags & OB_ACCOUNT_HAS_AT) || ev->at > a->last_at;
 }
 
 int ob_store_event_add(struct ob_store *st, const struct ob_event *ev,
@@ -1615,6 +2014,7 @@ int ob_store_event_add(struct ob_store *st, const struct ob_event *ev,
 	e->type = ev->type;
 	e->at = ev->at;
 	e->bare = ev->bare;
+	e->state = after_stored(st, ev) ? PENDING_BULK : PENDING_CHECK;
 	e->value = arena_add(&st->arena, ev->value);
 	e->ext_id = arena_add(&st->arena, ev->ext_id);
 	return 0;

@@ -119,19 +119,22 @@ void ob_summary_merge(struct ob_summary *s, const struct ob_summary *from)
 
 void ob_summary_counts_text(const struct ob_summary *s, struct ob_buf *b)
 {
-	const char *sep = "";
+	char buf[OB_INT_TEXT];
 	ob_buf_reset(b);
 	ob_buf_add(b, "", 0);
-	for (int t = 1; t < OB_EV_NKNOWN; t++) {
-		if (!s->known[t])
+	for (size_t i = 0; i < OB_EV_NKNOWN + s->ncustom; i++) {
+		int type = i < OB_EV_NKNOWN ? (int)i
+					    : s->custom[i - OB_EV_NKNOWN].type;
+		long long n = i < OB_EV_NKNOWN
+				      ? s->known[i]
+				      : (long long)s->custom[i - OB_EV_NKNOWN].n;
+		if (i < OB_EV_NKNOWN && !n)
 			continue;
-		ob_buf_addf(b, "%s%d:%u", sep, t, s->known[t]);
-		sep = ",";
-	}
-	for (size_t i = 0; i < s->ncustom; i++) {
-		ob_buf_addf(b, "%s%d:%lld", sep, s->custom[i].type,
-			    (long long)s->custom[i].n);
-		sep = ",";
+		if (b->len)
+			ob_buf_addc(b, ',');
+		ob_buf_adds(b, ob_int_text(buf, type));
+		ob_buf_addc(b, ':');
+		ob_buf_adds(b, ob_int_text(buf, n));
 	}
 }
 

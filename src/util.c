@@ -316,3 +316,17 @@ void ob_strmap_release(struct ob_strmap *m)
 	m->slots = NULL;
 	m->cap = m->n = 0;
 }
+
+char *ob_int_text(char *buf, long long v)
+{
+	char *p = buf + OB_INT_TEXT - 1;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v
+				     : (unsigned long long)v;
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}

@@ -116,6 +116,14 @@ struct ob_strmap_entry *ob_strmap_get(const struct ob_strmap *m,
 struct ob_strmap_entry *ob_strmap_put(struct ob_strmap *m, const char *key);
 void ob_strmap_release(struct ob_strmap *m);
 
+/*
+ * v in decimal, written backwards from the end of buf (at least
+ * OB_INT_TEXT bytes); returns where it starts. snprintf's cost shows in
+ * long listings and in an import's summaries.
+ */
+#define OB_INT_TEXT 24
+char *ob_int_text(char *buf, long long v);
+
 /* 64-bit FNV-1a. */
 uint64_t ob_hash(const void *p, size_t n, uint64_t seed);
 

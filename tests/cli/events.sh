@@ -271,4 +271,75 @@ expect "many accounts: the valid rows" 0 "" \
 assert "many accounts: 602 events added" test "$(count)" = "$((before + 602))"
 assert "many accounts: each event on its account" test \
 	"$(sqlite3 "$T/onboard.db" "SELECT count(DISTINCT e.account) FROM event e JOIN account a ON a.id = e.account WHERE a.ext_id LIKE 'bulk-%'")" = 600
+# New events go in bulk when they cannot be stored already (later than
+# the account's stored events, or its first), the rest row by row: both
+# must count and keep exactly what one row at a time would.
+run account add stored --name Stored --tier mid --kickoff 2026-11-02 -q
+run account add fresh --name Fresh --tier mid --kickoff 2026-11-02 -q
+cat >"$T/stored.csv" <<'CSV'
+account,type,at,value,id
+stored,login,2026-11-03T09:00:00Z,,
+stored,nps,2026-11-04,9,
+stored,response,2026-11-05T10:00:00Z,,r-1
+CSV
+run import "$T/stored.csv" -q
+# Rows 2, 3, 6, 8, 10 and 12 are new; 11 loses to 12 (an earlier event
+# with its id comes first, as row by row in key order).
+cat >"$T/mixed.csv" <<'CSV'
+account,type,at,value,id
+stored,login,2026-11-03T09:00:00Z,,
+stored,login,2026-11-03T09:30:00Z,,
+stored,login,2026-11-06T08:00:00Z,,
+stored,login,2026-11-06T08:00:00Z,,
+stored,nps,2026-11-04,9,
+stored,nps,2026-11-05,7,
+stored,response,2026-11-07T10:00:00Z,,r-1
+stored,response,2026-11-07T11:00:00Z,,r-2
+stored,response,2026-11-07T12:00:00Z,,r-2
+fresh,login,2026-11-03T09:00:00Z,,
+fresh,feature_used,2026-11-03T10:00:00Z,api,x-1
+fresh,feature_used,2026-11-03T09:00:00Z,api,x-1
+fresh,login,2026-11-03T09:00:00Z,,
+CSV
+run import "$T/mixed.csv"
+expect "bulk and row by row: the counts" 0 "" \
+	"onboard: $T/mixed.csv: 13 rows read, 6 added, 7 duplicates, 0 invalid"
+events_of() {
+	sqlite3 "$T/onboard.db" "SELECT t.name, e.at, e.bare, e.value, e.ext_id FROM event e JOIN event_type t ON t.id = e.type JOIN account a ON a.id = e.account WHERE a.ext_id = '$1' ORDER BY e.type, e.at" | tr '\n' ' '
+}
+assert "bulk and row by row: the stored account's events" test \
+	"$(events_of stored)" = "login|1793696400000000|0|| login|1793698200000000|0|| login|1793952000000000|0|| response|1793872800000000|0||r-1 response|1794049200000000|0||r-2 nps|1793750400000000|1|9| nps|1793836800000000|1|7| "
+assert "bulk and row by row: the first account's events" test \
+	"$(events_of fresh)" = "login|1793696400000000|0|| feature_used|1793696400000000|0|api|x-1 "
+assert "bulk and row by row: signals count every event once" test \
+	"$(sqlite3 "$T/onboard.db" "SELECT s.counts, s.features FROM signal s JOIN account a ON a.id = s.account WHERE a.ext_id IN ('stored', 'fresh') ORDER BY a.ext_id" | tr '\n' ' ')" = "1:1,2:1|1 1:3,3:2,12:2|0 "
+run import "$T/mixed.csv"
+expect "bulk and row by row: again, nothing added" 0 "" \
+	"onboard: $T/mixed.csv: 13 rows read, 0 added, 13 duplicates, 0 invalid"
+# Repeats in different batches (131,072 events each) of one import.
+run account add big --name Big --tier mid --kickoff 2026-11-02 -q
+awk 'BEGIN {
+	print "account,type,at,value,id"
+	print "big,feature_used,2026-01-01T00:00:00Z,api,big-1"
+	for (i = 0; i < 140000; i++)
+		printf "big,login,2026-01-%02dT%02d:%02d:%02dZ,,\n", 2 + int(i / 86400), int(i / 3600) % 24, int(i / 60) % 60, i % 60
+	print "big,login,2026-01-02T00:00:00Z,,"
+	print "big,feature_used,2026-06-01T00:00:00Z,api,big-1"
+}' >"$T/big.csv"
+before=$(count)
+run import "$T/big.csv"
+expect "repeats across batches: duplicates" 0 "" \
+	"onboard: $T/big.csv: 140003 rows read, 140001 added, 2 duplicates, 0 invalid"
+assert "repeats across batches: the events" test "$(count)" = "$((before + 140001))"
+assert "repeats across batches: the signals" test \
+	"$(sqlite3 "$T/onboard.db" "SELECT s.counts, s.features FROM signal s JOIN account a ON a.id = s.account WHERE a.ext_id = 'big'")" = "1:140000,2:1|1"
+# The signal row says what is stored; when it lies, the import stops
+# instead of counting a stored event as added.
+sqlite3 "$T/onboard.db" "DELETE FROM signal WHERE account = (SELECT id FROM account WHERE ext_id = 'fresh')"
+before=$(count)
+run import "$T/mixed.csv"
+expect "signals out of step with the events: an error, nothing written" 1 "" \
+"onboard: database '$T/onboard.db': 2 of 2 events taken as new were stored already: the signals are out of step with the events
+onboard: nothing written"
+assert "signals out of step: nothing written" test "$(count)" = "$before"
 finish
