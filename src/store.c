@@ -294,9 +294,13 @@ struct pending_event {
 	int64_t account;
 	int64_t at;
 	int type;
+	/*
+	 * Offsets into the arena: a full batch of the longest values and
+	 * ids ob_event_check lets through is under 200 MB.
+	 */
+	uint32_t value, ext_id;
 	bool bare;
-	uint8_t state;        /* enum pending_state */
-	size_t value, ext_id; /* offsets into the arena */
+	uint8_t state; /* enum pending_state */
 };
 
 /*
@@ -344,6 +348,8 @@ struct ob_store {
 	uint64_t *written;           /* Bloom filter of the events written */
 	size_t *scratch;             /* pending indexes, for one account */
 	size_t scratch_cap;
+	struct pending_event *sorted; /* room to sort the pending events */
+	size_t sorted_cap;
 	uint64_t *hashes;            /* of the pending events, for `written` */
 	size_t hashes_cap;
 	int64_t added, duplicates; /* since ob_store_events_flush */
@@ -657,6 +663,7 @@ void ob_store_close(struct ob_store *st)
 	ob_strmap_release(&st->types);
 	free(st->pending);
 	free(st->scratch);
+	free(st->sorted);
 	free(st->hashes);
 	ob_buf_release(&st->arena);
 	drop_summaries(st);
@@ -1583,6 +1590,62 @@ static int cmp_pending(const void *x, const void *y)
 }
 
 /*
+ * Sorts the batch into the event table's key order: by account with a
+ * counting sort (the accounts of an import are a dense range of rowids),
+ * then each account's events by the rest of the key. qsort of 40-byte
+ * rows was a twelfth of an import.
+ */
+static void sort_pending(struct ob_store *st)
+{
+	size_t n = st->npending, range, cap;
+	uint32_t *next;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	struct pending_event *sorted;
+	sort_arena = st->arena.data;
+	for (size_t i = 0; i < n; i++) {
+		lo = st->pending[i].account < lo ? st->pending[i].account : lo;
+		hi = st->pending[i].account > hi ? st->pending[i].account : hi;
+	}
+	if (n < 2 || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)n + 1024) {
+		qsort(st->pending, n, sizeof(*st->pending), cmp_pending);
+		return;
+	}
+	range = (size_t)(hi - lo) + 1;
+	next = xcalloc(range + 1, sizeof(*next));
+	for (size_t i = 0; i < n; i++)
+		next[st->pending[i].account - lo + 1]++;
+	for (size_t k = 1; k <= range; k++)
+		next[k] += next[k - 1];
+	ob_grow(&st->sorted, &st->sorted_cap, n, sizeof(*st->sorted));
+	sorted = st->sorted;
+	for (size_t i = 0; i < n; i++)
+		sorted[next[st->pending[i].account - lo]++] = st->pending[i];
+	/* next[k] is now where account lo + k ends */
+	for (size_t k = 0, start = 0; k < range; start = next[k++]) {
+		size_t len = next[k] - start;
+		if (len > 16) {
+			qsort(sorted + start, len, sizeof(*sorted),
+			      cmp_pending);
+			continue;
+		}
+		for (size_t i = start + 1; i < next[k]; i++) {
+			struct pending_event e = sorted[i];
+			size_t j = i;
+			for (; j > start && cmp_pending(&sorted[j - 1], &e) > 0;
+			     j--)
+				sorted[j] = sorted[j - 1];
+			sorted[j] = e;
+		}
+	}
+	free(next);
+	st->sorted = st->pending;
+	st->pending = sorted;
+	cap = st->sorted_cap;
+	st->sorted_cap = st->pending_cap;
+	st->pending_cap = cap;
+}
+
+/*
  * The Bloom filter of the events written in the transaction: 2 MiB, 3
  * bits per key in one 64-byte block. A million events leave about 0.5%
  * of new ones to be checked row by row; ten million, most of them.
@@ -1932,8 +1995,7 @@ static int write_events(struct ob_store *st, struct ob_err *err)
 	int ret = -1;
 	if (!st->npending)
 		return 0;
-	sort_arena = st->arena.data;
-	qsort(st->pending, st->npending, sizeof(*st->pending), cmp_pending);
+	sort_pending(st);
 	mark_repeats(st);
 	if (write_bulk(st, err) < 0 || write_checked(st, err) < 0 ||
 	    !(val = stmt(st, Q_VALUE_INSERT, err)))
@@ -1976,9 +2038,18 @@ out:
 	return ret;
 }
 
-static size_t arena_add(struct ob_buf *arena, const char *text)
+/*
+ * Most values and ids are empty: all share the arena's first byte, which
+ * stays in cache when the sorted batch is read in no arena order.
+ */
+static uint32_t arena_add(struct ob_buf *arena, const char *text)
 {
-	size_t at = arena->len;
+	uint32_t at;
+	if (!arena->len)
+		ob_buf_add(arena, "", 1);
+	if (!*text)
+		return 0;
+	at = (uint32_t)arena->len;
 	ob_buf_add(arena, text, strlen(text) + 1);
 	return at;
 }
