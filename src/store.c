@@ -112,7 +112,8 @@ enum query {
 	Q_TYPE_INSERT,
 	Q_EVENT_INSERT,
 	Q_EVENT_BULK_INSERT,
-	Q_VALUE_INSERT,
+	Q_VALUE_BULK_INSERT,
+	Q_FEATURE_COUNT,
 	Q_TICKET_RESOLVED_LATER,
 	Q_TICKET_OPEN_ADD,
 	Q_TICKET_OPEN_CLOSE,
@@ -217,8 +218,11 @@ static const char *const sql[NQUERIES] = {
 				"at, bare, value, ext_id) SELECT account, "
 				"type, at, bare, value, ext_id FROM "
 				"ob_pending_bulk",
-	[Q_VALUE_INSERT] = "INSERT OR IGNORE INTO signal_value (account, type, "
-			   "value) VALUES (?1, ?2, ?3)",
+	[Q_VALUE_BULK_INSERT] = "INSERT OR IGNORE INTO signal_value (account, "
+				"type, value) SELECT account, type, value "
+				"FROM ob_pending_bulk WHERE type IN (2, 11)",
+	[Q_FEATURE_COUNT] = "SELECT count(*) FROM signal_value WHERE type = 2 "
+			    "AND account = ?1",
 	[Q_TICKET_RESOLVED_LATER] =
 		"SELECT 1 FROM event WHERE account = ?1 AND type = 10 AND "
 		"at >= ?2 AND value = ?3 LIMIT 1",
@@ -344,6 +348,7 @@ struct ob_store {
 	size_t npending, pending_cap;
 	struct ob_buf arena;
 	size_t nbulk;                /* pending events in PENDING_BULK */
+	uint8_t bulk_state;          /* the events ob_pending_bulk shows */
 	struct ob_account_slot *ref; /* the last ob_store_account_ref */
 	uint64_t *written;           /* Bloom filter of the events written */
 	size_t *scratch;             /* pending indexes, for one account */
@@ -1382,6 +1387,24 @@ static int cmp_summary(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * The distinct feature_used values of an account: counted once its
+ * values are written (in bulk, without knowing which were new).
+ */
+static int count_features(struct ob_store *st, int64_t account,
+			  uint32_t *out, struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_FEATURE_COUNT, err);
+	int rc;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	rc = sqlite3_step(s);
+	*out = (uint32_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : db_fail(st, rc, err, "counting features");
+}
+
 /* Folds the pending summary changes into the stored summaries. */
 static int write_summaries(struct ob_store *st, struct ob_err *err)
 {
@@ -1392,17 +1415,22 @@ static int write_summaries(struct ob_store *st, struct ob_err *err)
 	/* In account order, the signal table is walked once. */
 	qsort(st->sums, st->nsums, sizeof(*st->sums), cmp_summary);
 	for (size_t i = 0; i < st->nsums; i++) {
-		struct ob_summary stored;
+		struct ob_summary stored, *sum = &st->sums[i];
 		sqlite3_stmt *s = stmt(st, Q_SIGNAL_GET, err);
+		uint32_t features = 0;
+		bool recount = sum->known[OB_EV_FEATURE_USED] > 0;
 		int rc;
-		if (!s)
+		if (!s || (recount && count_features(st, sum->account,
+						     &features, err) < 0))
 			goto out;
-		sqlite3_bind_int64(s, 1, st->sums[i].account);
+		sqlite3_bind_int64(s, 1, sum->account);
 		rc = sqlite3_step(s);
 		if (rc == SQLITE_ROW) {
 			read_summary(s, &stored);
 			sqlite3_reset(s);
-			ob_summary_merge(&stored, &st->sums[i]);
+			ob_summary_merge(&stored, sum);
+			if (recount)
+				stored.features = features;
 			rc = put_summary(st, &stored, &counts, err);
 			ob_summary_release(&stored);
 		} else {
@@ -1411,7 +1439,9 @@ static int write_summaries(struct ob_store *st, struct ob_err *err)
 				db_fail(st, rc, err, "reading signals");
 				goto out;
 			}
-			rc = put_summary(st, &st->sums[i], &counts, err);
+			if (recount)
+				sum->features = features;
+			rc = put_summary(st, sum, &counts, err);
 		}
 		if (rc < 0)
 			goto out;
@@ -1501,12 +1531,7 @@ static int rebuild_signals(struct ob_store *st, struct ob_err *err)
 	sqlite3_stmt *s;
 	int rc;
 	rc = sqlite3_prepare_v2(st->db,
-				"SELECT e.account, e.type, e.at, e.bare, e.value, "
-				"e.type = 2 AND NOT EXISTS (SELECT 1 FROM event f "
-				"WHERE f.account = e.account AND f.type = 2 AND "
-				"f.value = e.value AND (f.at < e.at OR f.at = "
-				"e.at AND f.ext_id < e.ext_id OR f.at = e.at AND "
-				"f.ext_id = e.ext_id AND f.bare < e.bare)) "
+				"SELECT e.account, e.type, e.at, e.bare, e.value "
 				"FROM event e ORDER BY e.account",
 				-1, &s, NULL);
 	if (rc != SQLITE_OK)
@@ -1516,8 +1541,7 @@ static int rebuild_signals(struct ob_store *st, struct ob_err *err)
 			       sqlite3_column_int(s, 1),
 			       sqlite3_column_int64(s, 2),
 			       sqlite3_column_int(s, 3) != 0,
-			       (const char *)sqlite3_column_text(s, 4),
-			       sqlite3_column_int(s, 5) != 0);
+			       (const char *)sqlite3_column_text(s, 4));
 		if (st->nsums >= MAX_SUMMARIES &&
 		    write_summaries(st, err) < 0) {
 			sqlite3_finalize(s);
@@ -1869,7 +1893,7 @@ static int bulk_next(sqlite3_vtab_cursor *cur)
 {
 	struct bulk_cursor *c = (struct bulk_cursor *)cur;
 	while (++c->i < c->st->npending &&
-	       c->st->pending[c->i].state != PENDING_BULK)
+	       c->st->pending[c->i].state != c->st->bulk_state)
 		;
 	return SQLITE_OK;
 }
@@ -1883,7 +1907,7 @@ static int bulk_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs,
 	(void)argc;
 	(void)argv;
 	c->i = 0;
-	if (c->st->npending && c->st->pending[0].state != PENDING_BULK)
+	if (c->st->npending && c->st->pending[0].state != c->st->bulk_state)
 		bulk_next(cur);
 	return SQLITE_OK;
 }
@@ -1947,6 +1971,7 @@ static int write_bulk(struct ob_store *st, struct ob_err *err)
 	int changes;
 	if (!st->nbulk)
 		return 0;
+	st->bulk_state = PENDING_BULK;
 	if (!(s = stmt(st, Q_EVENT_BULK_INSERT, err)) ||
 	    step_done(st, s, err, "storing events") < 0)
 		return -1;
@@ -1999,22 +2024,34 @@ out:
 	return ret;
 }
 
+/*
+ * The values of the batch's new feature_used and milestone events, in
+ * one statement: which were new shows in the count of features.
+ */
+static int write_values(struct ob_store *st, struct ob_err *err)
+{
+	sqlite3_stmt *s;
+	st->bulk_state = PENDING_ADDED;
+	return (s = stmt(st, Q_VALUE_BULK_INSERT, err)) &&
+			       step_done(st, s, err, "storing an event") == 0
+		       ? 0
+		       : -1;
+}
+
 /* Writes the pending events in key order, noting what they add up to. */
 static int write_events(struct ob_store *st, struct ob_err *err)
 {
-	sqlite3_stmt *val;
 	int ret = -1;
 	if (!st->npending)
 		return 0;
 	sort_pending(st);
 	mark_repeats(st);
 	if (write_bulk(st, err) < 0 || write_checked(st, err) < 0 ||
-	    !(val = stmt(st, Q_VALUE_INSERT, err)))
+	    write_values(st, err) < 0)
 		goto out;
 	for (size_t i = 0; i < st->npending; i++) {
 		const struct pending_event *e = &st->pending[i];
 		const char *value = st->arena.data + e->value;
-		bool new_value = false;
 		if (e->state != PENDING_ADDED) {
 			st->duplicates++;
 			continue;
@@ -2024,21 +2061,12 @@ static int write_events(struct ob_store *st, struct ob_err *err)
 		     e->type == OB_EV_TICKET_RESOLVED) &&
 		    track_ticket(st, e, value, err) < 0)
 			goto out;
-		if (e->type == OB_EV_FEATURE_USED || e->type == OB_EV_MILESTONE) {
-			sqlite3_bind_int64(val, 1, e->account);
-			sqlite3_bind_int(val, 2, e->type);
-			sqlite3_bind_text(val, 3, value, -1, SQLITE_STATIC);
-			if (step_done(st, val, err, "storing an event") < 0)
-				goto out;
-			new_value = e->type == OB_EV_FEATURE_USED &&
-				    sqlite3_changes(st->db) > 0;
-		}
 		if (st->nsums >= MAX_SUMMARIES &&
 		    st->sums[st->nsums - 1].account != e->account &&
 		    write_summaries(st, err) < 0)
 			goto out;
 		ob_summary_add(summary_of(st, e->account), e->type, e->at,
-			       e->bare, value, new_value);
+			       e->bare, value);
 	}
 	ret = 0;
 out:

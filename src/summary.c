@@ -90,7 +90,7 @@ static void nps_add(struct ob_summary *s, int64_t at, const char *value)
 }
 
 void ob_summary_add(struct ob_summary *s, int type, int64_t at, bool bare,
-		    const char *value, bool new_feature)
+		    const char *value)
 {
 	span_add(&s->any, at, bare);
 	count_add(s, type, 1);
@@ -100,7 +100,6 @@ void ob_summary_add(struct ob_summary *s, int type, int64_t at, bool bare,
 		span_add(&s->response, at, bare);
 	else if (type == OB_EV_NPS)
 		nps_add(s, at, value);
-	s->features += new_feature;
 }
 
 void ob_summary_merge(struct ob_summary *s, const struct ob_summary *from)
@@ -110,7 +109,6 @@ void ob_summary_merge(struct ob_summary *s, const struct ob_summary *from)
 	span_merge(&s->response, &from->response);
 	if (from->has_nps)
 		nps_add(s, from->nps_at, from->nps_value);
-	s->features += from->features;
 	for (int t = 1; t < OB_EV_NKNOWN; t++)
 		s->known[t] += from->known[t];
 	for (size_t i = 0; i < from->ncustom; i++)

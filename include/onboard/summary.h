@@ -75,9 +75,12 @@ struct ob_summary {
 	uint32_t ncustom, custom_cap;
 };
 
-/* Folds in one event; new_feature: a feature_used value not seen yet. */
+/*
+ * Folds in one event. Not the features: whether a value is new is the
+ * store's to count (from signal_value), as is merging them.
+ */
 void ob_summary_add(struct ob_summary *s, int type, int64_t at, bool bare,
-		    const char *value, bool new_feature);
+		    const char *value);
 /* Folds another summary of the same account into s. */
 void ob_summary_merge(struct ob_summary *s, const struct ob_summary *from);
 /* Counts as text, "1:12,2:3" (type:count by type), and back. */

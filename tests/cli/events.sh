@@ -316,6 +316,17 @@ assert "bulk and row by row: signals count every event once" test \
 run import "$T/mixed.csv"
 expect "bulk and row by row: again, nothing added" 0 "" \
 	"onboard: $T/mixed.csv: 13 rows read, 0 added, 13 duplicates, 0 invalid"
+# Features are distinct values, whichever way their events were written.
+cat >"$T/features.csv" <<'CSV'
+account,type,at,value
+fresh,feature_used,2026-11-02T08:00:00Z,api
+fresh,feature_used,2026-11-08T08:00:00Z,api
+fresh,feature_used,2026-11-08T09:00:00Z,sso
+fresh,feature_used,2026-11-08T10:00:00Z,sso
+CSV
+run import "$T/features.csv" -q
+assert "features: two distinct values after four more events" test \
+	"$(sqlite3 "$T/onboard.db" "SELECT s.counts, s.features FROM signal s JOIN account a ON a.id = s.account WHERE a.ext_id = 'fresh'")" = "1:1,2:5|2"
 # Repeats in different batches (131,072 events each) of one import.
 run account add big --name Big --tier mid --kickoff 2026-11-02 -q
 awk 'BEGIN {
