@@ -113,11 +113,11 @@ enum query {
 	Q_EVENT_INSERT,
 	Q_EVENT_BULK_INSERT,
 	Q_VALUE_BULK_INSERT,
-	Q_FEATURE_COUNT,
 	Q_TICKET_RESOLVED_LATER,
 	Q_TICKET_OPEN_ADD,
 	Q_TICKET_OPEN_CLOSE,
 	Q_SIGNAL_GET,
+	Q_SIGNAL_MERGE,
 	Q_SIGNAL_PUT,
 	Q_CUSTOM_TYPES,
 	Q_SIGNALS_AS_OF,
@@ -221,8 +221,6 @@ static const char *const sql[NQUERIES] = {
 	[Q_VALUE_BULK_INSERT] = "INSERT OR IGNORE INTO signal_value (account, "
 				"type, value) SELECT account, type, value "
 				"FROM ob_pending_bulk WHERE type IN (2, 11)",
-	[Q_FEATURE_COUNT] = "SELECT count(*) FROM signal_value WHERE type = 2 "
-			    "AND account = ?1",
 	[Q_TICKET_RESOLVED_LATER] =
 		"SELECT 1 FROM event WHERE account = ?1 AND type = 10 AND "
 		"at >= ?2 AND value = ?3 LIMIT 1",
@@ -232,6 +230,14 @@ static const char *const sql[NQUERIES] = {
 				"AND ref = ?2 AND at <= ?3",
 	[Q_SIGNAL_GET] = "SELECT " SIGNAL_COLUMNS " FROM signal "
 			 "WHERE account = ?1",
+	/*
+	 * The stored row, if any (account NULL when none), and the distinct
+	 * features, counted after their values were written in bulk.
+	 */
+	[Q_SIGNAL_MERGE] = "SELECT " SIGNAL_COLUMNS ", (SELECT count(*) FROM "
+			   "signal_value WHERE type = 2 AND account = ?1) "
+			   "FROM (SELECT 1) LEFT JOIN signal ON "
+			   "signal.account = ?1",
 	[Q_SIGNAL_PUT] = "INSERT OR REPLACE INTO signal (" SIGNAL_COLUMNS
 			 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
 			 "?11, ?12, ?13, ?14, ?15)",
@@ -1387,24 +1393,6 @@ static int cmp_summary(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/*
- * The distinct feature_used values of an account: counted once its
- * values are written (in bulk, without knowing which were new).
- */
-static int count_features(struct ob_store *st, int64_t account,
-			  uint32_t *out, struct ob_err *err)
-{
-	sqlite3_stmt *s = stmt(st, Q_FEATURE_COUNT, err);
-	int rc;
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, account);
-	rc = sqlite3_step(s);
-	*out = (uint32_t)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : db_fail(st, rc, err, "counting features");
-}
-
 /* Folds the pending summary changes into the stored summaries. */
 static int write_summaries(struct ob_store *st, struct ob_err *err)
 {
@@ -1416,31 +1404,28 @@ static int write_summaries(struct ob_store *st, struct ob_err *err)
 	qsort(st->sums, st->nsums, sizeof(*st->sums), cmp_summary);
 	for (size_t i = 0; i < st->nsums; i++) {
 		struct ob_summary stored, *sum = &st->sums[i];
-		sqlite3_stmt *s = stmt(st, Q_SIGNAL_GET, err);
-		uint32_t features = 0;
-		bool recount = sum->known[OB_EV_FEATURE_USED] > 0;
+		sqlite3_stmt *s = stmt(st, Q_SIGNAL_MERGE, err);
+		uint32_t features;
 		int rc;
-		if (!s || (recount && count_features(st, sum->account,
-						     &features, err) < 0))
+		if (!s)
 			goto out;
 		sqlite3_bind_int64(s, 1, sum->account);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
+		if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+			sqlite3_reset(s);
+			db_fail(st, rc, err, "reading signals");
+			goto out;
+		}
+		features = (uint32_t)sqlite3_column_int64(s, 15);
+		if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
 			read_summary(s, &stored);
 			sqlite3_reset(s);
 			ob_summary_merge(&stored, sum);
-			if (recount)
-				stored.features = features;
+			stored.features = features;
 			rc = put_summary(st, &stored, &counts, err);
 			ob_summary_release(&stored);
 		} else {
 			sqlite3_reset(s);
-			if (rc != SQLITE_DONE) {
-				db_fail(st, rc, err, "reading signals");
-				goto out;
-			}
-			if (recount)
-				sum->features = features;
+			sum->features = features;
 			rc = put_summary(st, sum, &counts, err);
 		}
 		if (rc < 0)
