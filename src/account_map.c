@@ -49,10 +49,7 @@ static void resize(struct ob_account_map *m, size_t cap)
 {
 	/* On cache line boundaries: a slot is one line. */
 	struct ob_account_slot *slots =
-		aligned_alloc(64, cap * sizeof(*slots));
-	if (!slots)
-		slots = xcalloc(cap, sizeof(*slots)); /* or exits */
-	memset(slots, 0, cap * sizeof(*slots));
+		xaligned_calloc(64, cap * sizeof(*slots));
 	for (size_t i = 0; i < m->cap; i++)
 		if (!slot_free(&m->slots[i]))
 			*probe(slots, cap, slot_id(&m->slots[i])) =

@@ -279,11 +279,11 @@ static int import_row(struct ob_store *st, struct ob_playbook_cache *pc,
 			"%s:%ld: error: account '%s' appears twice in the file "
 			"(first on line %lld)\n",
 			file, rec->line, id,
-			(long long)ob_strmap_get(seen, id)->v[0]);
+			(long long)ob_strmap_get(seen, id)->value);
 		t->invalid++;
 		return 0;
 	}
-	ob_strmap_put(seen, id)->v[0] = rec->line;
+	ob_strmap_put(seen, id)->value = rec->line;
 
 	r = ob_store_account_get(st, id, true, &a, fatal);
 	if (r < 0)

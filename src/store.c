@@ -214,6 +214,7 @@ static const char *const sql[NQUERIES] = {
 	[Q_TYPE_INSERT] = "INSERT INTO event_type (name) VALUES (?1)",
 	[Q_EVENT_INSERT] = "INSERT OR IGNORE INTO event (account, type, at, "
 			   "bare, value, ext_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* ob_pending_bulk: the queued events in st->bulk_state. */
 	[Q_EVENT_BULK_INSERT] = "INSERT OR IGNORE INTO event (account, type, "
 				"at, bare, value, ext_id) SELECT account, "
 				"type, at, bare, value, ext_id FROM "
@@ -345,7 +346,10 @@ struct ob_store {
 	bool in_transaction;
 	int busy_ms;
 	sqlite3_stmt *stmts[NQUERIES];
-	/* Accounts events were written for, in this transaction only. */
+	/*
+	 * The ids looked up in this write transaction, unknown ones too
+	 * (every account after a scan).
+	 */
 	struct ob_account_map accounts;
 	int account_lookups;	   /* of ids not in accounts, by SQL */
 	bool accounts_scanned;	   /* every account is in accounts */
@@ -355,7 +359,11 @@ struct ob_store {
 	struct ob_buf arena;
 	size_t nbulk;                /* pending events in PENDING_BULK */
 	uint8_t bulk_state;          /* the events ob_pending_bulk shows */
-	struct ob_account_slot *ref; /* the last ob_store_account_ref */
+	/*
+	 * The account of the last ob_store_account_ref, by value (the map's
+	 * slots move as it grows): rowid 0 when none.
+	 */
+	struct ob_account_slot ref;
 	uint64_t *written;           /* Bloom filter of the events written */
 	size_t *scratch;             /* pending indexes, for one account */
 	size_t scratch_cap;
@@ -737,6 +745,7 @@ int ob_store_commit(struct ob_store *st, struct ob_err *err)
 		return -1;
 	}
 	st->in_transaction = false;
+	forget_accounts(st);
 	return 0;
 }
 
@@ -1214,7 +1223,7 @@ static void forget_accounts(struct ob_store *st)
 	ob_account_map_release(&st->accounts);
 	st->account_lookups = 0;
 	st->accounts_scanned = false;
-	st->ref = NULL;
+	st->ref.rowid = 0;
 	free(st->written);
 	st->written = NULL;
 }
@@ -1225,6 +1234,7 @@ int ob_store_account_ref(struct ob_store *st, const char *id,
 	struct ob_account_slot *a = ob_account_map_get(&st->accounts, id);
 	sqlite3_stmt *s;
 	int rc;
+	st->ref.rowid = 0;
 	if (!a && !st->accounts_scanned &&
 	    ++st->account_lookups > ACCOUNT_SCAN_AFTER) {
 		if (scan_accounts(st, err) < 0)
@@ -1246,7 +1256,7 @@ int ob_store_account_ref(struct ob_store *st, const char *id,
 	}
 	if (a->rowid == 0)
 		return 1;
-	st->ref = a;
+	st->ref = *a;
 	out->rowid = a->rowid;
 	out->playbook_id = a->playbook;
 	out->active = (a->flags & OB_ACCOUNT_ACTIVE) != 0;
@@ -1265,7 +1275,7 @@ int ob_store_event_type(struct ob_store *st, const char *name, bool create,
 		return 0;
 	}
 	if ((e = ob_strmap_get(&st->types, name))) {
-		*id = (int)e->v[0];
+		*id = (int)e->value;
 		return 0;
 	}
 	if (!(s = stmt(st, Q_TYPE_BY_NAME, err)))
@@ -1286,7 +1296,7 @@ int ob_store_event_type(struct ob_store *st, const char *name, bool create,
 			return -1;
 		*id = (int)sqlite3_last_insert_rowid(st->db);
 	}
-	ob_strmap_put(&st->types, name)->v[0] = *id;
+	ob_strmap_put(&st->types, name)->value = *id;
 	if (st->custom_types_loaded)
 		remember_type(st, *id, name);
 	return 0;
@@ -1706,12 +1716,15 @@ static bool written_bits(uint64_t *filter, uint64_t h, bool set)
  */
 #define AHEAD 16
 
+/* The keys' hashes of the bulk candidates (a re-import has none). */
 static void hash_pending(struct ob_store *st)
 {
 	ob_grow(&st->hashes, &st->hashes_cap, st->npending,
 		sizeof(*st->hashes));
 	for (size_t i = 0; i < st->npending; i++)
-		st->hashes[i] = event_hash(st, &st->pending[i], false);
+		st->hashes[i] = st->pending[i].state == PENDING_BULK
+					? event_hash(st, &st->pending[i], false)
+					: 0;
 }
 
 static void prefetch_written(const struct ob_store *st, size_t i)
@@ -1734,10 +1747,11 @@ static bool maybe_written(const struct ob_store *st, size_t i)
 	       written_bits(st->written, event_hash(st, e, true), false);
 }
 
-static void note_written(struct ob_store *st, size_t i)
+/* Notes e, whose key hashes to h, as written in this transaction. */
+static void note_written(struct ob_store *st, const struct pending_event *e,
+			 uint64_t h)
 {
-	const struct pending_event *e = &st->pending[i];
-	written_bits(st->written, st->hashes[i], true);
+	written_bits(st->written, h, true);
 	if (st->arena.data[e->ext_id])
 		written_bits(st->written, event_hash(st, e, true), true);
 }
@@ -1793,7 +1807,7 @@ static void mark_repeats(struct ob_store *st)
 		start = i;
 	}
 	if (!st->written)
-		st->written = xcalloc(8 * WRITTEN_BLOCKS, sizeof(uint64_t));
+		st->written = xaligned_calloc(64, WRITTEN_BLOCKS * 64);
 	hash_pending(st);
 	st->nbulk = 0;
 	for (size_t i = 0; i < st->npending; i++) {
@@ -1806,7 +1820,7 @@ static void mark_repeats(struct ob_store *st)
 			continue;
 		}
 		/* Noted now, while its block is in cache: it will be written. */
-		note_written(st, i);
+		note_written(st, e, st->hashes[i]);
 		st->nbulk++;
 	}
 }
@@ -1999,7 +2013,7 @@ static int write_checked(struct ob_store *st, struct ob_err *err)
 			continue;
 		}
 		e->state = PENDING_ADDED;
-		note_written(st, i);
+		note_written(st, e, event_hash(st, e, false));
 	}
 	ret = 0;
 out:
@@ -2018,7 +2032,9 @@ static int write_values(struct ob_store *st, struct ob_err *err)
 	sqlite3_stmt *s;
 	st->bulk_state = PENDING_ADDED;
 	return (s = stmt(st, Q_VALUE_BULK_INSERT, err)) &&
-			       step_done(st, s, err, "storing an event") == 0
+			       step_done(st, s, err,
+					 "storing feature and milestone "
+					 "values") == 0
 		       ? 0
 		       : -1;
 }
@@ -2083,8 +2099,8 @@ static uint32_t arena_add(struct ob_buf *arena, const char *text)
  */
 static bool after_stored(const struct ob_store *st, const struct ob_event *ev)
 {
-	const struct ob_account_slot *a = st->ref;
-	if (!a || a->rowid != ev->account)
+	const struct ob_account_slot *a = &st->ref;
+	if (a->rowid != ev->account)
 		return false;
 	if (*ev->ext_id && (a->flags & (OB_ACCOUNT_HAS_AT | OB_ACCOUNT_HAS_DAY)))
 		return false;

@@ -40,6 +40,14 @@ void *xcalloc(size_t count, size_t size)
 	return p;
 }
 
+void *xaligned_calloc(size_t align, size_t size)
+{
+	void *p = aligned_alloc(align, size);
+	if (!p)
+		out_of_memory(size);
+	return memset(p, 0, size);
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

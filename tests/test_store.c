@@ -333,6 +333,47 @@ static void test_busy(void **state)
 	ob_store_close(b);
 }
 
+/*
+ * An event queued after lookups that grew the account cache: the cache
+ * moved, what the store kept of the account must not have (ASan).
+ */
+static void test_event_after_lookups(void **state)
+{
+	struct ob_store *st = *state;
+	struct ob_playbook_row row = {0};
+	struct ob_account a = {0};
+	struct ob_account_ref ref;
+	struct ob_event ev = {0};
+	struct ob_err err;
+	int64_t added, duplicates;
+	char id[32];
+
+	add_playbook(st, "pb");
+	assert_int_equal(ob_store_playbook_get(st, "pb", &row, &err), 0);
+	assert_int_equal(ob_store_begin(st, &err), 0);
+	a = make_account("kept", "mid", NULL, row.id);
+	assert_int_equal(ob_store_account_insert(st, &a, &err), 0);
+	assert_int_equal(ob_store_account_ref(st, "kept", &ref, &err), 0);
+	for (int i = 0; i < 200; i++) {
+		struct ob_account_ref none;
+		snprintf(id, sizeof(id), "unknown-%d", i);
+		assert_int_equal(ob_store_account_ref(st, id, &none, &err), 1);
+	}
+	ev.account = ref.rowid;
+	ev.type = 1;
+	ev.at = 1000000;
+	ev.value = "";
+	ev.ext_id = "";
+	assert_int_equal(ob_store_event_add(st, &ev, &err), 0);
+	assert_int_equal(ob_store_event_add(st, &ev, &err), 0);
+	assert_int_equal(ob_store_events_flush(st, &added, &duplicates, &err),
+			 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(duplicates, 1);
+	assert_int_equal(ob_store_commit(st, &err), 0);
+	ob_playbook_row_release(&row);
+}
+
 /* A summary's counts go to text and come back whole; bad text is refused. */
 static void test_summary_counts(void **state)
 {
@@ -374,6 +415,8 @@ int main(void)
 						scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_busy, scratch_setup,
 						scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_event_after_lookups, setup,
+						teardown),
 		cmocka_unit_test(test_summary_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

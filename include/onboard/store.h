@@ -149,8 +149,9 @@ struct ob_account_ref {
 
 /*
  * Looks an account up by id through a cache that lives as long as the
- * store (the import hot path asks once per row). Returns 0, 1 when there
- * is no such account, or -1.
+ * write transaction (the import hot path asks once per row). Returns 0,
+ * 1 when there is no such account, or -1. An event of that account
+ * queued next may skip SQLite's duplicate check (ob_store_event_add).
  */
 int ob_store_account_ref(struct ob_store *st, const char *id,
 			 struct ob_account_ref *out, struct ob_err *err);

@@ -69,7 +69,8 @@ struct ob_summary {
 	int64_t nps_at;
 	bool has_nps;
 	char nps_value[3];       /* "0" .. "10" */
-	uint32_t features;       /* distinct feature_used values */
+	uint32_t features;       /* distinct feature_used values (stored
+				  * ones; the store counts them) */
 	uint32_t known[14];      /* events per known type (enum ob_event_type) */
 	struct ob_summary_count *custom; /* by type */
 	uint32_t ncustom, custom_cap;

@@ -47,6 +47,8 @@ int ob_fail(struct ob_err *err, int code, const char *fmt, ...) OB_PRINTF(3, 4);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
+/* Zeroed, on an align boundary (a power of 2; size a multiple of it). */
+void *xaligned_calloc(size_t align, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
@@ -101,7 +103,7 @@ void ob_buf_release(struct ob_buf *b);
  */
 struct ob_strmap_entry {
 	char *key;
-	int64_t v[3];
+	int64_t value;
 };
 
 struct ob_strmap {
