@@ -367,8 +367,6 @@ struct ob_store {
 	uint64_t *written;           /* Bloom filter of the events written */
 	size_t *scratch;             /* pending indexes, for one account */
 	size_t scratch_cap;
-	struct pending_event *sorted; /* room to sort the pending events */
-	size_t sorted_cap;
 	uint64_t *hashes;            /* of the pending events, for `written` */
 	size_t hashes_cap;
 	int64_t added, duplicates; /* since ob_store_events_flush */
@@ -682,7 +680,6 @@ void ob_store_close(struct ob_store *st)
 	ob_strmap_release(&st->types);
 	free(st->pending);
 	free(st->scratch);
-	free(st->sorted);
 	free(st->hashes);
 	ob_buf_release(&st->arena);
 	drop_summaries(st);
@@ -1610,59 +1607,66 @@ static int cmp_pending(const void *x, const void *y)
 }
 
 /*
- * Sorts the batch into the event table's key order: by account with a
- * counting sort (the accounts of an import are a dense range of rowids),
- * then each account's events by the rest of the key. qsort of 40-byte
- * rows was a twelfth of an import.
+ * Sorts the batch into the event table's key order: by account with an
+ * in-place counting sort (the accounts of an import are a dense range of
+ * rowids), then each account's events by the rest of the key. qsort of
+ * the rows was a twelfth of an import.
  */
 static void sort_pending(struct ob_store *st)
 {
-	size_t n = st->npending, range, cap;
-	uint32_t *next;
+	struct pending_event *p = st->pending;
+	size_t n = st->npending, range, at = 0;
+	uint32_t *head, *end;
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	struct pending_event *sorted;
 	sort_arena = st->arena.data;
 	for (size_t i = 0; i < n; i++) {
-		lo = st->pending[i].account < lo ? st->pending[i].account : lo;
-		hi = st->pending[i].account > hi ? st->pending[i].account : hi;
+		lo = p[i].account < lo ? p[i].account : lo;
+		hi = p[i].account > hi ? p[i].account : hi;
 	}
 	if (n < 2 || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)n + 1024) {
-		qsort(st->pending, n, sizeof(*st->pending), cmp_pending);
+		qsort(p, n, sizeof(*p), cmp_pending);
 		return;
 	}
 	range = (size_t)(hi - lo) + 1;
-	next = xcalloc(range + 1, sizeof(*next));
+	end = xcalloc(range, sizeof(*end));
+	head = xcalloc(range, sizeof(*head));
 	for (size_t i = 0; i < n; i++)
-		next[st->pending[i].account - lo + 1]++;
-	for (size_t k = 1; k <= range; k++)
-		next[k] += next[k - 1];
-	ob_grow(&st->sorted, &st->sorted_cap, n, sizeof(*st->sorted));
-	sorted = st->sorted;
-	for (size_t i = 0; i < n; i++)
-		sorted[next[st->pending[i].account - lo]++] = st->pending[i];
-	/* next[k] is now where account lo + k ends */
-	for (size_t k = 0, start = 0; k < range; start = next[k++]) {
-		size_t len = next[k] - start;
-		if (len > 16) {
-			qsort(sorted + start, len, sizeof(*sorted),
+		end[p[i].account - lo]++;
+	for (size_t k = 0; k < range; k++) {
+		head[k] = (uint32_t)at;
+		at += end[k];
+		end[k] = (uint32_t)at;
+	}
+	/* Each event moves straight to its account's next free place. */
+	for (size_t k = 0; k < range; k++) {
+		while (head[k] < end[k]) {
+			struct pending_event e = p[head[k]];
+			size_t b = (size_t)(e.account - lo);
+			while (b != k) {
+				struct pending_event out = p[head[b]];
+				p[head[b]++] = e;
+				e = out;
+				b = (size_t)(e.account - lo);
+			}
+			p[head[k]++] = e;
+		}
+	}
+	for (size_t k = 0, first = 0; k < range; first = end[k++]) {
+		if (end[k] - first > 16) {
+			qsort(p + first, end[k] - first, sizeof(*p),
 			      cmp_pending);
 			continue;
 		}
-		for (size_t i = start + 1; i < next[k]; i++) {
-			struct pending_event e = sorted[i];
+		for (size_t i = first + 1; i < end[k]; i++) {
+			struct pending_event e = p[i];
 			size_t j = i;
-			for (; j > start && cmp_pending(&sorted[j - 1], &e) > 0;
-			     j--)
-				sorted[j] = sorted[j - 1];
-			sorted[j] = e;
+			for (; j > first && cmp_pending(&p[j - 1], &e) > 0; j--)
+				p[j] = p[j - 1];
+			p[j] = e;
 		}
 	}
-	free(next);
-	st->sorted = st->pending;
-	st->pending = sorted;
-	cap = st->sorted_cap;
-	st->sorted_cap = st->pending_cap;
-	st->pending_cap = cap;
+	free(head);
+	free(end);
 }
 
 /*
