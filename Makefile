@@ -31,9 +31,9 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CPPFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude \
                -DONBOARD_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CPPFLAGS)
-ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
+ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SANFLAGS) -pthread -MMD -MP
 ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS)
-LIBS         = $(PKG_LIBS) -lm
+LIBS         = $(PKG_LIBS) -lm -pthread
 
 # Everything but main.c goes into a library the unit tests link too.
 CORE_SRC = $(filter-out src/main.c,$(wildcard src/*.c))

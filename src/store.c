@@ -1,6 +1,7 @@
 #include "onboard/store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,9 +355,25 @@ struct ob_store {
 	int account_lookups;	   /* of ids not in accounts, by SQL */
 	bool accounts_scanned;	   /* every account is in accounts */
 	struct ob_strmap types;    /* custom event type name -> id */
-	struct pending_event *pending;
+	/*
+	 * Events are queued by the command's thread and written by another:
+	 * while one batch goes into SQLite, the next is read and checked.
+	 * SQLite is used by one thread at a time: the queuing thread waits
+	 * for the writer before any statement of its own (stmt, exec), and
+	 * the writer works only between handoffs.
+	 */
+	struct pending_event *queue; /* being filled */
+	size_t nqueue, queue_cap;
+	struct ob_buf queue_arena;
+	struct pending_event *pending; /* being written */
 	size_t npending, pending_cap;
 	struct ob_buf arena;
+	pthread_t writer;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	bool writer_started, writing, stopping;
+	int write_result; /* of the last batch the writer wrote */
+	struct ob_err write_err;
 	size_t nbulk;                /* pending events in PENDING_BULK */
 	uint8_t bulk_state;          /* the events ob_pending_bulk shows */
 	/*
@@ -425,10 +442,128 @@ static int db_fail(struct ob_store *st, int rc, struct ob_err *err,
 		       st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 }
 
+static int write_events(struct ob_store *st, struct ob_err *err);
+
+/* Set on the writer thread: it never waits for itself. */
+static _Thread_local bool on_writer;
+
+static void *writer_main(void *arg)
+{
+	struct ob_store *st = arg;
+	on_writer = true;
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		while (!st->writing && !st->stopping)
+			pthread_cond_wait(&st->changed, &st->lock);
+		if (!st->writing)
+			break;
+		pthread_mutex_unlock(&st->lock);
+		st->write_result = write_events(st, &st->write_err);
+		pthread_mutex_lock(&st->lock);
+		st->writing = false;
+		pthread_cond_broadcast(&st->changed);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return NULL;
+}
+
+/* Waits until no batch is being written: then SQLite is the caller's. */
+static void wait_writer(struct ob_store *st)
+{
+	if (!st->writer_started || on_writer)
+		return;
+	pthread_mutex_lock(&st->lock);
+	while (st->writing)
+		pthread_cond_wait(&st->changed, &st->lock);
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* The same, then the writer's last batch's result, its error told once. */
+static int writer_result(struct ob_store *st, struct ob_err *err)
+{
+	int ret;
+	wait_writer(st);
+	ret = st->write_result;
+	if (ret < 0)
+		*err = st->write_err;
+	st->write_result = 0;
+	return ret;
+}
+
+static void stop_writer(struct ob_store *st)
+{
+	if (!st->writer_started)
+		return;
+	wait_writer(st);
+	pthread_mutex_lock(&st->lock);
+	st->stopping = true;
+	pthread_cond_broadcast(&st->changed);
+	pthread_mutex_unlock(&st->lock);
+	pthread_join(st->writer, NULL);
+	pthread_mutex_destroy(&st->lock);
+	pthread_cond_destroy(&st->changed);
+	st->writer_started = st->stopping = false;
+}
+
+/* Moves the queue to the writer's side: buffers swap, nothing is copied. */
+static void take_queue(struct ob_store *st)
+{
+	struct pending_event *p = st->pending;
+	size_t cap = st->pending_cap;
+	struct ob_buf arena = st->arena;
+	st->pending = st->queue;
+	st->npending = st->nqueue;
+	st->pending_cap = st->queue_cap;
+	st->arena = st->queue_arena;
+	st->queue = p;
+	st->nqueue = 0;
+	st->queue_cap = cap;
+	st->queue_arena = arena;
+	ob_buf_reset(&st->queue_arena);
+}
+
+/*
+ * Hands a full queue to the writer thread (started on first use: a
+ * command that queues fewer events never starts it). Fails with the
+ * previous batch's error.
+ */
+static int hand_off(struct ob_store *st, struct ob_err *err)
+{
+	if (writer_result(st, err) < 0)
+		return -1;
+	take_queue(st);
+	if (!st->writer_started) {
+		pthread_mutex_init(&st->lock, NULL);
+		pthread_cond_init(&st->changed, NULL);
+		st->writing = false;
+		if (pthread_create(&st->writer, NULL, writer_main, st) != 0) {
+			pthread_mutex_destroy(&st->lock);
+			pthread_cond_destroy(&st->changed);
+			return write_events(st, err); /* here, then */
+		}
+		st->writer_started = true;
+	}
+	pthread_mutex_lock(&st->lock);
+	st->writing = true;
+	pthread_cond_broadcast(&st->changed);
+	pthread_mutex_unlock(&st->lock);
+	return 0;
+}
+
+/* Writes what is queued, here and now, after the writer's batch. */
+static int write_queue(struct ob_store *st, struct ob_err *err)
+{
+	if (writer_result(st, err) < 0)
+		return -1;
+	take_queue(st);
+	return write_events(st, err);
+}
+
 static sqlite3_stmt *stmt(struct ob_store *st, enum query q,
 			  struct ob_err *err)
 {
 	int rc;
+	wait_writer(st);
 	if (st->stmts[q]) {
 		sqlite3_reset(st->stmts[q]);
 		sqlite3_clear_bindings(st->stmts[q]);
@@ -445,7 +580,9 @@ static sqlite3_stmt *stmt(struct ob_store *st, enum query q,
 
 static int exec(struct ob_store *st, const char *text, struct ob_err *err)
 {
-	int rc = sqlite3_exec(st->db, text, NULL, NULL, NULL);
+	int rc;
+	wait_writer(st);
+	rc = sqlite3_exec(st->db, text, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : db_fail(st, rc, err, "running SQL");
 }
 
@@ -673,11 +810,14 @@ void ob_store_close(struct ob_store *st)
 {
 	if (!st)
 		return;
+	stop_writer(st);
 	for (int q = 0; q < NQUERIES; q++)
 		sqlite3_finalize(st->stmts[q]);
 	sqlite3_close(st->db);
 	forget_accounts(st);
 	ob_strmap_release(&st->types);
+	free(st->queue);
+	ob_buf_release(&st->queue_arena);
 	free(st->pending);
 	free(st->scratch);
 	free(st->hashes);
@@ -709,6 +849,7 @@ int ob_store_begin(struct ob_store *st, struct ob_err *err)
 	 * with the import's own queue, accounts and summaries it stays
 	 * within 64 MiB (16 MiB was no faster).
 	 */
+	wait_writer(st);
 	forget_accounts(st);
 	if (exec(st, "PRAGMA cache_size = -12288", err) < 0 ||
 	    exec(st, "BEGIN IMMEDIATE", err) < 0)
@@ -731,7 +872,7 @@ static int write_summaries(struct ob_store *st, struct ob_err *err);
 int ob_store_commit(struct ob_store *st, struct ob_err *err)
 {
 	int rc;
-	if (write_events(st, err) < 0 || write_summaries(st, err) < 0) {
+	if (write_queue(st, err) < 0 || write_summaries(st, err) < 0) {
 		ob_store_rollback(st);
 		return -1;
 	}
@@ -748,14 +889,17 @@ int ob_store_commit(struct ob_store *st, struct ob_err *err)
 
 void ob_store_rollback(struct ob_store *st)
 {
+	struct ob_err ignored;
+	writer_result(st, &ignored);
 	if (st->in_transaction && !sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->in_transaction = false;
 	/* What the caches learnt inside the transaction is gone with it. */
 	forget_accounts(st);
 	ob_strmap_release(&st->types);
-	st->npending = 0;
+	st->npending = st->nqueue = 0;
 	ob_buf_reset(&st->arena);
+	ob_buf_reset(&st->queue_arena);
 	st->added = st->duplicates = 0;
 	drop_summaries(st);
 	drop_custom_types(st);
@@ -2118,25 +2262,25 @@ int ob_store_event_add(struct ob_store *st, const struct ob_event *ev,
 		       struct ob_err *err)
 {
 	struct pending_event *e;
-	if (st->npending == MAX_PENDING && write_events(st, err) < 0)
+	if (st->nqueue == MAX_PENDING && hand_off(st, err) < 0)
 		return -1;
-	ob_grow(&st->pending, &st->pending_cap, st->npending + 1,
-		sizeof(*st->pending));
-	e = &st->pending[st->npending++];
+	ob_grow(&st->queue, &st->queue_cap, st->nqueue + 1,
+		sizeof(*st->queue));
+	e = &st->queue[st->nqueue++];
 	e->account = ev->account;
 	e->type = ev->type;
 	e->at = ev->at;
 	e->bare = ev->bare;
 	e->state = after_stored(st, ev) ? PENDING_BULK : PENDING_CHECK;
-	e->value = arena_add(&st->arena, ev->value);
-	e->ext_id = arena_add(&st->arena, ev->ext_id);
+	e->value = arena_add(&st->queue_arena, ev->value);
+	e->ext_id = arena_add(&st->queue_arena, ev->ext_id);
 	return 0;
 }
 
 int ob_store_events_flush(struct ob_store *st, int64_t *added,
 			  int64_t *duplicates, struct ob_err *err)
 {
-	int ret = write_events(st, err);
+	int ret = write_queue(st, err);
 	*added = st->added;
 	*duplicates = st->duplicates;
 	st->added = st->duplicates = 0;

@@ -129,6 +129,20 @@ expect_has "past a file size limit: exit 1" 1 stderr \
 expect_has "and says nothing was written" 1 stderr "onboard: nothing written"
 assert "nothing half-written" test "$(count "$T/small.db")" = "$n"
 assert "and whole" test "$(integrity "$T/small.db")" = ok
+# The same when the write that fails is a batch written while the next
+# is read (an import of more than 131,072 events).
+events "$T/huge.csv" 140000 huge
+cp "$T/small.db" "$T/small2.db"
+(
+	ulimit -f 4096
+	"$ONBOARD" --db "$T/small2.db" import "$T/huge.csv" >"$T/stdout" 2>"$T/stderr"
+	echo $? >"$T/rc"
+)
+rc=$(cat "$T/rc") out=$(cat "$T/stdout") err=$(cat "$T/stderr")
+expect_has "a failed batch behind the reading: exit 1" 1 stderr \
+	"onboard: cannot write database '$T/small2.db': "
+assert "nothing half-written by it" test "$(count "$T/small2.db")" = "$n"
+assert "and whole after it" test "$(integrity "$T/small2.db")" = ok
 mkdir -p "$T/tiny"
 if mount -t tmpfs -o size=600k tmpfs "$T/tiny" 2>/dev/null; then
 	run --db "$T/tiny/onboard.db" init -q
