@@ -2,7 +2,8 @@
 # `make demo` shows what a CSM sees on the bundled demo data. `make check`
 # and `make demo` install missing Debian packages first (scripts/deps.sh).
 # SAN=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer into
-# build-san/ (one directory per configuration).
+# build-san/, SAN=thread with ThreadSanitizer into build-tsan/ (one
+# directory per configuration).
 
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
@@ -20,6 +21,9 @@ ifeq ($(SAN),1)
 BUILD   ?= build-san
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
+else ifeq ($(SAN),thread)
+BUILD   ?= build-tsan
+SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
 else
 BUILD   ?= build
 SANFLAGS =
@@ -183,6 +187,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-tsan build-fuzz
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(FUZZ_DIR)/obj/*.d)
