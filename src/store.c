@@ -470,7 +470,7 @@ static void *writer_main(void *arg)
 /* Waits until no batch is being written: then SQLite is the caller's. */
 static void wait_writer(struct ob_store *st)
 {
-	if (!st->writer_started || on_writer)
+	if (on_writer || !st->writer_started)
 		return;
 	pthread_mutex_lock(&st->lock);
 	while (st->writing)
@@ -478,16 +478,19 @@ static void wait_writer(struct ob_store *st)
 	pthread_mutex_unlock(&st->lock);
 }
 
-/* The same, then the writer's last batch's result, its error told once. */
+/*
+ * The same, then whether a batch the writer wrote failed. A failure
+ * stays until the transaction is rolled back: SQLite may have rolled it
+ * back already, and any later statement would run outside it.
+ */
 static int writer_result(struct ob_store *st, struct ob_err *err)
 {
-	int ret;
 	wait_writer(st);
-	ret = st->write_result;
-	if (ret < 0)
+	if (st->write_result < 0) {
 		*err = st->write_err;
-	st->write_result = 0;
-	return ret;
+		return -1;
+	}
+	return 0;
 }
 
 static void stop_writer(struct ob_store *st)
@@ -522,6 +525,24 @@ static void take_queue(struct ob_store *st)
 	ob_buf_reset(&st->queue_arena);
 }
 
+static bool start_writer(struct ob_store *st)
+{
+	st->writing = false;
+	if (pthread_mutex_init(&st->lock, NULL) != 0)
+		return false;
+	if (pthread_cond_init(&st->changed, NULL) != 0) {
+		pthread_mutex_destroy(&st->lock);
+		return false;
+	}
+	if (pthread_create(&st->writer, NULL, writer_main, st) != 0) {
+		pthread_mutex_destroy(&st->lock);
+		pthread_cond_destroy(&st->changed);
+		return false;
+	}
+	st->writer_started = true;
+	return true;
+}
+
 /*
  * Hands a full queue to the writer thread (started on first use: a
  * command that queues fewer events never starts it). Fails with the
@@ -532,17 +553,8 @@ static int hand_off(struct ob_store *st, struct ob_err *err)
 	if (writer_result(st, err) < 0)
 		return -1;
 	take_queue(st);
-	if (!st->writer_started) {
-		pthread_mutex_init(&st->lock, NULL);
-		pthread_cond_init(&st->changed, NULL);
-		st->writing = false;
-		if (pthread_create(&st->writer, NULL, writer_main, st) != 0) {
-			pthread_mutex_destroy(&st->lock);
-			pthread_cond_destroy(&st->changed);
-			return write_events(st, err); /* here, then */
-		}
-		st->writer_started = true;
-	}
+	if (!st->writer_started && !start_writer(st))
+		return write_events(st, err); /* here, then */
 	pthread_mutex_lock(&st->lock);
 	st->writing = true;
 	pthread_cond_broadcast(&st->changed);
@@ -563,7 +575,8 @@ static sqlite3_stmt *stmt(struct ob_store *st, enum query q,
 			  struct ob_err *err)
 {
 	int rc;
-	wait_writer(st);
+	if (writer_result(st, err) < 0)
+		return NULL;
 	if (st->stmts[q]) {
 		sqlite3_reset(st->stmts[q]);
 		sqlite3_clear_bindings(st->stmts[q]);
@@ -581,7 +594,8 @@ static sqlite3_stmt *stmt(struct ob_store *st, enum query q,
 static int exec(struct ob_store *st, const char *text, struct ob_err *err)
 {
 	int rc;
-	wait_writer(st);
+	if (writer_result(st, err) < 0)
+		return -1;
 	rc = sqlite3_exec(st->db, text, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : db_fail(st, rc, err, "running SQL");
 }
@@ -742,12 +756,14 @@ int ob_store_open(const char *path, enum ob_store_mode mode,
 
 	static bool configured;
 	/*
-	 * onboard runs on one thread: without SQLite's mutexes and memory
-	 * statistics (a global lock on every allocation) an import is ~7%
-	 * faster. Calls after SQLite started fail harmlessly.
+	 * A connection is used by one thread at a time (an import's writer
+	 * takes turns with the reading thread): SQLite's multi-thread mode,
+	 * without the connection mutex (SQLITE_OPEN_NOMUTEX) or memory
+	 * statistics (a global lock on every allocation), is ~7% faster for
+	 * an import. Calls after SQLite started fail harmlessly.
 	 */
 	if (!configured) {
-		sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+		sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		configured = true;
 	}
@@ -850,6 +866,7 @@ int ob_store_begin(struct ob_store *st, struct ob_err *err)
 	 * within 64 MiB (16 MiB was no faster).
 	 */
 	wait_writer(st);
+	st->write_result = 0;
 	forget_accounts(st);
 	if (exec(st, "PRAGMA cache_size = -12288", err) < 0 ||
 	    exec(st, "BEGIN IMMEDIATE", err) < 0)
@@ -889,8 +906,8 @@ int ob_store_commit(struct ob_store *st, struct ob_err *err)
 
 void ob_store_rollback(struct ob_store *st)
 {
-	struct ob_err ignored;
-	writer_result(st, &ignored);
+	wait_writer(st);
+	st->write_result = 0;
 	if (st->in_transaction && !sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->in_transaction = false;
@@ -1730,7 +1747,7 @@ static int track_ticket(struct ob_store *st, const struct pending_event *e,
 }
 
 /* For qsort: the event table's key order (account, type, at, bare, ...). */
-static const char *sort_arena;
+static _Thread_local const char *sort_arena;
 
 static int cmp_pending(const void *x, const void *y)
 {
@@ -1905,7 +1922,7 @@ static void note_written(struct ob_store *st, const struct pending_event *e,
 }
 
 /* For qsort: pending indexes by external id, then by index. */
-static const struct ob_store *sort_store;
+static _Thread_local const struct ob_store *sort_store;
 
 static int cmp_ext_id(const void *x, const void *y)
 {
@@ -2382,8 +2399,8 @@ static int read_signals(struct ob_store *st, sqlite3_stmt *s,
 /* Writes what is pending, so that reads see it. */
 static int write_pending(struct ob_store *st, struct ob_err *err)
 {
-	return write_events(st, err) < 0 || write_summaries(st, err) < 0 ? -1
-									 : 0;
+	return write_queue(st, err) < 0 || write_summaries(st, err) < 0 ? -1
+									: 0;
 }
 
 int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,

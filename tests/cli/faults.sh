@@ -132,6 +132,9 @@ assert "and whole" test "$(integrity "$T/small.db")" = ok
 # The same when the write that fails is a batch written while the next
 # is read (an import of more than 131,072 events).
 events "$T/huge.csv" 140000 huge
+# A row after the failed batch that would add an event type: no statement
+# may run once SQLite has given the transaction up.
+echo "a001,brand_new_type,2026-11-05T10:00:00Z,," >>"$T/huge.csv"
 cp "$T/small.db" "$T/small2.db"
 (
 	ulimit -f 4096
@@ -142,6 +145,8 @@ rc=$(cat "$T/rc") out=$(cat "$T/stdout") err=$(cat "$T/stderr")
 expect_has "a failed batch behind the reading: exit 1" 1 stderr \
 	"onboard: cannot write database '$T/small2.db': "
 assert "nothing half-written by it" test "$(count "$T/small2.db")" = "$n"
+assert "no event type added after it" test \
+	"$(sqlite3 "$T/small2.db" "SELECT count(*) FROM event_type WHERE name = 'brand_new_type'")" = 0
 assert "and whole after it" test "$(integrity "$T/small2.db")" = ok
 mkdir -p "$T/tiny"
 if mount -t tmpfs -o size=600k tmpfs "$T/tiny" 2>/dev/null; then
