@@ -121,8 +121,8 @@ enum query {
 	Q_SIGNAL_MERGE,
 	Q_SIGNAL_PUT,
 	Q_CUSTOM_TYPES,
-	Q_SIGNALS_AS_OF,
-	Q_SPAN_AS_OF,
+	Q_COUNT_AFTER,
+	Q_LAST_BEFORE,
 	Q_NPS_AS_OF,
 	Q_FEATURES_AS_OF,
 	Q_COUNT_RANGE,
@@ -252,17 +252,15 @@ static const char *const sql[NQUERIES] = {
 	 * only when the summary cannot tell them (aggregates here for every
 	 * event were most of a report over millions of events).
 	 */
-	[Q_SIGNALS_AS_OF] =
-		"SELECT type, count(*) FROM event WHERE account = ?1 AND "
-		"(bare = 0 AND at < ?2 OR bare = 1 AND at < ?3) "
-		"GROUP BY type ORDER BY type",
-	[Q_SPAN_AS_OF] =
-		"SELECT min(at) FILTER (WHERE bare = 0), "
-		"max(at) FILTER (WHERE bare = 0), "
-		"min(at) FILTER (WHERE bare = 1) / 86400000000, "
-		"max(at) FILTER (WHERE bare = 1) / 86400000000 "
-		"FROM event WHERE account = ?1 AND type = ?4 AND "
-		"(bare = 0 AND at < ?2 OR bare = 1 AND at < ?3)",
+	/* From the cut-off on: a seek, not the type's whole history. */
+	[Q_COUNT_AFTER] =
+		"SELECT count(*) FROM event WHERE account = ?1 AND type = ?2 AND "
+		"at >= min(?3, ?4) AND (bare = 0 AND at >= ?3 OR "
+		"bare = 1 AND at >= ?4)",
+	/* One seek back from the cut-off (SQLite's max() over an index). */
+	[Q_LAST_BEFORE] =
+		"SELECT max(at) FROM event WHERE account = ?1 AND type = ?2 AND "
+		"bare = ?3 AND at < ?4",
 	[Q_NPS_AS_OF] =
 		"SELECT value FROM event WHERE account = ?1 AND type = 12 AND "
 		"(bare = 0 AND at < ?2 OR bare = 1 AND at < ?3) "
@@ -2304,11 +2302,61 @@ int ob_store_events_flush(struct ob_store *st, int64_t *added,
 	return ret;
 }
 
-/* The bounds of "on or before day d": see Q_SIGNALS_AS_OF. */
+/* The bounds of "on or before day d": before cut_at, or cut_bare if bare. */
 static void day_cutoffs(ob_day d, int64_t *at, int64_t *bare)
 {
 	*at = ob_day_local_start(d + 1);
 	*bare = (int64_t)(d + 1) * 86400 * 1000000;
+}
+
+/* The latest event of a type before the cut-off, timed or bare. */
+static int last_before(struct ob_store *st, int64_t account, int type,
+		       bool bare, int64_t cut, bool *found, int64_t *at,
+		       struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_LAST_BEFORE, err);
+	int rc;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	sqlite3_bind_int(s, 2, type);
+	sqlite3_bind_int(s, 3, bare);
+	sqlite3_bind_int64(s, 4, cut);
+	rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
+	*at = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : db_fail(st, rc, err, "reading signals");
+}
+
+/*
+ * First and last logins or responses before the cut-offs: the first is
+ * the summary's when that is before them (else there is none), the last
+ * too, or one seek back from the cut-off.
+ */
+static int span_before(struct ob_store *st, int64_t account, int64_t cut_at,
+		       int64_t cut_bare, const struct ob_span *sp,
+		       struct ob_type_signal *t, struct ob_err *err)
+{
+	const int64_t day_us = (int64_t)86400 * 1000000;
+	int64_t at;
+	t->has_at = sp->has_at && sp->first_at < cut_at;
+	t->first_at = sp->first_at;
+	t->last_at = sp->last_at;
+	if (t->has_at && sp->last_at >= cut_at &&
+	    last_before(st, account, t->type, false, cut_at, &t->has_at,
+			&t->last_at, err) < 0)
+		return -1;
+	t->has_day = sp->has_day && sp->first_day * day_us < cut_bare;
+	t->first_day = sp->first_day;
+	t->last_day = sp->last_day;
+	if (t->has_day && sp->last_day * day_us >= cut_bare) {
+		if (last_before(st, account, t->type, true, cut_bare,
+				&t->has_day, &at, err) < 0)
+			return -1;
+		t->last_day = (ob_day)(at / day_us);
+	}
+	return 0;
 }
 
 /*
@@ -2324,76 +2372,101 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
 	enum query q;
 	sqlite3_stmt *s;
 	int rc;
+	if (t->n == (int64_t)sum->known[t->type] &&
+	    (t->type == OB_EV_LOGIN || t->type == OB_EV_RESPONSE ||
+	     t->type == OB_EV_NPS || t->type == OB_EV_FEATURE_USED)) {
+		ob_summary_details(sum, t);
+		return 0;
+	}
 	if (t->type == OB_EV_LOGIN || t->type == OB_EV_RESPONSE)
-		q = Q_SPAN_AS_OF;
-	else if (t->type == OB_EV_NPS)
+		return span_before(st, account, cut_at, cut_bare,
+				   t->type == OB_EV_LOGIN ? &sum->login
+							  : &sum->response,
+				   t, err);
+	if (t->type == OB_EV_NPS)
 		q = Q_NPS_AS_OF;
 	else if (t->type == OB_EV_FEATURE_USED)
 		q = Q_FEATURES_AS_OF;
 	else
 		return 0;
-	if (t->n == (int64_t)sum->known[t->type]) {
-		ob_summary_details(sum, t);
-		return 0;
-	}
 	if (!(s = stmt(st, q, err)))
 		return -1;
 	sqlite3_bind_int64(s, 1, account);
 	sqlite3_bind_int64(s, 2, cut_at);
 	sqlite3_bind_int64(s, 3, cut_bare);
-	if (q == Q_SPAN_AS_OF)
-		sqlite3_bind_int(s, 4, t->type);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && q == Q_SPAN_AS_OF) {
-		t->has_at = sqlite3_column_type(s, 0) != SQLITE_NULL;
-		t->first_at = sqlite3_column_int64(s, 0);
-		t->last_at = sqlite3_column_int64(s, 1);
-		t->has_day = sqlite3_column_type(s, 2) != SQLITE_NULL;
-		t->first_day = sqlite3_column_int(s, 2);
-		t->last_day = sqlite3_column_int(s, 3);
-	} else if (rc == SQLITE_ROW && q == Q_NPS_AS_OF) {
+	if (rc == SQLITE_ROW && q == Q_NPS_AS_OF)
 		snprintf(t->latest_value, sizeof(t->latest_value), "%s",
 			 (const char *)sqlite3_column_text(s, 0));
-	} else if (rc == SQLITE_ROW) {
+	else if (rc == SQLITE_ROW)
 		t->distinct_values = sqlite3_column_int64(s, 0);
-	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE
 		       ? 0
 		       : db_fail(st, rc, err, "reading signals");
 }
 
-static int read_signals(struct ob_store *st, sqlite3_stmt *s,
-			int64_t account, int64_t cut_at, int64_t cut_bare,
-			const struct ob_summary *sum,
-			struct ob_signal_set *out, struct ob_err *err)
+static int cmp_type_signal(const void *a, const void *b)
 {
-	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	int x = ((const struct ob_type_signal *)a)->type;
+	int y = ((const struct ob_type_signal *)b)->type;
+	return (x > y) - (x < y);
+}
+
+/*
+ * The signals as of the cut-offs of an account with events after them:
+ * its summary's counts less the events from the cut-offs on (one seek per
+ * type, so an account's long history costs nothing), then per type what
+ * the counts do not tell.
+ */
+static int signals_before(struct ob_store *st, int64_t account,
+			  int64_t cut_at, int64_t cut_bare,
+			  const struct ob_summary *sum,
+			  struct ob_signal_set *out, struct ob_err *err)
+{
+	size_t ntypes = OB_EV_NKNOWN + sum->ncustom;
+	out->items = xcalloc(ntypes, sizeof(*out->items));
+	for (size_t i = 1; i < ntypes; i++) {
+		int type = i < OB_EV_NKNOWN ? (int)i
+					    : sum->custom[i - OB_EV_NKNOWN].type;
+		int64_t n = i < OB_EV_NKNOWN ? sum->known[i]
+					     : sum->custom[i - OB_EV_NKNOWN].n;
+		sqlite3_stmt *s;
 		struct ob_type_signal *t;
-		ob_grow(&out->items, &cap, out->n + 1, sizeof(*out->items));
+		int rc;
+		if (!n)
+			continue;
+		if (!(s = stmt(st, Q_COUNT_AFTER, err)))
+			goto fail;
+		sqlite3_bind_int64(s, 1, account);
+		sqlite3_bind_int(s, 2, type);
+		sqlite3_bind_int64(s, 3, cut_at);
+		sqlite3_bind_int64(s, 4, cut_bare);
+		rc = sqlite3_step(s);
+		n -= sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW) {
+			db_fail(st, rc, err, "reading signals");
+			goto fail;
+		}
+		if (n <= 0)
+			continue;
 		t = &out->items[out->n++];
-		memset(t, 0, sizeof(*t));
-		t->type = sqlite3_column_int(s, 0);
-		t->type_name = type_name(st, t->type);
+		t->type = type;
+		t->type_name = type_name(st, type);
 		if (!t->type_name)
 			t->type_name = "";
-		t->n = sqlite3_column_int64(s, 1);
+		t->n = n;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		ob_signal_set_release(out);
-		return db_fail(st, rc, err, "reading signals");
-	}
-	/* Asked after the aggregate's last step: one statement at a time. */
+	qsort(out->items, out->n, sizeof(*out->items), cmp_type_signal);
 	for (size_t i = 0; i < out->n; i++)
 		if (type_details(st, account, cut_at, cut_bare, sum,
-				 &out->items[i], err) < 0) {
-			ob_signal_set_release(out);
-			return -1;
-		}
+				 &out->items[i], err) < 0)
+			goto fail;
 	return 0;
+fail:
+	ob_signal_set_release(out);
+	return -1;
 }
 
 /* Writes what is pending, so that reads see it. */
@@ -2429,15 +2502,8 @@ int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
 		ob_summary_release(&sum);
 		return 0;
 	}
-	/* Some events are after the day asked: go to the events. */
-	if (!(s = stmt(st, Q_SIGNALS_AS_OF, err))) {
-		ob_summary_release(&sum);
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, account);
-	sqlite3_bind_int64(s, 2, cut_at);
-	sqlite3_bind_int64(s, 3, cut_bare);
-	rc = read_signals(st, s, account, cut_at, cut_bare, &sum, out, err);
+	/* Some events are after the day asked: go to those. */
+	rc = signals_before(st, account, cut_at, cut_bare, &sum, out, err);
 	ob_summary_release(&sum);
 	return rc;
 }

@@ -264,4 +264,15 @@ assert "UTC: the response falls on the 21st" test \
 TZ=Pacific/Honolulu run score eng --today 2026-11-20 --format json
 assert "Honolulu: on the 20th" test \
 	"$(printf '%s' "$out" | jq '.[0].metrics.responses')" = 1
+# Logins given as dates only, and a timed one, asked about between them:
+# the span before the day comes from the summary and one step back.
+run account add dates --name dates --tier mid --kickoff 2026-11-02 -q
+printf 'account,type,at\ndates,login,2026-11-03\ndates,login,2026-11-05\ndates,login,2026-11-09\ndates,login,2026-11-04T22:00:00Z\n' >"$T/dates.csv"
+run import "$T/dates.csv" -q
+assert "date-only logins, as of a day between them" test \
+	"$(metrics dates 2026-11-06 '.logins, .first_login_day, .days_since_login')" = "[3,1,1]"
+assert "date-only logins, as of their first day" test \
+	"$(metrics dates 2026-11-03 '.logins, .first_login_day, .days_since_login')" = "[1,1,0]"
+assert "date-only logins, after them all" test \
+	"$(metrics dates 2026-11-12 '.logins, .first_login_day, .days_since_login')" = "[4,1,3]"
 finish
