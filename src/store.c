@@ -358,7 +358,8 @@ struct ob_store {
 	 * while one batch goes into SQLite, the next is read and checked.
 	 * SQLite is used by one thread at a time: the queuing thread waits
 	 * for the writer before any statement of its own (stmt, exec), and
-	 * the writer works only between handoffs.
+	 * fails there once a batch failed; the writer works only between
+	 * handoffs.
 	 */
 	struct pending_event *queue; /* being filled */
 	size_t nqueue, queue_cap;
@@ -370,7 +371,7 @@ struct ob_store {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	bool writer_started, writing, stopping;
-	int write_result; /* of the last batch the writer wrote */
+	int write_result; /* -1 once a batch failed, until rollback/begin */
 	struct ob_err write_err;
 	size_t nbulk;                /* pending events in PENDING_BULK */
 	uint8_t bulk_state;          /* the events ob_pending_bulk shows */
