@@ -2373,9 +2373,10 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
 	enum query q;
 	sqlite3_stmt *s;
 	int rc;
-	if (t->n == (int64_t)sum->known[t->type] &&
-	    (t->type == OB_EV_LOGIN || t->type == OB_EV_RESPONSE ||
-	     t->type == OB_EV_NPS || t->type == OB_EV_FEATURE_USED)) {
+	if (t->type != OB_EV_LOGIN && t->type != OB_EV_RESPONSE &&
+	    t->type != OB_EV_NPS && t->type != OB_EV_FEATURE_USED)
+		return 0;
+	if (t->n == (int64_t)sum->known[t->type]) {
 		ob_summary_details(sum, t);
 		return 0;
 	}
@@ -2384,12 +2385,7 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
 				   t->type == OB_EV_LOGIN ? &sum->login
 							  : &sum->response,
 				   t, err);
-	if (t->type == OB_EV_NPS)
-		q = Q_NPS_AS_OF;
-	else if (t->type == OB_EV_FEATURE_USED)
-		q = Q_FEATURES_AS_OF;
-	else
-		return 0;
+	q = t->type == OB_EV_NPS ? Q_NPS_AS_OF : Q_FEATURES_AS_OF;
 	if (!(s = stmt(st, q, err)))
 		return -1;
 	sqlite3_bind_int64(s, 1, account);
