@@ -2325,7 +2325,7 @@ static int last_before(struct ob_store *st, int64_t account, int type,
 	sqlite3_bind_int64(s, 4, cut);
 	rc = sqlite3_step(s);
 	*found = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
-	*at = sqlite3_column_int64(s, 0);
+	*at = *found ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : db_fail(st, rc, err, "reading signals");
 }
@@ -2440,7 +2440,8 @@ static int signals_before(struct ob_store *st, int64_t account,
 		sqlite3_bind_int64(s, 3, cut_at);
 		sqlite3_bind_int64(s, 4, cut_bare);
 		rc = sqlite3_step(s);
-		n -= sqlite3_column_int64(s, 0);
+		if (rc == SQLITE_ROW)
+			n -= sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
 		if (rc != SQLITE_ROW) {
 			db_fail(st, rc, err, "reading signals");
