@@ -137,7 +137,7 @@ int ob_cmd_calendar(struct ob_ctx *ctx, int argc, char **argv)
 		return code;
 	f.today = ctx->today;
 	f.last = ctx->today + (ob_day)days - 1;
-	ob_time_format_utc((int64_t)ctx->today * 86400 * 1000000, f.stamp);
+	ob_time_format_utc(ctx->today * OB_DAY_US, f.stamp);
 	/* 2026-11-20T00:00:00Z -> 20261120T000000Z */
 	{
 		char *p = f.stamp, *q = f.stamp;

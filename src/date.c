@@ -279,7 +279,7 @@ const char *ob_time_parse(const char *s, int64_t *us, bool *bare)
 	if (!ob_date_valid_civil(y, mo, d))
 		return "no such date";
 	if (len == 10) {
-		*us = (int64_t)ob_date_from_civil(y, mo, d) * 86400 * 1000000;
+		*us = ob_date_from_civil(y, mo, d) * OB_DAY_US;
 		*bare = true;
 		return NULL;
 	}
@@ -339,10 +339,10 @@ ob_day ob_time_local_day(int64_t us, bool bare)
 	time_t t;
 	struct tm tm;
 	if (bare)
-		return (ob_day)floor_div(us, (int64_t)86400 * 1000000);
+		return (ob_day)floor_div(us, OB_DAY_US);
 	t = (time_t)floor_div(us, 1000000);
 	if (!localtime_r(&t, &tm))
-		return (ob_day)floor_div(us, (int64_t)86400 * 1000000);
+		return (ob_day)floor_div(us, OB_DAY_US);
 	return day_of_tm(&tm);
 }
 
@@ -396,7 +396,7 @@ int64_t ob_day_local_start(ob_day d)
 	tm.tm_isdst = -1;
 	t = mktime(&tm);
 	/* A zone may skip midnight; mktime then lands on the day's first hour. */
-	start = t == (time_t)-1 ? (int64_t)d * 86400 * 1000000
+	start = t == (time_t)-1 ? d * OB_DAY_US
 				: (int64_t)t * 1000000;
 	if (cache) {
 		day_starts[slot].day = d;

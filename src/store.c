@@ -2270,7 +2270,7 @@ static bool after_stored(const struct ob_store *st, const struct ob_event *ev)
 		return false;
 	if (ev->bare)
 		return !(a->flags & OB_ACCOUNT_HAS_DAY) ||
-		       ev->at > (int64_t)a->last_day * 86400 * 1000000;
+		       ev->at > a->last_day * OB_DAY_US;
 	return !(a->flags & OB_ACCOUNT_HAS_AT) || ev->at > a->last_at;
 }
 
@@ -2307,7 +2307,7 @@ int ob_store_events_flush(struct ob_store *st, int64_t *added,
 static void day_cutoffs(ob_day d, int64_t *at, int64_t *bare)
 {
 	*at = ob_day_local_start(d + 1);
-	*bare = (int64_t)(d + 1) * 86400 * 1000000;
+	*bare = (d + 1) * OB_DAY_US;
 }
 
 /* The latest event of a type before the cut-off, timed or bare. */
@@ -2339,7 +2339,6 @@ static int span_before(struct ob_store *st, int64_t account, int64_t cut_at,
 		       int64_t cut_bare, const struct ob_span *sp,
 		       struct ob_type_signal *t, struct ob_err *err)
 {
-	const int64_t day_us = (int64_t)86400 * 1000000;
 	int64_t at;
 	t->has_at = sp->has_at && sp->first_at < cut_at;
 	t->first_at = sp->first_at;
@@ -2348,14 +2347,14 @@ static int span_before(struct ob_store *st, int64_t account, int64_t cut_at,
 	    last_before(st, account, t->type, false, cut_at, &t->has_at,
 			&t->last_at, err) < 0)
 		return -1;
-	t->has_day = sp->has_day && sp->first_day * day_us < cut_bare;
+	t->has_day = sp->has_day && sp->first_day * OB_DAY_US < cut_bare;
 	t->first_day = sp->first_day;
 	t->last_day = sp->last_day;
-	if (t->has_day && sp->last_day * day_us >= cut_bare) {
+	if (t->has_day && sp->last_day * OB_DAY_US >= cut_bare) {
 		if (last_before(st, account, t->type, true, cut_bare,
 				&t->has_day, &at, err) < 0)
 			return -1;
-		t->last_day = (ob_day)(at / day_us);
+		t->last_day = (ob_day)(at / OB_DAY_US);
 	}
 	return 0;
 }

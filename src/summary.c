@@ -16,7 +16,7 @@ void ob_signal_set_release(struct ob_signal_set *set)
 static void span_add(struct ob_span *sp, int64_t at, bool bare)
 {
 	if (bare) {
-		ob_day day = (ob_day)(at / ((int64_t)86400 * 1000000));
+		ob_day day = (ob_day)(at / OB_DAY_US);
 		if (!sp->has_day || day < sp->first_day)
 			sp->first_day = day;
 		if (!sp->has_day || day > sp->last_day)

@@ -16,6 +16,8 @@ typedef int32_t ob_day;
 #define OB_DAY_MIN (-719162) /* 0001-01-01 */
 #define OB_DAY_MAX 2932896   /* 9999-12-31 */
 #define OB_DATE_LEN 11       /* "YYYY-MM-DD" and its NUL */
+/* Microseconds in a day: a date-only event's instant is its day times it. */
+#define OB_DAY_US ((int64_t)86400 * 1000000)
 
 ob_day ob_date_from_civil(int year, int month, int mday);
 void ob_date_to_civil(ob_day d, int *year, int *month, int *mday);
