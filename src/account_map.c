@@ -24,14 +24,7 @@ static bool slot_free(const struct ob_account_slot *s)
 /* Any capacity, not only powers of 2: the hash is scaled into it. */
 static size_t home(const char *id, size_t cap)
 {
-	uint64_t h = ob_hash(id, strlen(id), 0);
-	/*
-	 * FNV-1a leaves the last bytes' mark in the low bits; ids that end
-	 * in a counter would cluster in the high bits used below.
-	 */
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
+	uint64_t h = ob_hash_mix(ob_hash(id, strlen(id), 0));
 	return (size_t)(((h >> 32) * (uint64_t)cap) >> 32);
 }
 

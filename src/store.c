@@ -1848,10 +1848,7 @@ static uint64_t event_hash(const struct ob_store *st,
 		h = ob_hash(&e->bare, sizeof(e->bare), h);
 		h = ob_hash(value, strlen(value) + 1, h);
 	}
-	h = ob_hash(ext_id, strlen(ext_id) + 1, h);
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	return h ^ (h >> 33);
+	return ob_hash_mix(ob_hash(ext_id, strlen(ext_id) + 1, h));
 }
 
 static uint64_t *written_block(uint64_t *filter, uint64_t h)

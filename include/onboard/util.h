@@ -128,6 +128,17 @@ char *ob_int_text(char *buf, long long v);
 
 /* 64-bit FNV-1a. */
 uint64_t ob_hash(const void *p, size_t n, uint64_t seed);
+/*
+ * Spreads a hash's bits over all of it (MurmurHash3's mixing steps):
+ * FNV-1a leaves the last bytes' mark in the low bits, and keys that end
+ * in a counter would cluster wherever the high bits are used.
+ */
+static inline uint64_t ob_hash_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	return h ^ (h >> 33);
+}
 
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool ob_utf8_valid(const char *s, size_t n);
