@@ -2399,13 +2399,6 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
 		       : db_fail(st, rc, err, "reading signals");
 }
 
-static int cmp_type_signal(const void *a, const void *b)
-{
-	int x = ((const struct ob_type_signal *)a)->type;
-	int y = ((const struct ob_type_signal *)b)->type;
-	return (x > y) - (x < y);
-}
-
 /*
  * The signals as of the cut-offs of an account with events after them:
  * its summary's counts less the events from the cut-offs on (one seek per
@@ -2419,11 +2412,10 @@ static int signals_before(struct ob_store *st, int64_t account,
 {
 	size_t ntypes = OB_EV_NKNOWN + sum->ncustom;
 	out->items = xcalloc(ntypes, sizeof(*out->items));
+	/* In type order, as ob_summary_signals gives them. */
 	for (size_t i = 1; i < ntypes; i++) {
-		int type = i < OB_EV_NKNOWN ? (int)i
-					    : sum->custom[i - OB_EV_NKNOWN].type;
-		int64_t n = i < OB_EV_NKNOWN ? sum->known[i]
-					     : sum->custom[i - OB_EV_NKNOWN].n;
+		int type;
+		int64_t n = ob_summary_nth(sum, i, &type);
 		sqlite3_stmt *s;
 		struct ob_type_signal *t;
 		int rc;
@@ -2452,7 +2444,6 @@ static int signals_before(struct ob_store *st, int64_t account,
 			t->type_name = "";
 		t->n = n;
 	}
-	qsort(out->items, out->n, sizeof(*out->items), cmp_type_signal);
 	for (size_t i = 0; i < out->n; i++)
 		if (type_details(st, account, cut_at, cut_bare, sum,
 				 &out->items[i], err) < 0)

@@ -120,12 +120,9 @@ void ob_summary_counts_text(const struct ob_summary *s, struct ob_buf *b)
 	char buf[OB_INT_TEXT];
 	ob_buf_reset(b);
 	ob_buf_add(b, "", 0);
-	for (size_t i = 0; i < OB_EV_NKNOWN + s->ncustom; i++) {
-		int type = i < OB_EV_NKNOWN ? (int)i
-					    : s->custom[i - OB_EV_NKNOWN].type;
-		long long n = i < OB_EV_NKNOWN
-				      ? s->known[i]
-				      : (long long)s->custom[i - OB_EV_NKNOWN].n;
+	for (size_t i = 1; i < OB_EV_NKNOWN + s->ncustom; i++) {
+		int type;
+		long long n = ob_summary_nth(s, i, &type);
 		if (i < OB_EV_NKNOWN && !n)
 			continue;
 		if (b->len)
@@ -193,10 +190,8 @@ void ob_summary_signals(const struct ob_summary *s,
 	out->from_summary = true;
 	for (size_t i = 1; i < OB_EV_NKNOWN + s->ncustom; i++) {
 		struct ob_type_signal *t;
-		int type = i < OB_EV_NKNOWN ? (int)i
-					    : s->custom[i - OB_EV_NKNOWN].type;
-		int64_t n = i < OB_EV_NKNOWN ? s->known[i]
-					     : s->custom[i - OB_EV_NKNOWN].n;
+		int type;
+		int64_t n = ob_summary_nth(s, i, &type);
 		const char *name;
 		if (!n)
 			continue;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "onboard/date.h"
+#include "onboard/event.h"
 #include "onboard/util.h"
 
 /*
@@ -71,10 +72,26 @@ struct ob_summary {
 	char nps_value[3];       /* "0" .. "10" */
 	uint32_t features;       /* distinct feature_used values (stored
 				  * ones; the store counts them) */
-	uint32_t known[14];      /* events per known type (enum ob_event_type) */
+	uint32_t known[OB_EV_NKNOWN]; /* events per known type */
 	struct ob_summary_count *custom; /* by type */
 	uint32_t ncustom, custom_cap;
 };
+
+/*
+ * The counts by type, in type order (known types, then the custom ones,
+ * kept sorted): the i-th's count (0 for a known type without events) and
+ * type, for 1 <= i < OB_EV_NKNOWN + s->ncustom.
+ */
+static inline int64_t ob_summary_nth(const struct ob_summary *s, size_t i,
+				     int *type)
+{
+	if (i < OB_EV_NKNOWN) {
+		*type = (int)i;
+		return s->known[i];
+	}
+	*type = s->custom[i - OB_EV_NKNOWN].type;
+	return s->custom[i - OB_EV_NKNOWN].n;
+}
 
 /*
  * Folds in one event. Not the features: whether a value is new is the
