@@ -346,7 +346,6 @@ static void pad(struct ob_buf *b, size_t n)
 }
 
 /* Appends text padded or cut to width display columns. */
-
 static void put_fitted(struct ob_buf *b, const char *text, size_t width,
 		       bool right)
 {

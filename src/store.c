@@ -1930,6 +1930,33 @@ static int cmp_ext_id(const void *x, const void *y)
 }
 
 /*
+ * Marks the later events of pending[start, end), one account's, that
+ * repeat an earlier one's external id.
+ */
+static void mark_repeated_ids(struct ob_store *st, size_t start, size_t end)
+{
+	const char *arena = st->arena.data;
+	size_t n = 0;
+	for (size_t j = start; j < end; j++) {
+		if (!arena[st->pending[j].ext_id])
+			continue;
+		ob_grow(&st->scratch, &st->scratch_cap, n + 1,
+			sizeof(*st->scratch));
+		st->scratch[n++] = j;
+	}
+	if (n < 2)
+		return;
+	sort_store = st;
+	qsort(st->scratch, n, sizeof(*st->scratch), cmp_ext_id);
+	for (size_t j = 1; j < n; j++) {
+		struct pending_event *e = &st->pending[st->scratch[j]];
+		if (strcmp(arena + e->ext_id,
+			   arena + st->pending[st->scratch[j - 1]].ext_id) == 0)
+			e->state = PENDING_DUPLICATE;
+	}
+}
+
+/*
  * Marks what the batch repeats: an event equal to the one before it (the
  * batch is sorted), or with the external id of an earlier event of its
  * account. Row by row, the earlier one would be written, or both found
@@ -1937,36 +1964,22 @@ static int cmp_ext_id(const void *x, const void *y)
  */
 static void mark_repeats(struct ob_store *st)
 {
-	const char *arena = st->arena.data;
 	size_t start = 0;
-	for (size_t i = 0; i <= st->npending; i++) {
-		size_t n = 0;
-		if (i < st->npending && i > start &&
-		    cmp_pending(&st->pending[i - 1], &st->pending[i]) == 0)
+	for (size_t i = 1; i <= st->npending; i++) {
+		if (i == st->npending ||
+		    st->pending[i].account != st->pending[start].account) {
+			mark_repeated_ids(st, start, i);
+			start = i;
+		} else if (cmp_pending(&st->pending[i - 1], &st->pending[i]) ==
+			   0) {
 			st->pending[i].state = PENDING_DUPLICATE;
-		if (i < st->npending &&
-		    st->pending[i].account == st->pending[start].account)
-			continue;
-		/* pending[start, i) is one account's: its external ids */
-		for (size_t j = start; j < i; j++) {
-			if (!arena[st->pending[j].ext_id])
-				continue;
-			ob_grow(&st->scratch, &st->scratch_cap, n + 1,
-				sizeof(*st->scratch));
-			st->scratch[n++] = j;
 		}
-		sort_store = st;
-		if (n > 1)
-			qsort(st->scratch, n, sizeof(*st->scratch),
-			      cmp_ext_id);
-		for (size_t j = 1; j < n; j++)
-			if (strcmp(arena + st->pending[st->scratch[j]].ext_id,
-				   arena + st->pending[st->scratch[j - 1]]
-						   .ext_id) == 0)
-				st->pending[st->scratch[j]].state =
-					PENDING_DUPLICATE;
-		start = i;
 	}
+}
+
+/* Keeps in bulk the candidates the filter has certainly not seen. */
+static void pick_bulk(struct ob_store *st)
+{
 	if (!st->written)
 		st->written = xaligned_calloc(64, WRITTEN_BLOCKS * 64);
 	hash_pending(st);
@@ -2208,6 +2221,7 @@ static int write_events(struct ob_store *st, struct ob_err *err)
 		return 0;
 	sort_pending(st);
 	mark_repeats(st);
+	pick_bulk(st);
 	if (write_bulk(st, err) < 0 || write_checked(st, err) < 0 ||
 	    write_values(st, err) < 0)
 		goto out;
