@@ -320,13 +320,13 @@ struct pending_event {
  * stored already go in bulk: later than every event of their account
  * stored before the transaction (the signal row says), without an
  * external id unless the account had no events, and not among the events
- * this transaction wrote (a Bloom filter says "maybe" or "certainly
- * not"). A nightly import of new events, or a first one, is nearly all
+ * this transaction wrote or the batch has before it (a Bloom filter says
+ * "maybe" or "certainly not"). A nightly import of new events, or a first one, is nearly all
  * bulk; a re-import is all row by row.
  */
 enum pending_state {
 	PENDING_CHECK, /* row by row */
-	PENDING_BULK,  /* certainly new, unless the batch repeats it */
+	PENDING_BULK,  /* certainly new */
 	PENDING_ADDED, /* written, and noted in the filter */
 	PENDING_DUPLICATE,
 };
@@ -381,8 +381,6 @@ struct ob_store {
 	 */
 	struct ob_account_slot ref;
 	uint64_t *written;           /* Bloom filter of the events written */
-	size_t *scratch;             /* pending indexes, for one account */
-	size_t scratch_cap;
 	uint64_t *hashes;            /* of the pending events, for `written` */
 	size_t hashes_cap;
 	int64_t added, duplicates; /* since ob_store_events_flush */
@@ -834,7 +832,6 @@ void ob_store_close(struct ob_store *st)
 	free(st->queue);
 	ob_buf_release(&st->queue_arena);
 	free(st->pending);
-	free(st->scratch);
 	free(st->hashes);
 	ob_buf_release(&st->arena);
 	drop_summaries(st);
@@ -1917,67 +1914,14 @@ static void note_written(struct ob_store *st, const struct pending_event *e,
 		written_bits(st->written, event_hash(st, e, true), true);
 }
 
-/* For qsort: pending indexes by external id, then by index. */
-static _Thread_local const struct ob_store *sort_store;
-
-static int cmp_ext_id(const void *x, const void *y)
-{
-	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	const char *arena = sort_store->arena.data;
-	int c = strcmp(arena + sort_store->pending[i].ext_id,
-		       arena + sort_store->pending[j].ext_id);
-	return c ? c : (i > j) - (i < j);
-}
-
 /*
- * Marks the later events of pending[start, end), one account's, that
- * repeat an earlier one's external id.
+ * Keeps in bulk the candidates the filter has certainly not seen, noting
+ * each in it as it goes, kept or not: an event the batch repeats (the
+ * same, or the same external id) then goes row by row after the bulk
+ * insert, and SQLite finds it stored, as it would row by row. A repeat of
+ * one demoted by a false "maybe" is demoted too: SQLite keeps the first
+ * in key order.
  */
-static void mark_repeated_ids(struct ob_store *st, size_t start, size_t end)
-{
-	const char *arena = st->arena.data;
-	size_t n = 0;
-	for (size_t j = start; j < end; j++) {
-		if (!arena[st->pending[j].ext_id])
-			continue;
-		ob_grow(&st->scratch, &st->scratch_cap, n + 1,
-			sizeof(*st->scratch));
-		st->scratch[n++] = j;
-	}
-	if (n < 2)
-		return;
-	sort_store = st;
-	qsort(st->scratch, n, sizeof(*st->scratch), cmp_ext_id);
-	for (size_t j = 1; j < n; j++) {
-		struct pending_event *e = &st->pending[st->scratch[j]];
-		if (strcmp(arena + e->ext_id,
-			   arena + st->pending[st->scratch[j - 1]].ext_id) == 0)
-			e->state = PENDING_DUPLICATE;
-	}
-}
-
-/*
- * Marks what the batch repeats: an event equal to the one before it (the
- * batch is sorted), or with the external id of an earlier event of its
- * account. Row by row, the earlier one would be written, or both found
- * stored; either way the later one is a duplicate.
- */
-static void mark_repeats(struct ob_store *st)
-{
-	size_t start = 0;
-	for (size_t i = 1; i <= st->npending; i++) {
-		if (i == st->npending ||
-		    st->pending[i].account != st->pending[start].account) {
-			mark_repeated_ids(st, start, i);
-			start = i;
-		} else if (cmp_pending(&st->pending[i - 1], &st->pending[i]) ==
-			   0) {
-			st->pending[i].state = PENDING_DUPLICATE;
-		}
-	}
-}
-
-/* Keeps in bulk the candidates the filter has certainly not seen. */
 static void pick_bulk(struct ob_store *st)
 {
 	if (!st->written)
@@ -1986,16 +1930,17 @@ static void pick_bulk(struct ob_store *st)
 	st->nbulk = 0;
 	for (size_t i = 0; i < st->npending; i++) {
 		struct pending_event *e = &st->pending[i];
+		bool maybe;
 		prefetch_written(st, i + AHEAD);
 		if (e->state != PENDING_BULK)
 			continue;
-		if (maybe_written(st, i)) {
-			e->state = PENDING_CHECK;
-			continue;
-		}
-		/* Noted now, while its block is in cache: it will be written. */
+		maybe = maybe_written(st, i);
+		/* Noted now, while its block is in cache. */
 		note_written(st, e, st->hashes[i]);
-		st->nbulk++;
+		if (maybe)
+			e->state = PENDING_CHECK;
+		else
+			st->nbulk++;
 	}
 }
 
@@ -2220,7 +2165,6 @@ static int write_events(struct ob_store *st, struct ob_err *err)
 	if (!st->npending)
 		return 0;
 	sort_pending(st);
-	mark_repeats(st);
 	pick_bulk(st);
 	if (write_bulk(st, err) < 0 || write_checked(st, err) < 0 ||
 	    write_values(st, err) < 0)
