@@ -158,12 +158,15 @@ static void order_rows(struct due *d)
 		struct due_row *swap;
 		for (size_t i = 0; i < n; i++)
 			count[(urgency(&rows[i]) >> shift & 0xff) + 1]++;
+		/* One digit for all: the pass would change nothing. */
 		if (count[(urgency(&rows[0]) >> shift & 0xff) + 1] == n)
-			continue; /* one digit for all: the pass changes nothing */
+			continue;
 		for (int b = 0; b < 256; b++)
 			count[b + 1] += count[b];
-		for (size_t i = 0; i < n; i++)
-			tmp[count[urgency(&rows[i]) >> shift & 0xff]++] = rows[i];
+		for (size_t i = 0; i < n; i++) {
+			uint64_t digit = urgency(&rows[i]) >> shift & 0xff;
+			tmp[count[digit]++] = rows[i];
+		}
 		swap = rows;
 		rows = tmp;
 		tmp = swap;

@@ -245,22 +245,19 @@ static const char *const sql[NQUERIES] = {
 			 "?11, ?12, ?13, ?14, ?15)",
 	[Q_CUSTOM_TYPES] = "SELECT id, name FROM event_type WHERE id > 13",
 	/*
-	 * The same from the events on or before a day: ?2 is the first
-	 * instant of the next local day, ?3 the next day's midnight UTC for
-	 * bare dates. Only counts: the first and last login or response,
-	 * the latest NPS and the distinct features are asked apart, and
-	 * only when the summary cannot tell them (aggregates here for every
-	 * event were most of a report over millions of events).
+	 * An account's events of a type from a day on (taken from its
+	 * summary's count for the day before): ?3 is the first instant of
+	 * the day, ?4 its midnight UTC for bare dates. A seek to the day,
+	 * not the type's whole history.
 	 */
-	/* From the cut-off on: a seek, not the type's whole history. */
 	[Q_COUNT_AFTER] =
-		"SELECT count(*) FROM event WHERE account = ?1 AND type = ?2 AND "
-		"at >= min(?3, ?4) AND (bare = 0 AND at >= ?3 OR "
-		"bare = 1 AND at >= ?4)",
+		"SELECT count(*) FROM event WHERE account = ?1 AND "
+		"type = ?2 AND at >= min(?3, ?4) AND "
+		"(bare = 0 AND at >= ?3 OR bare = 1 AND at >= ?4)",
 	/* One seek back from the cut-off (SQLite's max() over an index). */
 	[Q_LAST_BEFORE] =
-		"SELECT max(at) FROM event WHERE account = ?1 AND type = ?2 AND "
-		"bare = ?3 AND at < ?4",
+		"SELECT max(at) FROM event WHERE account = ?1 AND "
+		"type = ?2 AND bare = ?3 AND at < ?4",
 	[Q_NPS_AS_OF] =
 		"SELECT value FROM event WHERE account = ?1 AND type = 12 AND "
 		"(bare = 0 AND at < ?2 OR bare = 1 AND at < ?3) "
@@ -320,9 +317,9 @@ struct pending_event {
  * stored already go in bulk: later than every event of their account
  * stored before the transaction (the signal row says), without an
  * external id unless the account had no events, and not among the events
- * this transaction wrote or the batch has before it (a Bloom filter says
- * "maybe" or "certainly not"). A nightly import of new events, or a first one, is nearly all
- * bulk; a re-import is all row by row.
+ * this transaction wrote or the batch has before it (a Bloom filter
+ * says "maybe" or "certainly not"). A nightly import of new events, or
+ * a first one, is nearly all bulk; a re-import is all row by row.
  */
 enum pending_state {
 	PENDING_CHECK, /* row by row */
@@ -1680,8 +1677,8 @@ static int rebuild_signals(struct ob_store *st, struct ob_err *err)
 	sqlite3_stmt *s;
 	int rc;
 	rc = sqlite3_prepare_v2(st->db,
-				"SELECT e.account, e.type, e.at, e.bare, e.value "
-				"FROM event e ORDER BY e.account",
+				"SELECT account, type, at, bare, value FROM event "
+				"ORDER BY account",
 				-1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc, err, "rebuilding signals");
