@@ -1677,8 +1677,8 @@ static int rebuild_signals(struct ob_store *st, struct ob_err *err)
 	sqlite3_stmt *s;
 	int rc;
 	rc = sqlite3_prepare_v2(st->db,
-				"SELECT account, type, at, bare, value FROM event "
-				"ORDER BY account",
+				"SELECT account, type, at, bare, value "
+				"FROM event ORDER BY account",
 				-1, &s, NULL);
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc, err, "rebuilding signals");
