@@ -210,12 +210,12 @@ static void print_rows(const struct ob_ctx *ctx, struct due *d,
 		/* Rows go by lateness, their accounts all over memory: ask
 		 * for what the rows a few on need while this one is written. */
 		if (i + 8 < d->nrows)
-			__builtin_prefetch(&d->accounts[d->rows[i + 8].account]);
+			OB_PREFETCH(&d->accounts[d->rows[i + 8].account]);
 		if (i + 4 < d->nrows) {
 			const struct due_account *soon =
 				&d->accounts[d->rows[i + 4].account];
-			__builtin_prefetch(d->text.data + soon->id);
-			__builtin_prefetch(d->reasons + soon->reasons);
+			OB_PREFETCH(d->text.data + soon->id);
+			OB_PREFETCH(d->reasons + soon->reasons);
 		}
 		ob_date_format(r->opens, opens);
 		ob_date_format(r->closes, closes);

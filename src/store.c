@@ -1884,13 +1884,8 @@ static void hash_pending(struct ob_store *st)
 
 static void prefetch_written(const struct ob_store *st, size_t i)
 {
-#if defined(__GNUC__)
 	if (i < st->npending)
-		__builtin_prefetch(written_block(st->written, st->hashes[i]));
-#else
-	(void)st;
-	(void)i;
-#endif
+		OB_PREFETCH(written_block(st->written, st->hashes[i]));
 }
 
 static bool maybe_written(const struct ob_store *st, size_t i)

@@ -38,8 +38,11 @@ struct ob_err {
 
 #if defined(__GNUC__)
 #define OB_PRINTF(f, a) __attribute__((format(printf, f, a)))
+/* Asks for the memory at p ahead of its use (hot loops over scattered data). */
+#define OB_PREFETCH(p) __builtin_prefetch(p)
 #else
 #define OB_PRINTF(f, a)
+#define OB_PREFETCH(p) ((void)(p))
 #endif
 
 /* Fills err (when not NULL) and returns -1, so callers can `return ob_fail(...)`. */
