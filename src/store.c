@@ -2802,7 +2802,6 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	current = ob_summary_current(&sum, x->as_of, x->cut_at);
 	if (current)
 		ob_summary_signals(&sum, type_name, x->st, set);
-	ob_summary_release(&sum);
 	for (; cursor_at(&x->actions, account);) {
 		add_action(out, x->actions.s, 1);
 		if (cursor_step(x, &x->actions, err) < 0)
@@ -2810,12 +2809,15 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	}
 	if (!current) {
 		/* Events after the day asked: this one from its events. */
-		if (ob_store_signals(x->st, account, x->as_of, set, err) < 0 ||
+		if (signals_before(x->st, account, x->cut_at, x->cut_bare,
+				   &sum, set, err) < 0 ||
 		    milestones_and_tickets(x->st, account, x->as_of, out,
 					   err) < 0)
 			goto fail;
+		ob_summary_release(&sum);
 		return 0;
 	}
+	ob_summary_release(&sum);
 	for (; cursor_at(&x->milestones, account);) {
 		add_milestone(out,
 			      (const char *)sqlite3_column_text(x->milestones.s, 1));
@@ -2830,6 +2832,7 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	}
 	return 0;
 fail:
+	ob_summary_release(&sum);
 	ob_account_data_release(out);
 	return -1;
 }
