@@ -309,8 +309,10 @@ static void cadence_rows(struct ob_out *out, const struct ob_playbook *pb,
 	ob_buf_release(&b);
 }
 
-/* Prints text indented by two, in lines of at most 80 columns where the
- * words allow (a 80-column terminal is the table's measure too). */
+/*
+ * Prints text indented by two, in lines of at most 80 columns where the
+ * words allow (an 80-column terminal is the table's measure too).
+ */
 static void print_wrapped(const char *text)
 {
 	const char *p = text;
