@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "onboard/mail.h"
+
 static const char *const status_names[OB_NACCOUNT_STATUS] = {
 	"active", "paused", "completed", "churned"};
 
@@ -50,13 +52,10 @@ const char *ob_account_check_text(const char *text)
 	return NULL;
 }
 
+/* The address `onboard send` mails: one that mail software takes. */
 const char *ob_account_check_email(const char *email)
 {
-	const char *at = strchr(email, '@');
-	if (ob_account_check_text(email))
-		return "expected an address like name@example.com";
-	if (!at || at == email || !at[1] || strchr(at + 1, '@') ||
-	    strpbrk(email, " \t<>,;\""))
+	if (!ob_mail_addr_valid(email))
 		return "expected an address like name@example.com";
 	return NULL;
 }
