@@ -30,7 +30,9 @@ CREATE TABLE account (
 	status     TEXT NOT NULL DEFAULT 'active'
 	           CHECK (status IN ('active', 'paused', 'completed', 'churned')),
 	created_at TEXT NOT NULL,
-	updated_at TEXT NOT NULL
+	updated_at TEXT NOT NULL,
+	-- No automated e-mail to this account (`account set --opt-out yes`).
+	opt_out    INTEGER NOT NULL DEFAULT 0 CHECK (opt_out IN (0, 1))
 ) STRICT;
 
 CREATE INDEX account_csm ON account (csm, ext_id);
@@ -138,3 +140,68 @@ CREATE TABLE ticket_open (
 	ext_id  TEXT NOT NULL,
 	PRIMARY KEY (account, ref, at, bare, ext_id)
 ) STRICT, WITHOUT ROWID;
+
+-- The CSM directory: an account names its CSM by text; this adds who they
+-- are and where their alerts and the replies to their accounts' mail go.
+CREATE TABLE csm (
+	name       TEXT PRIMARY KEY,          -- as account.csm spells it
+	full_name  TEXT,
+	email      TEXT,
+	updated_at TEXT NOT NULL
+) STRICT;
+
+-- Every message `onboard send` delivers, with its bytes as they go out.
+-- queued -> sending (committed before delivery starts) -> sent, or
+-- deferred (a temporary failure, tried again by the next send), failed,
+-- unconfirmed (found sending by a later run: it may have gone), or
+-- cancelled. A check-in instance (account, check-in, window) gets one
+-- message, ever; an alert names its accounts in outbox_account.
+CREATE TABLE outbox (
+	id         INTEGER PRIMARY KEY,
+	kind       TEXT NOT NULL CHECK (kind IN ('checkin', 'alert')),
+	account    INTEGER REFERENCES account (id),   -- check-ins
+	checkin    TEXT,
+	opens      TEXT,                      -- the window's first day
+	csm        TEXT,                      -- an alert's CSM; a check-in's, queued
+	sender     TEXT NOT NULL,             -- the envelope sender (-f)
+	recipient  TEXT NOT NULL,
+	subject    TEXT NOT NULL,             -- decoded, for people
+	message_id TEXT NOT NULL,
+	message    TEXT NOT NULL,             -- RFC 5322, LF line ends
+	state      TEXT NOT NULL DEFAULT 'queued'
+	           CHECK (state IN ('queued', 'sending', 'sent', 'deferred',
+	                            'failed', 'unconfirmed', 'cancelled')),
+	attempts   INTEGER NOT NULL DEFAULT 0,
+	queued_at  TEXT NOT NULL,
+	sent_at    TEXT,
+	error      TEXT,
+	CHECK ((kind = 'checkin') = (account IS NOT NULL AND checkin IS NOT NULL
+	                             AND opens IS NOT NULL))
+) STRICT;
+
+CREATE UNIQUE INDEX outbox_instance ON outbox (account, checkin, opens)
+	WHERE kind = 'checkin';
+-- What a send run looks for: few rows, whatever the history.
+CREATE INDEX outbox_pending ON outbox (state, id)
+	WHERE state IN ('queued', 'sending', 'deferred');
+
+-- The accounts an alert names, and what it says of each.
+CREATE TABLE outbox_account (
+	outbox      INTEGER NOT NULL REFERENCES outbox (id),
+	account     INTEGER NOT NULL REFERENCES account (id),
+	red         INTEGER NOT NULL CHECK (red IN (0, 1)),
+	escalations TEXT NOT NULL,            -- the reasons, one per line
+	PRIMARY KEY (outbox, account)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX outbox_account_account ON outbox_account (account, outbox);
+
+-- What each account's CSM last heard of it: red or not and the escalation
+-- reasons, as of the alert sent (or the run that saw them end). An alert
+-- tells only what is new against this.
+CREATE TABLE alert_state (
+	account     INTEGER PRIMARY KEY REFERENCES account (id),
+	red         INTEGER NOT NULL CHECK (red IN (0, 1)),
+	escalations TEXT NOT NULL,
+	updated_at  TEXT NOT NULL
+) STRICT;

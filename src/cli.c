@@ -318,6 +318,7 @@ struct assess_each {
 	struct ob_playbook_cache *pc;
 	struct ob_stream *stream;
 	ob_day as_of;
+	bool every_metric;
 	int (*fn)(void *ctx, const struct ob_account *a,
 		  const struct ob_playbook *pb, const struct ob_assessment *as);
 	void *ctx;
@@ -336,7 +337,8 @@ static int assess_one(void *arg, const struct ob_account *a)
 					 &pid, x->err)) ||
 	    ob_store_stream_account(x->stream, a->rowid, &data, x->err) < 0)
 		return -1;
-	r = ob_assess_data(x->st, pb, a, x->as_of, &data, false, &as, x->err);
+	r = ob_assess_data(x->st, pb, a, x->as_of, &data, x->every_metric, &as,
+			   x->err);
 	ob_account_data_release(&data);
 	if (r < 0)
 		return -1;
@@ -347,12 +349,13 @@ static int assess_one(void *arg, const struct ob_account *a)
 
 int ob_cli_assess_each(struct ob_store *st, struct ob_playbook_cache *pc,
 		       const struct ob_account_filter *filter, ob_day as_of,
+		       bool every_metric,
 		       int (*fn)(void *ctx, const struct ob_account *a,
 				 const struct ob_playbook *pb,
 				 const struct ob_assessment *as),
 		       void *ctx, struct ob_err *err)
 {
-	struct assess_each x = {st, pc, NULL, as_of, fn, ctx, err};
+	struct assess_each x = {st, pc, NULL, as_of, every_metric, fn, ctx, err};
 	int ret;
 	if (ob_store_stream_open(st, as_of, &x.stream, err) < 0)
 		return -1;
@@ -406,12 +409,7 @@ void ob_cli_json_reasons(struct ob_buf *b, const char *const *items,
 void ob_cli_text_reasons(struct ob_buf *b, const char *const *items,
 			 size_t n)
 {
-	ob_buf_add(b, "", 0); /* "" rather than NULL when there are none */
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			ob_buf_adds(b, "; ");
-		ob_buf_adds(b, items[i]);
-	}
+	ob_buf_join(b, items, n, "; ");
 }
 
 static void number_json(struct ob_buf *b, struct ob_metric_value v)

@@ -18,12 +18,13 @@ enum field {
 	F_EMAIL,
 	F_PLAYBOOK,
 	F_STATUS,
+	F_OPT_OUT,
 	NFIELDS
 };
 
 static const char *const field_names[NFIELDS] = {
-	"id",	 "name",  "tier",     "kickoff", "csm",
-	"contact", "email", "playbook", "status"};
+	"id",	   "name",  "tier",	"kickoff", "csm",
+	"contact", "email", "playbook", "status",  "opt_out"};
 
 struct fields {
 	const char *value[NFIELDS]; /* NULL: not given */
@@ -38,6 +39,7 @@ static const struct option field_options[] = {
 	{"email", required_argument, NULL, 0x200 + F_EMAIL},
 	{"playbook", required_argument, NULL, 0x200 + F_PLAYBOOK},
 	{"status", required_argument, NULL, 0x200 + F_STATUS},
+	{"opt-out", required_argument, NULL, 0x200 + F_OPT_OUT},
 	{0},
 };
 
@@ -126,6 +128,17 @@ static int apply_fields(struct ob_store *st, struct ob_playbook_cache *pc,
 				       "paused, completed or churned",
 				       v[F_STATUS]);
 		a->status = (enum ob_account_status)s;
+	}
+	if (v[F_OPT_OUT]) {
+		const char *o = v[F_OPT_OUT];
+		if (strcmp(o, "yes") == 0 || strcmp(o, "true") == 0)
+			a->opt_out = true;
+		else if (strcmp(o, "no") == 0 || strcmp(o, "false") == 0)
+			a->opt_out = false;
+		else
+			return ob_fail(err, OB_EDATA,
+				       "bad opt-out '%s': expected yes or no",
+				       o);
 	}
 	return 0;
 }
@@ -434,6 +447,7 @@ static const struct ob_column account_columns[] = {
 	{"playbook", NULL, 0, false},
 	{"status", "STATUS", 0, false},
 	{"day", "DAY", 0, true},
+	{"opt_out", NULL, 0, false},
 };
 
 struct list_state {
@@ -457,6 +471,7 @@ static int list_one(void *arg, const struct ob_account *a)
 	ob_out_text(ls->out, a->playbook);
 	ob_out_text(ls->out, ob_account_status_name(a->status));
 	ob_out_int(ls->out, (long long)ls->today - a->kickoff);
+	ob_out_bool(ls->out, a->opt_out);
 	ob_out_row_end(ls->out);
 	ls->count++;
 	return 0;
@@ -679,6 +694,7 @@ static void show_json(const struct ob_playbook *pb, const struct ob_account *a,
 	json_field(&b, "playbook", pb->name);
 	json_field(&b, "status", ob_account_status_name(a->status));
 	ob_buf_addf(&b, ",\"day\":%lld", (long long)today - a->kickoff);
+	ob_buf_addf(&b, ",\"opt_out\":%s", a->opt_out ? "true" : "false");
 	json_field(&b, "health", ob_status_name(as->health.status));
 	ob_buf_adds(&b, ",\"reasons\":");
 	ob_cli_json_reasons(&b, as->health.reasons.items,
@@ -789,6 +805,8 @@ int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 			    a.email ? a.email : "",
 			    a.contact && a.email ? ">" : "");
 	show_field("contact", b.len ? b.data : NULL);
+	show_field("e-mail", a.opt_out ? "opted out: no automated e-mail"
+				       : NULL);
 	show_field("status", ob_account_status_name(a.status));
 	ob_buf_reset(&b);
 	ob_buf_adds(&b, ob_status_name(as.health.status));

@@ -356,6 +356,26 @@ static void print_follow_up(const struct ob_playbook *pb, int tier)
 					   : "");
 }
 
+/* Where `onboard send` mails from, and where replies go. */
+static void print_delivery(const struct ob_delivery *d)
+{
+	struct ob_buf b = {0};
+	if (!d->from.addr) {
+		printf("automated e-mail: no delivery.from, so 'onboard send' "
+		       "sends none\n");
+		return;
+	}
+	ob_buf_adds(&b, "automated e-mail from ");
+	ob_mailbox_text(&b, d->from.name, d->from.addr);
+	ob_buf_adds(&b, ",\n  replies to ");
+	if (d->reply_to_csm)
+		ob_buf_adds(&b, "the account's CSM");
+	else
+		ob_mailbox_text(&b, d->reply_to.name, d->reply_to.addr);
+	puts(b.data);
+	ob_buf_release(&b);
+}
+
 int ob_cmd_playbook_show(struct ob_ctx *ctx, int argc, char **argv)
 {
 	struct ob_store *st = NULL;
@@ -399,6 +419,7 @@ int ob_cmd_playbook_show(struct ob_ctx *ctx, int argc, char **argv)
 	       "channels and follow-up intervals by status read "
 	       "green/yellow/red\n",
 	       pb.calendar.business ? "business" : "calendar");
+	print_delivery(&pb.delivery);
 	for (size_t t = 0; t < pb.ntiers; t++) {
 		printf("\n%s: %s, %d days\n", pb.tiers[t].id, pb.tiers[t].title,
 		       pb.tiers[t].length_days);

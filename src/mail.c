@@ -143,6 +143,14 @@ const char *ob_mailbox_parse(const char *text, struct ob_mailbox *out)
 	return NULL;
 }
 
+void ob_mailbox_text(struct ob_buf *out, const char *name, const char *addr)
+{
+	if (name)
+		ob_buf_addf(out, "%s <%s>", name, addr);
+	else
+		ob_buf_adds(out, addr);
+}
+
 void ob_mailbox_release(struct ob_mailbox *m)
 {
 	free(m->name);

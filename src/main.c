@@ -19,7 +19,8 @@
 	"  --csm NAME         the customer-success manager who owns it\n"      \
 	"  --contact NAME     the customer's main contact\n"                   \
 	"  --email ADDRESS    the contact's e-mail address\n"                  \
-	"  --playbook NAME    its playbook (default: the default playbook)\n"
+	"  --playbook NAME    its playbook (default: the default playbook)\n"    \
+	"  --opt-out yes|no   yes: no automated e-mail to this account\n"
 
 static const struct ob_command commands[] = {
 	{
@@ -73,7 +74,8 @@ static const struct ob_command commands[] = {
 		.name = "add",
 		.run = ob_cmd_account_add,
 		.usage = "ID --name NAME --tier TIER --kickoff DATE [--csm C] "
-			 "[--contact P] [--email E] [--playbook P]",
+			 "[--contact P] [--email E] [--playbook P] "
+			 "[--opt-out yes|no]",
 		.summary = "Add an account.",
 		.help = ACCOUNT_FIELDS,
 	},
@@ -86,7 +88,7 @@ static const struct ob_command commands[] = {
 			   "names the fields; all or nothing.",
 		.help = "  FILE is '-' for standard input. Columns: id (needed), "
 			"name, tier, kickoff,\n  csm, contact, email, playbook, "
-			"status, in any order.\n",
+			"status, opt_out, in any order.\n",
 	},
 	{
 		.group = "account",
@@ -112,7 +114,8 @@ static const struct ob_command commands[] = {
 		.name = "set",
 		.run = ob_cmd_account_set,
 		.usage = "ID [--name N] [--tier T] [--kickoff D] [--csm C] "
-			 "[--contact P] [--email E] [--playbook P] [--status S]",
+			 "[--contact P] [--email E] [--playbook P] [--status S] "
+			 "[--opt-out yes|no]",
 		.summary = "Change an account's fields; only active accounts are "
 			   "scheduled. An empty value clears --csm, --contact "
 			   "and --email.",
@@ -220,6 +223,77 @@ static const struct ob_command commands[] = {
 			"html (with charts)\n"
 			"  -o, --output FILE  write FILE (atomically) instead of "
 			"stdout\n",
+	},
+	{
+		.group = "csm",
+		.name = "set",
+		.run = ob_cmd_csm_set,
+		.usage = "NAME [--email E] [--full-name N]",
+		.summary = "Add a CSM to the directory or change their e-mail "
+			   "and full name.",
+		.help = "  NAME               the CSM as accounts name them "
+			"(--csm)\n"
+			"  --email ADDRESS    where their alerts go, and replies "
+			"to their accounts\n"
+			"  --full-name NAME   how messages name them\n"
+			"  An empty value clears --email and --full-name.\n",
+	},
+	{
+		.group = "csm",
+		.name = "list",
+		.run = ob_cmd_csm_list,
+		.usage = "",
+		.summary = "List the CSMs: the directory's and those accounts "
+			   "name.",
+	},
+	{
+		.name = "send",
+		.run = ob_cmd_send,
+		.usage = "[--csm C] [--account ID] [--limit N] [--maildir DIR] "
+			 "[--no-alerts] [--dry-run]",
+		.summary = "Queue and deliver today's automated e-mail check-ins "
+			   "and the CSM alerts.",
+		.help = "  --csm NAME         only this CSM's accounts\n"
+			"  --account ID       only this account\n"
+			"  --limit N          deliver at most N messages (the "
+			"rest stay queued)\n"
+			"  --maildir DIR      deliver into this Maildir, not to "
+			"$ONBOARD_SENDMAIL\n"
+			"  --no-alerts        no CSM alerts this run\n"
+			"  --dry-run          print what would be queued as an "
+			"mbox, change nothing\n"
+			"  Exit status: 0 all went, 75 some deferred (or another "
+			"send runs), 1 some\n  failed, 65 a playbook without "
+			"delivery.from.\n",
+	},
+	{
+		.name = "outbox",
+		.run = ob_cmd_outbox,
+		.usage = "[--state S] [--account ID]",
+		.summary = "List the messages of 'onboard send' and their "
+			   "states.",
+		.help = "  --state STATE      queued, sending, sent, deferred, "
+			"failed, unconfirmed or\n"
+			"                     cancelled\n"
+			"  --account ID       only this account's check-ins and "
+			"the alerts naming it\n"
+			"  See also: onboard outbox retry ID..., onboard outbox "
+			"cancel ID...\n",
+	},
+	{
+		.group = "outbox",
+		.name = "retry",
+		.run = ob_cmd_outbox_retry,
+		.usage = "ID...",
+		.summary = "Queue unconfirmed, failed or deferred messages "
+			   "again (attempts kept).",
+	},
+	{
+		.group = "outbox",
+		.name = "cancel",
+		.run = ob_cmd_outbox_cancel,
+		.usage = "ID...",
+		.summary = "Give up unconfirmed, failed or deferred messages.",
 	},
 	{
 		.name = "render",
@@ -345,7 +419,12 @@ int main(int argc, char **argv)
 		return OB_EUSAGE;
 	}
 	first = optind;
-	if (is_group(argv[first])) {
+	/* A group's subcommand, else a command of the group's own name. */
+	if (first + 1 < argc && (cmd = find(argv[first], argv[first + 1]))) {
+		first++;
+	} else if ((cmd = find(NULL, argv[first]))) {
+		/* onboard outbox [--state S] */
+	} else if (is_group(argv[first])) {
 		if (first + 1 >= argc || argv[first + 1][0] == '-') {
 			bool help = first + 1 < argc &&
 				    (strcmp(argv[first + 1], "-h") == 0 ||
@@ -353,22 +432,14 @@ int main(int argc, char **argv)
 			list_group(help ? stdout : stderr, argv[first]);
 			return help ? OB_OK : OB_EUSAGE;
 		}
-		cmd = find(argv[first], argv[first + 1]);
-		if (!cmd) {
-			ob_cli_error("unknown command '%s %s'", argv[first],
-				     argv[first + 1]);
-			list_group(stderr, argv[first]);
-			return OB_EUSAGE;
-		}
-		first++;
+		ob_cli_error("unknown command '%s %s'", argv[first],
+			     argv[first + 1]);
+		list_group(stderr, argv[first]);
+		return OB_EUSAGE;
 	} else {
-		cmd = find(NULL, argv[first]);
-		if (!cmd) {
-			ob_cli_error("unknown command '%s' (see 'onboard "
-				     "--help')",
-				     argv[first]);
-			return OB_EUSAGE;
-		}
+		ob_cli_error("unknown command '%s' (see 'onboard --help')",
+			     argv[first]);
+		return OB_EUSAGE;
 	}
 	ctx.cmd = cmd;
 	/* The command sees itself as argv[0]; 0 makes getopt start afresh. */

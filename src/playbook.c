@@ -656,7 +656,7 @@ static bool get_tier_set(struct parser *p, yaml_node_t *n, const char *what,
 static const char *const top_keys[] = {
 	"name",	     "description", "day_count", "holidays", "weekend",
 	"tiers",     "checkins",    "milestones", "follow_up", "health",
-	"escalate", NULL};
+	"escalate",  "delivery",    NULL};
 
 static void parse_tiers(struct parser *p, yaml_node_t *n)
 {
@@ -1191,6 +1191,36 @@ static void parse_follow_up(struct parser *p, yaml_node_t *n)
 			 &f->daily_while_open_tickets);
 }
 
+static bool get_mailbox(struct parser *p, yaml_node_t *n, const char *what,
+			struct ob_mailbox *out)
+{
+	const char *why;
+	if (!is_scalar(n)) {
+		type_error(p, n, what, "an address");
+		return false;
+	}
+	if ((why = ob_mailbox_parse(scalar(n), out))) {
+		diag(p, n, "%s: bad address '%s': %s", what, scalar(n), why);
+		return false;
+	}
+	return true;
+}
+
+static void parse_delivery(struct parser *p, yaml_node_t *n)
+{
+	static const char *const keys[] = {"from", "reply_to", NULL};
+	struct ob_delivery *d = &p->pb->delivery;
+	yaml_node_t *v;
+	if (!check_mapping(p, n, "delivery", keys))
+		return;
+	if ((v = get(p, n, "from")))
+		get_mailbox(p, v, "delivery.from", &d->from);
+	if ((v = get(p, n, "reply_to")) &&
+	    !(is_scalar(v) && strcmp(scalar(v), "csm") == 0) &&
+	    get_mailbox(p, v, "delivery.reply_to", &d->reply_to))
+		d->reply_to_csm = false;
+}
+
 static double parse_number(const char *s, const char **end)
 {
 	/* Locale-independent: [-]digits[.digits]. */
@@ -1398,6 +1428,7 @@ static void parse_top(struct parser *p, yaml_node_t *root)
 	yaml_node_t *v;
 
 	pb->calendar.weekend = OB_WEEKEND_DEFAULT;
+	pb->delivery.reply_to_csm = true;
 	if (!check_mapping(p, root, "playbook", top_keys))
 		return;
 	if ((v = require(p, root, "playbook", "name")))
@@ -1427,6 +1458,8 @@ static void parse_top(struct parser *p, yaml_node_t *root)
 		parse_health(p, v);
 	if ((v = get(p, root, "escalate")))
 		parse_rules(p, v, &pb->escalate, "escalate rule");
+	if ((v = get(p, root, "delivery")))
+		parse_delivery(p, v);
 	pb->calendar.holidays = pb->holidays;
 	pb->calendar.nholidays = pb->nholidays;
 }
@@ -1575,6 +1608,8 @@ void ob_playbook_release(struct ob_playbook *pb)
 	}
 	free(pb->dimensions);
 	release_rules(&pb->escalate);
+	ob_mailbox_release(&pb->delivery.from);
+	ob_mailbox_release(&pb->delivery.reply_to);
 	memset(pb, 0, sizeof(*pb));
 }
 

@@ -1,6 +1,7 @@
 #include "onboard/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "onboard/embedded.h"
 #include "onboard/event.h"
 #include "onboard/summary.h"
+#include "store_private.h"
 
 struct ob_store;
 static int rebuild_signals(struct ob_store *st, struct ob_err *err);
@@ -80,6 +82,43 @@ static const struct {
 	 "CREATE INDEX checkin_action_account ON checkin_action (account, day,"
 	 " id, checkin, action, until_day, channel, note);",
 	 canonical_nps},
+	/*
+	 * 3 -> 4: automation (SPEC section 7): the CSM directory, accounts'
+	 * opt-out, the outbox and what each CSM was last alerted of.
+	 */
+	{"ALTER TABLE account ADD COLUMN opt_out INTEGER NOT NULL DEFAULT 0"
+	 " CHECK (opt_out IN (0, 1));"
+	 "CREATE TABLE csm (name TEXT PRIMARY KEY, full_name TEXT, email TEXT,"
+	 " updated_at TEXT NOT NULL) STRICT;"
+	 "CREATE TABLE outbox (id INTEGER PRIMARY KEY,"
+	 " kind TEXT NOT NULL CHECK (kind IN ('checkin', 'alert')),"
+	 " account INTEGER REFERENCES account (id), checkin TEXT, opens TEXT,"
+	 " csm TEXT, sender TEXT NOT NULL, recipient TEXT NOT NULL,"
+	 " subject TEXT NOT NULL, message_id TEXT NOT NULL,"
+	 " message TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'queued'"
+	 " CHECK (state IN ('queued', 'sending', 'sent', 'deferred', 'failed',"
+	 " 'unconfirmed', 'cancelled')),"
+	 " attempts INTEGER NOT NULL DEFAULT 0, queued_at TEXT NOT NULL,"
+	 " sent_at TEXT, error TEXT,"
+	 " CHECK ((kind = 'checkin') = (account IS NOT NULL AND"
+	 " checkin IS NOT NULL AND opens IS NOT NULL))) STRICT;"
+	 "CREATE UNIQUE INDEX outbox_instance ON outbox (account, checkin,"
+	 " opens) WHERE kind = 'checkin';"
+	 "CREATE INDEX outbox_pending ON outbox (state, id)"
+	 " WHERE state IN ('queued', 'sending', 'deferred');"
+	 "CREATE TABLE outbox_account ("
+	 " outbox INTEGER NOT NULL REFERENCES outbox (id),"
+	 " account INTEGER NOT NULL REFERENCES account (id),"
+	 " red INTEGER NOT NULL CHECK (red IN (0, 1)),"
+	 " escalations TEXT NOT NULL, PRIMARY KEY (outbox, account))"
+	 " STRICT, WITHOUT ROWID;"
+	 "CREATE INDEX outbox_account_account ON outbox_account (account,"
+	 " outbox);"
+	 "CREATE TABLE alert_state ("
+	 " account INTEGER PRIMARY KEY REFERENCES account (id),"
+	 " red INTEGER NOT NULL CHECK (red IN (0, 1)),"
+	 " escalations TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;",
+	 NULL},
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -148,7 +187,7 @@ enum query {
 
 #define ACCOUNT_COLUMNS                                                        \
 	"a.id, a.ext_id, a.name, a.tier, a.kickoff, a.csm, a.contact, "        \
-	"a.email, a.playbook, p.name, a.status"
+	"a.email, a.playbook, p.name, a.status, a.opt_out"
 
 static const char *const sql[NQUERIES] = {
 	[Q_PLAYBOOK_BY_NAME] =
@@ -176,12 +215,13 @@ static const char *const sql[NQUERIES] = {
 				  "ORDER BY tier",
 	[Q_ACCOUNT_INSERT] =
 		"INSERT INTO account (ext_id, name, tier, kickoff, csm, contact, "
-		"email, playbook, status, created_at, updated_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+		"email, playbook, status, opt_out, created_at, updated_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?12, ?10, ?10)",
 	[Q_ACCOUNT_UPDATE] =
 		"UPDATE account SET ext_id = ?1, name = ?2, tier = ?3, "
 		"kickoff = ?4, csm = ?5, contact = ?6, email = ?7, "
-		"playbook = ?8, status = ?9, updated_at = ?10 WHERE id = ?11",
+		"playbook = ?8, status = ?9, opt_out = ?12, updated_at = ?10 "
+		"WHERE id = ?11",
 	[Q_ACCOUNT_GET] = "SELECT " ACCOUNT_COLUMNS " FROM account a "
 			  "JOIN playbook p ON p.id = a.playbook "
 			  "WHERE a.ext_id = ?1",
@@ -342,6 +382,8 @@ struct ob_store {
 	bool in_transaction;
 	int busy_ms;
 	sqlite3_stmt *stmts[NQUERIES];
+	sqlite3_stmt *slots[OB_STORE_NSLOTS]; /* see store_private.h */
+	int send_lock; /* the fd of ob_store_send_lock, -1: none */
 	/*
 	 * The ids looked up in this write transaction, unknown ones too
 	 * (every account after a scan).
@@ -745,6 +787,7 @@ int ob_store_open(const char *path, enum ob_store_mode mode,
 {
 	struct ob_store *st = xcalloc(1, sizeof(*st));
 	struct stat sb;
+	st->send_lock = -1;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	int rc;
 
@@ -823,6 +866,10 @@ void ob_store_close(struct ob_store *st)
 	stop_writer(st);
 	for (int q = 0; q < NQUERIES; q++)
 		sqlite3_finalize(st->stmts[q]);
+	for (int q = 0; q < OB_STORE_NSLOTS; q++)
+		sqlite3_finalize(st->slots[q]);
+	if (st->send_lock >= 0)
+		close(st->send_lock);
 	sqlite3_close(st->db);
 	forget_accounts(st);
 	ob_strmap_release(&st->types);
@@ -915,44 +962,35 @@ void ob_store_rollback(struct ob_store *st)
 	drop_custom_types(st);
 }
 
+int ob_store_send_lock(struct ob_store *st, struct ob_err *err)
+{
+	/*
+	 * A lock on a file beside the database, not on it: closing any
+	 * other descriptor of the database would drop SQLite's own locks.
+	 * The kernel drops this one when the process ends, however it ends.
+	 */
+	char *path = xasprintf("%s-send.lock", st->path);
+	struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600), e;
+	if (fd < 0 || fcntl(fd, F_SETLK, &lk) < 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		if (e == EACCES || e == EAGAIN)
+			return ob_fail(err, OB_EBUSY,
+				       "another 'onboard send' is running on "
+				       "database '%s': try again later",
+				       st->path);
+		return ob_fail(err, OB_EFAIL, "cannot lock '%s-send.lock': %s",
+			       st->path, strerror(e));
+	}
+	free(path);
+	st->send_lock = fd;
+	return 0;
+}
+
 /* --- helpers ------------------------------------------------------------ */
-
-static char *column_text(sqlite3_stmt *s, int col)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
-static void bind_text(sqlite3_stmt *s, int col, const char *text)
-{
-	if (text)
-		sqlite3_bind_text(s, col, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, col);
-}
-
-static void bind_date(sqlite3_stmt *s, int col, ob_day d)
-{
-	char buf[OB_DATE_LEN];
-	ob_date_format(d, buf);
-	sqlite3_bind_text(s, col, buf, -1, SQLITE_TRANSIENT);
-}
-
-static ob_day column_date(sqlite3_stmt *s, int col)
-{
-	ob_day d = 0;
-	const unsigned char *t = sqlite3_column_text(s, col);
-	if (t)
-		ob_date_parse((const char *)t, &d);
-	return d;
-}
-
-static void bind_now(sqlite3_stmt *s, int col)
-{
-	char buf[24];
-	ob_time_format_utc(ob_time_now(), buf);
-	sqlite3_bind_text(s, col, buf, -1, SQLITE_TRANSIENT);
-}
 
 /* Steps a statement that returns no rows. */
 static int step_done(struct ob_store *st, sqlite3_stmt *s, struct ob_err *err,
@@ -961,6 +999,44 @@ static int step_done(struct ob_store *st, sqlite3_stmt *s, struct ob_err *err,
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : db_fail(st, rc, err, doing);
+}
+
+sqlite3 *ob_store_sqlite(struct ob_store *st)
+{
+	return st->db;
+}
+
+int ob_store_sql_fail(struct ob_store *st, int rc, struct ob_err *err,
+		      const char *doing)
+{
+	return db_fail(st, rc, err, doing);
+}
+
+int ob_store_sql_done(struct ob_store *st, sqlite3_stmt *s,
+		      struct ob_err *err, const char *doing)
+{
+	return step_done(st, s, err, doing);
+}
+
+sqlite3_stmt *ob_store_sql(struct ob_store *st, int slot, const char *text,
+			   struct ob_err *err)
+{
+	sqlite3_stmt **s = &st->slots[slot];
+	int rc;
+	if (writer_result(st, err) < 0)
+		return NULL;
+	if (*s) {
+		sqlite3_reset(*s);
+		sqlite3_clear_bindings(*s);
+		return *s;
+	}
+	rc = sqlite3_prepare_v3(st->db, text, -1, SQLITE_PREPARE_PERSISTENT, s,
+				NULL);
+	if (rc != SQLITE_OK) {
+		db_fail(st, rc, err, "preparing a query");
+		return NULL;
+	}
+	return *s;
 }
 
 /* --- playbooks ---------------------------------------------------------- */
@@ -1141,6 +1217,7 @@ static void bind_account(sqlite3_stmt *s, const struct ob_account *a)
 	sqlite3_bind_int64(s, 8, a->playbook_id);
 	bind_text(s, 9, ob_account_status_name(a->status));
 	bind_now(s, 10);
+	sqlite3_bind_int(s, 12, a->opt_out);
 }
 
 int ob_store_account_insert(struct ob_store *st, struct ob_account *a,
@@ -1204,6 +1281,7 @@ static void read_account(sqlite3_stmt *s, struct ob_account *a, bool copy)
 	a->playbook_id = sqlite3_column_int64(s, 8);
 	a->playbook = text[6];
 	a->status = st < 0 ? OB_ACTIVE : (enum ob_account_status)st;
+	a->opt_out = sqlite3_column_int(s, 11) != 0;
 }
 
 int ob_store_account_get(struct ob_store *st, const char *id, bool missing_ok,

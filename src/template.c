@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "onboard/account.h"
+#include "onboard/health.h"
 #include "onboard/metric.h"
 #include "onboard/util.h"
 
@@ -78,4 +80,82 @@ void ob_template_render(const char *text,
 		value(ctx, name, out);
 	}
 	ob_buf_adds(out, text + copied);
+}
+
+struct fill {
+	const struct ob_account *a;
+	const struct ob_playbook *pb;
+	const struct ob_assessment *as;
+	const struct ob_checkin_instance *ci;
+	const char *csm;
+};
+
+static void put_date(struct ob_buf *out, ob_day d)
+{
+	char buf[OB_DATE_LEN];
+	ob_date_format(d, buf);
+	ob_buf_adds(out, buf);
+}
+
+/* What a placeholder stands for; see the README for the fallbacks. */
+static void value(void *ctx, const char *name, struct ob_buf *out)
+{
+	const struct fill *f = ctx;
+	const struct ob_account *a = f->a;
+	const struct ob_health *h = &f->as->health;
+	struct ob_metric_ref ref;
+	if (strcmp(name, "account.id") == 0)
+		ob_buf_adds(out, a->id);
+	else if (strcmp(name, "account.name") == 0)
+		ob_buf_adds(out, a->name);
+	else if (strcmp(name, "account.contact") == 0)
+		ob_buf_adds(out, a->contact ? a->contact : "there");
+	else if (strcmp(name, "account.email") == 0)
+		ob_buf_adds(out, a->email ? a->email : "");
+	else if (strcmp(name, "account.csm") == 0)
+		ob_buf_adds(out, f->csm   ? f->csm
+				 : a->csm ? a->csm
+					  : "The onboarding team");
+	else if (strcmp(name, "account.tier") == 0)
+		ob_buf_adds(out, f->pb->tiers[f->as->tier].title);
+	else if (strcmp(name, "checkin.id") == 0)
+		ob_buf_adds(out, f->ci->checkin->id);
+	else if (strcmp(name, "checkin.title") == 0)
+		ob_buf_adds(out, f->ci->checkin->title);
+	else if (strcmp(name, "checkin.opens") == 0)
+		put_date(out, f->ci->opens);
+	else if (strcmp(name, "checkin.closes") == 0)
+		put_date(out, f->ci->closes);
+	else if (strcmp(name, "checkin.channel") == 0)
+		ob_buf_adds(out, ob_channel_name(f->ci->channel));
+	else if (strcmp(name, "day") == 0)
+		ob_buf_addf(out, "%.0f", f->as->signals.m[OB_M_DAY].v);
+	else if (strcmp(name, "status") == 0)
+		ob_buf_adds(out, ob_status_name(h->status));
+	else if (strcmp(name, "reasons") == 0) {
+		if (!h->reasons.n)
+			ob_buf_adds(out, "none");
+		ob_buf_join(out, h->reasons.items, h->reasons.n, "; ");
+	} else if (strcmp(name, "progress") == 0)
+		ob_buf_addf(out, "%d", f->as->signals.progress);
+	else if (strncmp(name, "metric.", 7) == 0 &&
+		 ob_metric_parse(name + 7, &ref)) {
+		struct ob_metric_value v = ob_signals_get(&f->as->signals, &ref);
+		if (v.has)
+			ob_buf_addf(out, "%g", v.v);
+		else
+			ob_buf_adds(out, "n/a");
+		free(ref.type);
+	} else
+		ob_buf_addf(out, "{{%s}}", name);
+}
+
+void ob_template_fill_checkin(const struct ob_account *a,
+			      const struct ob_playbook *pb,
+			      const struct ob_assessment *as,
+			      const struct ob_checkin_instance *ci,
+			      const char *csm, struct ob_buf *out)
+{
+	struct fill f = {a, pb, as, ci, csm};
+	ob_template_render(ci->checkin->template, value, &f, out);
 }

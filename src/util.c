@@ -128,6 +128,17 @@ void ob_buf_addf(struct ob_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void ob_buf_join(struct ob_buf *b, const char *const *items, size_t n,
+		 const char *sep)
+{
+	ob_buf_add(b, "", 0);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ob_buf_adds(b, sep);
+		ob_buf_adds(b, items[i]);
+	}
+}
+
 void ob_buf_reset(struct ob_buf *b)
 {
 	b->len = 0;

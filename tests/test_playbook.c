@@ -468,6 +468,40 @@ static void test_too_large(void **state)
 	free(big);
 }
 
+static void test_delivery(void **state)
+{
+	struct ob_playbook pb;
+	(void)state;
+	expect_ok(HEAD "checkins: []\n", &pb);
+	assert_null(pb.delivery.from.addr);
+	assert_true(pb.delivery.reply_to_csm);
+	ob_playbook_release(&pb);
+	expect_ok(HEAD "checkins: []\ndelivery:\n"
+		       "  from: \"Acme Onboarding <team@acme.example>\"\n"
+		       "  reply_to: help@acme.example\n",
+		  &pb);
+	assert_string_equal(pb.delivery.from.name, "Acme Onboarding");
+	assert_string_equal(pb.delivery.from.addr, "team@acme.example");
+	assert_false(pb.delivery.reply_to_csm);
+	assert_string_equal(pb.delivery.reply_to.addr, "help@acme.example");
+	ob_playbook_release(&pb);
+	expect_ok(HEAD "checkins: []\ndelivery: {from: t@a.example, "
+		       "reply_to: csm}\n",
+		  &pb);
+	assert_true(pb.delivery.reply_to_csm);
+	ob_playbook_release(&pb);
+	expect_error(HEAD "checkins: []\ndelivery:\n  from: not an address\n",
+		     7, 9, "delivery.from: bad address 'not an address'");
+	expect_error(HEAD "checkins: []\ndelivery:\n  from: a@b.example\n"
+		       "  reply_to: [csm]\n",
+		     8, 13, "delivery.reply_to: expected an address");
+	expect_error(HEAD "checkins: []\ndelivery:\n  form: a@b.example\n",
+		     7, 3, "delivery: unknown key 'form' (expected from, "
+			   "reply_to)");
+	expect_error(HEAD "checkins: []\ndelivery: a@b.example\n", 6, 11,
+		     "delivery: expected a mapping");
+}
+
 static char *slurp(const char *path, size_t *len)
 {
 	char *data;
@@ -557,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_many_errors),
 		cmocka_unit_test(test_alias_text),
+		cmocka_unit_test(test_delivery),
 		cmocka_unit_test(test_bundled),
 		cmocka_unit_test(test_default_cadence),
 	};

@@ -34,6 +34,7 @@ struct ob_account {
 	int64_t playbook_id;
 	char *playbook; /* its name */
 	enum ob_account_status status;
+	bool opt_out; /* no automated e-mail */
 };
 
 const char *ob_account_status_name(enum ob_account_status s);

@@ -128,10 +128,12 @@ struct ob_assessment;
 /*
  * Assesses every account the filter lets through as of a day, in one pass
  * over the summaries (accounts in rowid order), and calls fn with each;
- * fn returning non-zero stops (-1: an error, in *err).
+ * fn returning non-zero stops (-1: an error, in *err). every_metric: as
+ * ob_assess_data's, for templates that may name any metric.
  */
 int ob_cli_assess_each(struct ob_store *st, struct ob_playbook_cache *pc,
 		       const struct ob_account_filter *filter, ob_day as_of,
+		       bool every_metric,
 		       int (*fn)(void *ctx, const struct ob_account *a,
 				 const struct ob_playbook *pb,
 				 const struct ob_assessment *as),
@@ -180,5 +182,11 @@ int ob_cmd_calendar(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_report(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_skip(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_snooze(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_csm_set(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_csm_list(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_send(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_outbox(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_outbox_retry(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_outbox_cancel(struct ob_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -39,6 +39,9 @@ struct ob_mailbox {
 const char *ob_mailbox_parse(const char *text, struct ob_mailbox *out);
 void ob_mailbox_release(struct ob_mailbox *m);
 
+/* "Name <addr>", or addr without a name: for people, not for headers. */
+void ob_mailbox_text(struct ob_buf *out, const char *name, const char *addr);
+
 /* The part of a valid address after its '@'. */
 const char *ob_mail_domain(const char *addr);
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "onboard/date.h"
+#include "onboard/mail.h"
 #include "onboard/metric.h"
 
 #define OB_PLAYBOOK_MAX_BYTES (1024 * 1024)
@@ -114,6 +115,13 @@ struct ob_follow_up {
 	struct ob_checkin checkin;
 };
 
+/* Who automated e-mail comes from, and where replies go (SPEC section 7). */
+struct ob_delivery {
+	struct ob_mailbox from; /* from.addr NULL: none, `send` refuses */
+	bool reply_to_csm;	/* replies to the account's CSM (default) */
+	struct ob_mailbox reply_to; /* else to this address */
+};
+
 struct ob_playbook {
 	char *name;
 	char *description;
@@ -130,6 +138,7 @@ struct ob_playbook {
 	struct ob_dimension *dimensions;
 	size_t ndimensions;
 	struct ob_rules escalate;
+	struct ob_delivery delivery;
 	uint64_t named_metrics; /* bit per enum ob_metric its rules name */
 };
 

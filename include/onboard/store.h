@@ -271,4 +271,149 @@ int ob_store_checkin_action_add(struct ob_store *st, int64_t account,
 				const struct ob_checkin_action *a,
 				struct ob_err *err);
 
+/* --- the CSM directory (SPEC section 7) -------------------------------- */
+
+struct ob_csm {
+	char *name;	 /* as accounts name the CSM */
+	char *full_name; /* NULL when unknown, as is email */
+	char *email;
+	int64_t accounts; /* that name the CSM (lists only) */
+};
+
+void ob_csm_release(struct ob_csm *c);
+/* Adds the CSM, or replaces the directory's fields for the name. */
+int ob_store_csm_put(struct ob_store *st, const struct ob_csm *c,
+		     struct ob_err *err);
+/* The directory's entry; 1 (and *out empty) when it has none. */
+int ob_store_csm_get(struct ob_store *st, const char *name,
+		     struct ob_csm *out, struct ob_err *err);
+/*
+ * Every CSM in the directory or named by an account, by name, with the
+ * count of accounts that name them; fn != 0 stops.
+ */
+int ob_store_csm_list(struct ob_store *st,
+		      int (*fn)(void *ctx, const struct ob_csm *c), void *ctx,
+		      struct ob_err *err);
+
+/* --- the outbox (SPEC section 7) --------------------------------------- */
+
+enum ob_outbox_kind { OB_OUTBOX_CHECKIN, OB_OUTBOX_ALERT };
+
+enum ob_outbox_state {
+	OB_OUTBOX_QUEUED,
+	OB_OUTBOX_SENDING,
+	OB_OUTBOX_SENT,
+	OB_OUTBOX_DEFERRED,
+	OB_OUTBOX_FAILED,
+	OB_OUTBOX_UNCONFIRMED,
+	OB_OUTBOX_CANCELLED,
+	OB_OUTBOX_NSTATES
+};
+
+const char *ob_outbox_state_name(enum ob_outbox_state s);
+int ob_outbox_state_parse(const char *s); /* -1 if unknown */
+
+/* One message. Texts are the row's; message only from a claim. */
+struct ob_outbox_msg {
+	int64_t id;
+	enum ob_outbox_kind kind;
+	int64_t account;  /* rowid; 0 for an alert */
+	char *account_id; /* the id users type; NULL for an alert */
+	char *checkin;	  /* NULL for an alert */
+	ob_day opens;	  /* the check-in window's first day */
+	char *csm;
+	char *sender, *recipient, *subject, *message_id;
+	char *message;
+	enum ob_outbox_state state;
+	int attempts;
+	char *queued_at, *sent_at, *error;
+};
+
+void ob_outbox_msg_release(struct ob_outbox_msg *m);
+
+/* A message to queue: what ob_store_outbox_add stores of it. */
+struct ob_outbox_new {
+	enum ob_outbox_kind kind;
+	int64_t account; /* rowid: check-ins only, as are the next three */
+	const char *account_id;
+	const char *checkin;
+	ob_day opens;
+	const char *csm;
+	const char *sender, *recipient, *subject, *message_id;
+	const char *message; /* RFC 5322, LF line ends */
+};
+
+/*
+ * Queues a message (state queued, no attempt yet); sets *id. A second
+ * message for one check-in instance is OB_EDATA.
+ */
+int ob_store_outbox_add(struct ob_store *st, const struct ob_outbox_new *m,
+			int64_t *id, struct ob_err *err);
+/* Notes that alert message outbox names an account, and what it says. */
+int ob_store_outbox_alert_names(struct ob_store *st, int64_t outbox,
+				int64_t account, bool red,
+				const char *escalations, struct ob_err *err);
+/* Whether a check-in instance has a message already, in any state. */
+int ob_store_outbox_has_checkin(struct ob_store *st, int64_t account,
+				const char *checkin, ob_day opens, bool *has,
+				struct ob_err *err);
+
+struct ob_outbox_filter {
+	int state;	     /* enum ob_outbox_state, -1: any */
+	const char *account; /* id: its check-ins and the alerts naming it */
+	const char *csm;     /* its accounts' check-ins and its alerts */
+	bool pending;	     /* only queued or deferred (state ignored) */
+};
+
+/* Calls fn for every matching message by id (no bytes); fn != 0 stops. */
+int ob_store_outbox_list(struct ob_store *st,
+			 const struct ob_outbox_filter *filter,
+			 int (*fn)(void *ctx, const struct ob_outbox_msg *m),
+			 void *ctx, struct ob_err *err);
+/* The message with that id, without its bytes; 1 when there is none. */
+int ob_store_outbox_get(struct ob_store *st, int64_t id,
+			struct ob_outbox_msg *out, struct ob_err *err);
+/*
+ * Claims a queued or deferred message for delivery: it becomes sending
+ * with one more attempt, and *out gets it with its bytes. Returns 1 when
+ * the message is in another state by now.
+ */
+int ob_store_outbox_claim(struct ob_store *st, int64_t id,
+			  struct ob_outbox_msg *out, struct ob_err *err);
+/*
+ * Moves a message to state with error (NULL clears it); sent also
+ * records when, and an alert's accounts' alert states (see
+ * ob_store_alert_state_put).
+ */
+int ob_store_outbox_set(struct ob_store *st, int64_t id,
+			enum ob_outbox_state state, const char *error,
+			struct ob_err *err);
+/*
+ * Every message left sending (by a run that died) becomes unconfirmed;
+ * fn is called with each, as it was.
+ */
+int ob_store_outbox_unconfirm(struct ob_store *st,
+			      int (*fn)(void *ctx,
+					const struct ob_outbox_msg *m),
+			      void *ctx, struct ob_err *err);
+
+/*
+ * What each account's CSM was last told of it: whether it was red, and
+ * its escalation reasons one per line. fn gets every account that has
+ * one; pending is set for an account named by an alert not yet sent,
+ * failed or cancelled.
+ */
+int ob_store_alert_states(struct ob_store *st,
+			  int (*fn)(void *ctx, int64_t account, bool red,
+				    const char *escalations, bool pending),
+			  void *ctx, struct ob_err *err);
+int ob_store_alert_state_put(struct ob_store *st, int64_t account, bool red,
+			     const char *escalations, struct ob_err *err);
+
+/*
+ * Takes the database's send lock, held until the store closes: one
+ * `onboard send` at a time. Another holder is OB_EBUSY, at once.
+ */
+int ob_store_send_lock(struct ob_store *st, struct ob_err *err);
+
 #endif

@@ -1,7 +1,7 @@
 /*
- * template: the {{placeholder}} syntax of check-in templates. This module
- * knows which names exist and finds them in a text; filling them in for an
- * account comes with `onboard render`.
+ * template: the {{placeholder}} syntax of check-in templates: which names
+ * exist, finding them in a text, and filling them in for an account (what
+ * `onboard render` prints and `onboard send` mails).
  */
 #ifndef ONBOARD_TEMPLATE_H
 #define ONBOARD_TEMPLATE_H
@@ -36,5 +36,22 @@ void ob_template_render(const char *text,
 			void (*value)(void *ctx, const char *name,
 				      struct ob_buf *out),
 			void *ctx, struct ob_buf *out);
+
+struct ob_account;
+struct ob_playbook;
+struct ob_assessment;
+struct ob_checkin_instance;
+
+/*
+ * Fills a check-in instance's template (it has one) for an account as of
+ * its assessment. csm is what {{account.csm}} says, the CSM's full name
+ * from the directory say; NULL falls back to the account's CSM field,
+ * then to "The onboarding team".
+ */
+void ob_template_fill_checkin(const struct ob_account *a,
+			      const struct ob_playbook *pb,
+			      const struct ob_assessment *as,
+			      const struct ob_checkin_instance *ci,
+			      const char *csm, struct ob_buf *out);
 
 #endif

@@ -96,6 +96,9 @@ static inline void ob_buf_adds(struct ob_buf *b, const char *s)
 void ob_buf_addf(struct ob_buf *b, const char *fmt, ...) OB_PRINTF(2, 3);
 void ob_buf_vaddf(struct ob_buf *b, const char *fmt, va_list ap);
 void ob_buf_reset(struct ob_buf *b);
+/* Appends items joined by sep ("" and not NULL when there are none). */
+void ob_buf_join(struct ob_buf *b, const char *const *items, size_t n,
+		 const char *sep);
 /* Returns the contents (never NULL; "" when empty); the caller owns them. */
 char *ob_buf_detach(struct ob_buf *b);
 void ob_buf_release(struct ob_buf *b);
