@@ -1,0 +1,388 @@
+# onboard send, the outbox and the CSM directory (SPEC section 7): what
+# goes out, as real mail software reads it (Python's email package), and
+# what happens when delivery fails, stops or runs twice.
+. tests/cli/lib.sh
+
+export ONBOARD_SENDMAIL="$ROOT/tests/cli/fake-sendmail" FAKE_DIR="$T/mail"
+unset FAKE_EXIT FAKE_STDERR FAKE_KILL_AT FAKE_SLEEP
+mailcheck() { /usr/bin/python3 "$ROOT/tests/cli/mailcheck.py" "$@"; }
+sql() { sqlite3 "$T/onboard.db" "$@"; }
+delivered() { cat "$FAKE_DIR/count" 2>/dev/null || echo 0; }
+
+cat >"$T/mailer.yaml" <<'EOF'
+name: mailer
+tiers:
+  low: { title: Low-touch, length_days: 30 }
+  high: { title: High-touch }
+delivery:
+  from: "Équipe Onboarding <team@vendor.example>"
+checkins:
+  - id: welcome
+    title: Welcome aboard
+    days: 1-2
+    channel: email
+    automated: [low]
+    template: |
+      Subject: Bienvenue, {{account.name}} : votre première semaine
+
+      Hi {{account.contact}},
+
+      Day {{day}} of your onboarding.
+      From here on, reply to this e-mail with anything.
+      .
+      {{account.csm}}
+  - id: plain
+    title: Plain title as subject
+    days: 3-4
+    tiers: [low]
+    automated: [low]
+    template: |
+      A body without a subject line.
+  - id: in-app-tip
+    days: 1-2
+    tiers: [low]
+    channel: in-app
+    automated: [low]
+  - id: kickoff-call
+    days: 1-5
+    channel: call
+health:
+  engagement:
+    red:
+      - { when: logins == 0, from_day: 3, reason: No login since kickoff }
+escalate:
+  - { when: logins == 0, from_day: 5, reason: "No login in the first days" }
+EOF
+
+run init
+run playbook load "$T/mailer.yaml"
+expect "a playbook with a delivery section loads" 0 "" "*"
+run playbook default mailer
+run account add acme --name "Acme Corp" --tier low --kickoff 2026-11-02 \
+	--csm dana --contact "Jo Park" --email jo@acme.example
+expect "an account to mail" 0 "" "*"
+
+# --- the CSM directory ------------------------------------------------------
+
+run csm set dana --email dana@vendor.example --full-name "Dana Ørsted"
+expect "csm set" 0 "" "onboard: CSM 'dana': Dana Ørsted, dana@vendor.example"
+run csm set lee --email "not an address"
+expect "csm set: a bad e-mail is invalid data" 65 "" \
+	"onboard: bad email 'not an address': expected an address like name@example.com"
+run csm set "" --email a@b.example
+expect "csm set: an empty name" 65 "" \
+	"onboard: bad CSM name '': expected some text"
+run csm set
+expect_has "csm set: no name" 2 stderr "expected one CSM name"
+run csm set sam
+run csm list --format csv
+expect "csm list: the directory and the accounts' CSMs" 0 \
+"csm,full_name,email,accounts
+dana,Dana Ørsted,dana@vendor.example,1
+sam,,,0" ""
+run csm set sam --full-name "Sam Lee" --email sam@vendor.example
+run csm set sam --email ""
+run csm list --format json
+assert "csm set: an empty value clears, others stay" test \
+	"$(printf '%s' "$out" | jq -c '.[1]')" = \
+	'{"csm":"sam","full_name":"Sam Lee","email":null,"accounts":0}'
+run csm list
+expect "csm list: a table" 0 \
+"CSM   NAME         E-MAIL               ACCOUNTS
+dana  Dana Ørsted  dana@vendor.example         1
+sam   Sam Lee                                  0" ""
+
+# --- delivery: in the playbook ---------------------------------------------
+
+printf 'name: x\ntiers: {low: {}}\ncheckins: []\ndelivery:\n  from: team at vendor\n  reply_to: [csm]\n  cc: a@b.example\n' >"$T/bad.yaml"
+run playbook check "$T/bad.yaml"
+expect "playbook check: delivery errors with their positions" 65 "" \
+"$T/bad.yaml:5:9: error: delivery.from: bad address 'team at vendor': expected an address like name@example.com or Name <name@example.com>
+$T/bad.yaml:6:13: error: delivery.reply_to: expected an address, found a list
+$T/bad.yaml:7:3: error: delivery: unknown key 'cc' (expected from, reply_to)"
+
+# --- opt-out ----------------------------------------------------------------
+
+run account set acme --opt-out maybe
+expect "opt-out: yes or no" 65 "" "onboard: bad opt-out 'maybe': expected yes or no"
+run account set acme --opt-out yes
+run account show acme --today 2026-11-03
+expect_has "account show says so" 0 stdout "e-mail    opted out: no automated e-mail"
+run account list --format csv
+expect_has "account list has opt_out" 0 stdout "low,2026-11-02,dana,Jo Park,jo@acme.example,mailer,active,"
+assert "account list: opt_out true" test "$(printf '%s' "$out" | tail -1 | cut -d, -f11)" = true
+run send --today 2026-11-03 --no-alerts
+expect "an opted-out account is not mailed" 0 "" \
+	"onboard: 0 sent, 0 deferred, 0 failed, 0 unconfirmed, 1 not sent (no e-mail or opted out), 0 alerts"
+run account set acme --opt-out no
+run account show acme --format json
+assert "opt_out false again" test "$(printf '%s' "$out" | jq '.[0].opt_out')" = false
+
+# --- a playbook without delivery.from ---------------------------------------
+
+sed '/^delivery:/,/^  from:/d' "$T/mailer.yaml" >"$T/nofrom.yaml"
+cp "$T/onboard.db" "$T/keep.db"
+run playbook load "$T/nofrom.yaml"
+run send --today 2026-11-03
+expect "send: no delivery.from is exit 65 naming the playbook" 65 "" \
+	"onboard: playbook 'mailer' has no delivery.from: add a 'delivery:' section with the address its e-mail comes from ('acme' is due check-in 'welcome' by e-mail)"
+assert "and nothing is queued or sent" test "$(sql 'SELECT count(*) FROM outbox')/$(delivered)" = 0/0
+run send --today 2026-11-03 --dry-run
+expect_has "a dry run too" 65 stderr "has no delivery.from"
+run playbook load "$T/mailer.yaml"
+
+# --- a dry run --------------------------------------------------------------
+
+run send --today 2026-11-03 --dry-run
+expect_has "dry run: a summary" 0 stderr \
+	"onboard: dry run: 1 check-ins and 0 alerts would be queued, 0 not sent (no e-mail or opted out); nothing written"
+printf '%s\n' "$out" >"$T/dry.mbox"
+mailcheck --mbox "$T/dry.mbox" >"$T/dry.txt"
+assert "dry run: an mbox a parser reads" test $? = 0
+assert "dry run: one message" grep -qx "messages: 1" "$T/dry.txt"
+assert "dry run: the From_ line names the envelope sender" \
+	grep -q "^envelope: team@vendor.example " "$T/dry.txt"
+assert "dry run: no line but the From_ lines starts with 'From '" \
+	test "$(grep -c '^From ' "$T/dry.mbox")" = 1
+assert "dry run: nothing written" test "$(sql 'SELECT count(*) FROM outbox')/$(delivered)" = 0/0
+
+# --- a send -----------------------------------------------------------------
+
+run send --today 2026-11-03
+expect "send: one message" 0 "" \
+	"onboard: 1 sent, 0 deferred, 0 failed, 0 unconfirmed, 0 not sent (no e-mail or opted out), 0 alerts"
+assert "sendmail got -oi -t -f FROM, no shell" test \
+	"$(cat "$FAKE_DIR/1.args" | tr '\n' ' ')" = "-oi -t -f team@vendor.example "
+mailcheck "$FAKE_DIR/1.msg" >"$T/1.txt"
+assert "the message parses without defects" test $? = 0
+has() { grep -qxF "$1" "$T/1.txt"; }
+assert "From, its name decoded" has "From: Équipe Onboarding <team@vendor.example>"
+assert "To: contact <email>" has "To: Jo Park <jo@acme.example>"
+assert "Reply-To: the CSM from the directory" has "Reply-To: Dana Ørsted <dana@vendor.example>"
+assert "the subject decoded from RFC 2047" has \
+	"Subject: Bienvenue, Acme Corp : votre première semaine"
+assert "MIME-Version" has "MIME-Version: 1.0"
+assert "Content-Type, as SPEC writes it" \
+	grep -qx "Content-Type: text/plain; charset=UTF-8" "$FAKE_DIR/1.msg"
+assert "a transfer encoding" grep -q "^Content-Transfer-Encoding: " "$T/1.txt"
+assert "the Message-ID: account, check-in, window" has \
+	"Message-ID: <onboard.acme.welcome.20261103@vendor.example>"
+assert "X-Onboard-Account" has "X-Onboard-Account: acme"
+assert "X-Onboard-Checkin" has "X-Onboard-Checkin: welcome"
+assert "one Date" test "$(grep -c '^Date: ' "$T/1.txt")" = 1
+assert "headers are ASCII" has "header bytes ascii: True"
+assert "LF line ends" has "crlf: False"
+assert "header lines within 78" test "$(sed -n 's/^longest header line: //p' "$T/1.txt")" -le 78
+assert "the body without the subject line" test \
+	"$(sed -n '/^body:$/,/^end of body$/p' "$T/1.txt")" = "body:
+Hi Jo Park,
+
+Day 1 of your onboarding.
+From here on, reply to this e-mail with anything.
+.
+Dana Ørsted
+end of body"
+run outbox --format json
+assert "outbox: sent, one attempt" test \
+	"$(printf '%s' "$out" | jq -c '.[0] | [.id, .kind, .account, .csm, .checkin, .opens, .recipient, .state, .attempts, .error]')" = \
+	'[1,"checkin","acme","dana","welcome","2026-11-03","jo@acme.example","sent",1,null]'
+assert "outbox: every field of SPEC" test \
+	"$(printf '%s' "$out" | jq -c '.[0] | keys_unsorted')" = \
+	'["id","kind","account","csm","checkin","opens","recipient","subject","state","attempts","message_id","queued_at","sent_at","error"]'
+run due --today 2026-11-03 --format csv
+assert "the check-in is done: due no longer lists it" test \
+	"$(printf '%s\n' "$out" | grep -c ',welcome,')" = 0
+run account show acme --today 2026-11-03
+expect_has "done on the day, by e-mail" 0 stdout "welcome       1-2   2026-11-03  2026-11-04  done 2026-11-03"
+assert "the note names the Message-ID" test \
+	"$(sql "SELECT channel, note FROM checkin_action WHERE checkin = 'welcome'")" = \
+	"email|sent by onboard send as <onboard.acme.welcome.20261103@vendor.example>"
+run send --today 2026-11-03
+expect "a second send sends nothing" 0 "" \
+	"onboard: 0 sent, 0 deferred, 0 failed, 0 unconfirmed, 0 not sent (no e-mail or opted out), 0 alerts"
+run send --today 2026-11-04
+assert "nor the next day" test "$(delivered)" = 1
+
+# A check-in without a Subject: line takes its title; in-app ones are not
+# mailed.
+run send --today 2026-11-05 --no-alerts
+mailcheck "$FAKE_DIR/2.msg" >"$T/2.txt"
+assert "no Subject: line: the title" grep -qx "Subject: Plain title as subject" "$T/2.txt"
+assert "an in-app check-in is not mailed" test "$(sql "SELECT count(*) FROM outbox WHERE checkin = 'in-app-tip'")" = 0
+
+# --- each scenario below on a database of its own ----------------------------
+
+# fresh NAME N: a new database with N low-touch accounts a1..aN of CSM
+# dana (in the directory), kickoff 2026-11-02, and a fresh fake sendmail.
+fresh() {
+	export ONBOARD_DB="$T/$1.db" FAKE_DIR="$T/$1.mail"
+	"$ONBOARD" init -q
+	"$ONBOARD" playbook load "$T/mailer.yaml" -q
+	"$ONBOARD" playbook default mailer -q
+	"$ONBOARD" csm set dana --email dana@vendor.example -q
+	i=1
+	while [ "$i" -le "$2" ]; do
+		printf 'a%d,Account %d,low,2026-11-02,dana,Contact %d,c%d@customer.example\n' \
+			"$i" "$i" "$i" "$i"
+		i=$((i + 1))
+	done | { echo id,name,tier,kickoff,csm,contact,email; cat; } >"$T/$1.csv"
+	"$ONBOARD" account import "$T/$1.csv" -q
+}
+sql() { sqlite3 "$ONBOARD_DB" "$@"; }
+states() { sql "SELECT group_concat(state || ':' || attempts, ' ') FROM (SELECT state, attempts FROM outbox ORDER BY id)"; }
+
+# Temporary failures: deferred and tried again by the next send, up to
+# five attempts in all.
+fresh temp 1
+FAKE_EXIT=75 FAKE_STDERR="451 4.3.0 mail server busy" run send --today 2026-11-03
+expect "exit 75 (temporary): deferred, exit 75" 75 "" \
+"onboard: message 1 (check-in 'welcome' of 'a1' to c1@customer.example) deferred, attempt 1 of 5: 451 4.3.0 mail server busy
+onboard: 0 sent, 1 deferred, 0 failed, 0 unconfirmed, 0 not sent (no e-mail or opted out), 0 alerts"
+FAKE_EXIT=71 run send --today 2026-11-03
+expect_has "exit 71 is temporary too; with no stderr, the status says why" 75 stderr \
+	"deferred, attempt 2 of 5: '$ONBOARD_SENDMAIL' exited with status 71"
+FAKE_EXIT=75 run send --today 2026-11-03
+FAKE_EXIT=75 run send --today 2026-11-04
+assert "four attempts so far" test "$(states)" = "deferred:4"
+run due --today 2026-11-04 --format csv
+expect_has "a deferred check-in stays due meanwhile" 0 stdout "a1,Account 1,low,dana,welcome,"
+FAKE_EXIT=75 FAKE_STDERR="451 still busy" run send --today 2026-11-04
+expect "the fifth temporary failure: failed, exit 1" 1 "" \
+"onboard: message 1 (check-in 'welcome' of 'a1' to c1@customer.example) failed after 5 attempts: 451 still busy
+onboard: 0 sent, 0 deferred, 1 failed, 0 unconfirmed, 0 not sent (no e-mail or opted out), 0 alerts"
+assert "five deliveries tried" test "$(delivered)/$(states)" = "5/failed:5"
+run send --today 2026-11-04
+expect "a failed message is not tried again" 0 "" "*"
+run due --today 2026-11-04 --format csv
+expect_has "and its check-in stays in due, for a person" 0 stdout "a1,Account 1,low,dana,welcome,"
+run outbox --state failed --format csv
+expect_has "outbox --state failed, with the error" 0 stdout ",failed,5,<onboard.a1.welcome.20261103@vendor.example>,"
+expect_has "the error kept" 0 stdout ",451 still busy"
+run outbox retry 1
+expect "outbox retry: queued again, attempts kept" 0 "" \
+	"onboard: 1 message queued again for the next 'onboard send'"
+assert "queued:5" test "$(states)" = "queued:5"
+run send --today 2026-11-04
+expect_has "a retried message goes" 0 stderr "onboard: 1 sent,"
+assert "sent:6" test "$(states)" = "sent:6"
+
+# Permanent failures: failed at once, with the program's first stderr line.
+fresh perm 2
+FAKE_EXIT=67 FAKE_STDERR="$(printf 'c1@customer.example... User unknown\nsecond line')" run send --today 2026-11-03
+expect "another exit status: failed, exit 1" 1 "" \
+"onboard: message 1 (check-in 'welcome' of 'a1' to c1@customer.example) failed: c1@customer.example... User unknown
+onboard: message 2 (check-in 'welcome' of 'a2' to c2@customer.example) failed: c1@customer.example... User unknown
+onboard: 0 sent, 0 deferred, 2 failed, 0 unconfirmed, 0 not sent (no e-mail or opted out), 0 alerts"
+ONBOARD_SENDMAIL="$T/no/such/sendmail -x" run outbox retry 1 2
+ONBOARD_SENDMAIL="$T/no/such/sendmail -x" run send --today 2026-11-03
+expect_has "a missing program: failed" 1 stderr \
+	"failed: cannot run '$T/no/such/sendmail': No such file or directory"
+run outbox retry 1 5
+expect "retry: an unknown id changes nothing" 65 "" "onboard: no message 5 in the outbox"
+run outbox cancel 1 x
+expect "cancel: a bad id" 65 "" "onboard: bad message id 'x': expected a number from 'onboard outbox'"
+run outbox cancel 1 2
+expect "outbox cancel" 0 "" "onboard: 2 messages cancelled"
+assert "cancelled, the error kept" test \
+	"$(sql "SELECT state, error FROM outbox WHERE id = 1")" = \
+	"cancelled|cannot run '$T/no/such/sendmail': No such file or directory"
+run outbox retry 1
+expect "a cancelled message is a person's decision: not retried" 65 "" \
+	"onboard: message 1 is cancelled: only unconfirmed, failed or deferred messages can be retried"
+run outbox --state nosuch
+expect "outbox: a bad state" 65 "" \
+	"onboard: bad state 'nosuch': expected queued, sending, sent, deferred, failed, unconfirmed or cancelled"
+run outbox x
+expect_has "outbox: an argument is a usage error" 2 stderr "unexpected argument 'x'"
+
+# A run killed while delivering: the message it was sending is
+# unconfirmed, named, and not sent again without a person.
+fresh killed 3
+FAKE_KILL_AT=2 run send --today 2026-11-03
+assert "the run died with SIGKILL" test "$rc" = 137
+assert "one sent, one sending, one queued" test "$(states)" = "sent:1 sending:1 queued:0"
+run send --today 2026-11-03
+expect "the next run: unconfirmed, named on stderr" 0 "" \
+"onboard: message 2 (check-in 'welcome' of 'a2' to c2@customer.example) was being sent when a run stopped: it is unconfirmed and will not be sent again; see whether it arrived, then 'onboard outbox retry 2' or 'onboard outbox cancel 2'
+onboard: 1 sent, 0 deferred, 0 failed, 1 unconfirmed, 0 not sent (no e-mail or opted out), 0 alerts"
+assert "three deliveries: none twice" test \
+	"$(sort "$FAKE_DIR/log" | uniq -d | wc -l)/$(delivered)" = 0/3
+run send --today 2026-11-04
+assert "unconfirmed stays" test "$(states)/$(delivered)" = "sent:1 unconfirmed:1 sent:1/3"
+run due --today 2026-11-04 --format csv
+expect_has "its check-in stays due" 0 stdout "a2,Account 2,low,dana,welcome,"
+run outbox --state unconfirmed --format csv
+expect_has "outbox --state unconfirmed" 0 stdout "2,checkin,a2,dana,welcome,2026-11-03,c2@customer.example,"
+
+# --limit: the rest stay queued.
+fresh limit 3
+run send --today 2026-11-03 --limit 1
+expect "--limit 1" 0 "" \
+"onboard: 1 sent, 0 deferred, 0 failed, 0 unconfirmed, 0 not sent (no e-mail or opted out), 0 alerts
+onboard: 2 left queued past --limit"
+assert "one sent, two queued" test "$(states)" = "sent:1 queued:0 queued:0"
+run send --today 2026-11-03 --limit x
+expect_has "a bad --limit" 2 stderr "bad --limit 'x'"
+run send --today 2026-11-03 --account a3
+assert "--account: that account's only" test "$(states)" = "sent:1 queued:0 sent:1"
+run send --today 2026-11-03 --account nosuch
+expect "--account: an unknown one" 65 "" "onboard: unknown account 'nosuch'"
+run send --today 2026-11-03 --csm lee
+assert "--csm: another CSM's accounts are left" test "$(states)" = "sent:1 queued:0 sent:1"
+run send --today 2026-11-03 --csm dana
+assert "--csm dana" test "$(states)" = "sent:1 sent:1 sent:1"
+
+# A message queued, then its check-in done by a person before it went:
+# not sent, cancelled, and said so.
+fresh done 1
+run send --today 2026-11-03 --limit 0
+run done a1 welcome --today 2026-11-03 --channel call
+run send --today 2026-11-03
+expect "a check-in done meanwhile is not mailed" 0 "" \
+"onboard: 0 sent, 0 deferred, 0 failed, 0 unconfirmed, 0 not sent (no e-mail or opted out), 0 alerts
+onboard: 1 cancelled: no longer due by e-mail (see 'onboard outbox --state cancelled')"
+assert "cancelled with why" test "$(sql 'SELECT state, error FROM outbox')" = \
+	"cancelled|not sent: as of 2026-11-03 the check-in is no longer due by e-mail to this account"
+assert "nothing delivered" test "$(delivered)" = 0
+
+# Only one send at a time: a second exits 75 at once.
+fresh lock 1
+FAKE_SLEEP=3 "$ONBOARD" send --today 2026-11-03 -q 2>"$T/first.err" &
+first=$!
+i=0
+while [ ! -s "$FAKE_DIR/log" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+start=$(date +%s)
+run send --today 2026-11-03
+expect "a second send exits 75 at once" 75 "" \
+	"onboard: another 'onboard send' is running on database '$ONBOARD_DB': try again later"
+assert "without waiting for the first" test $(($(date +%s) - start)) -lt 2
+wait "$first"
+assert "the first finishes" test $? = 0
+assert "and the message went once" test "$(delivered)/$(states)" = "1/sent:1"
+run send --today 2026-11-03 --dry-run
+expect_has "a dry run needs no lock and changes nothing" 0 stderr \
+	"dry run: 0 check-ins and 0 alerts would be queued"
+
+# Maildir: files in new/ only, each a message.
+fresh maildir 3
+run send --today 2026-11-03 --maildir "$T/Maildir/inbox"
+expect_has "--maildir" 0 stderr "onboard: 3 sent,"
+assert "three files in new/" test "$(ls "$T/Maildir/inbox/new" | wc -l)" = 3
+assert "none in tmp/ or cur/" test \
+	"$(find "$T/Maildir/inbox/tmp" "$T/Maildir/inbox/cur" -type f | wc -l)" = 0
+assert "no dot-files, names unique per host" test \
+	"$(ls -A "$T/Maildir/inbox/new" | grep -c '^[0-9]*\.M[0-9]*P[0-9]*Q[0-9]*\.')" = 3
+mailcheck "$T/Maildir/inbox/new/"* >"$T/maildir.txt"
+assert "each parses without defects" test $? = 0
+assert "each to its account" test \
+	"$(grep '^To addresses: ' "$T/maildir.txt" | sort | tr '\n' ' ')" = \
+	"To addresses: c1@customer.example To addresses: c2@customer.example To addresses: c3@customer.example "
+assert "the Maildir is private" test "$(stat -c %a "$T/Maildir/inbox")" = 700
+assert "sent, done" test "$(states)/$(sql "SELECT count(*) FROM checkin_action WHERE action = 'done'")" = "sent:1 sent:1 sent:1/3"
+touch "$T/notadir"
+fresh maildir2 1
+run send --today 2026-11-03 --maildir "$T/notadir/x"
+expect_has "a Maildir that cannot be made: exit 1, nothing claimed" 1 stderr "cannot create directory '$T/notadir/x'"
+assert "the message stays queued" test "$(states)" = "queued:0"
+
+finish
