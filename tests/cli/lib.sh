@@ -6,8 +6,9 @@ ONBOARD=${ONBOARD:-$PWD/build/onboard}
 # WRAP runs the binary under a tool, e.g. WRAP="valgrind --error-exitcode=99".
 WRAP=${WRAP:-}
 ROOT=$PWD
+# KEEP=1 leaves the scratch directory for a look after a failure.
 T=$(mktemp -d "${TMPDIR:-/tmp}/onboard-cli.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 export ONBOARD_DB="$T/onboard.db" TZ=UTC LC_ALL=C
 unset ONBOARD_TODAY NO_COLOR XDG_DATA_HOME
 passed=0

@@ -50,6 +50,7 @@ health:
   engagement:
     red:
       - { when: logins == 0, from_day: 3, reason: No login since kickoff }
+      - { when: days_since_login >= 3, reason: No login for three days }
 escalate:
   - { when: logins == 0, from_day: 5, reason: "No login in the first days" }
 EOF
@@ -384,5 +385,145 @@ fresh maildir2 1
 run send --today 2026-11-03 --maildir "$T/notadir/x"
 expect_has "a Maildir that cannot be made: exit 1, nothing claimed" 1 stderr "cannot create directory '$T/notadir/x'"
 assert "the message stays queued" test "$(states)" = "queued:0"
+
+# No account field and no playbook text can add a header: names with
+# quotes, commas, angle brackets and encoded-word look-alikes, a reason
+# with a line break in the subject, an address changed behind onboard's
+# back.
+cat >"$T/hostile.yaml" <<'EOF'
+name: hostile
+tiers: {low: {}}
+delivery: {from: "\"Team, \\\"Inc\\\"\" <team@vendor.example>"}
+checkins:
+  - id: hello
+    days: 1-2
+    automated: [low]
+    template: |
+      Subject: {{account.name}} / {{reasons}}
+      Hi {{account.contact}}
+health:
+  engagement:
+    red:
+      - { when: logins == 0, reason: "Quiet\nBcc: evil@attacker.example" }
+EOF
+export ONBOARD_DB="$T/hostile.db" FAKE_DIR="$T/hostile.mail"
+"$ONBOARD" init -q
+run playbook load "$T/hostile.yaml"
+expect "a hostile playbook loads" 0 "" "*"
+run account add h1 --playbook hostile --tier low --kickoff 2026-11-02 \
+	--name 'Evil "Corp" =?UTF-8?B?QmNjOiB4?= <x@y.example>, Ltd' \
+	--contact 'Zoë "Boss", <hack@evil.example>' --email victim@customer.example
+expect "hostile names are stored" 0 "" "*"
+run account add h2 --playbook hostile --tier low --kickoff 2026-11-02 --name H2 \
+	--email "$(printf 'x@y.example\nBcc: evil@attacker.example')"
+expect_has "an address with a line break is refused" 65 stderr "bad email"
+run account add h2 --playbook hostile --tier low --kickoff 2026-11-02 --name H2 \
+	--email h2@customer.example
+sql "UPDATE account SET email = 'h2@customer.example' || char(10) || 'Bcc: evil@attacker.example' WHERE ext_id = 'h2'"
+run send --today 2026-11-03 --no-alerts
+expect "an address mail software would refuse is not sent" 0 "" \
+"onboard: not sent: 'h2' has the e-mail 'h2@customer.example
+Bcc: evil@attacker.example', which mail software would refuse
+onboard: 1 sent, 0 deferred, 0 failed, 0 unconfirmed, 1 not sent (no e-mail or opted out), 0 alerts"
+mailcheck "$FAKE_DIR/1.msg" >"$T/h.txt"
+assert "the hostile message parses without defects" test $? = 0
+assert "one recipient, the account's" grep -qx "To addresses: victim@customer.example" "$T/h.txt"
+assert "the contact's name intact" grep -qxF 'To names: Zoë "Boss", <hack@evil.example>' "$T/h.txt"
+assert "the sender's quoted name intact" grep -qxF 'From names: Team, "Inc"' "$T/h.txt"
+assert "no Bcc anywhere in the headers" test \
+	"$(sed '/^$/q' "$FAKE_DIR/1.msg" | grep -ci '^bcc')" = 0
+assert "the subject ends where the template's line does" grep -qxF \
+	'Subject: Evil "Corp" =?UTF-8?B?QmNjOiB4?= <x@y.example>, Ltd / Quiet' "$T/h.txt"
+assert "what followed the break is body text" grep -qxF \
+	'Bcc: evil@attacker.example' "$T/h.txt"
+assert "no header but onboard's" test \
+	"$(sed '/^$/q' "$FAKE_DIR/1.msg" | grep -v '^ ' | grep . | cut -d: -f1 | sort | tr '\n' ' ')" = \
+	"Content-Transfer-Encoding Content-Type Date From MIME-Version Message-ID Subject To X-Onboard-Account X-Onboard-Checkin "
+
+# --- CSM alerts -------------------------------------------------------------
+
+# a1 logs in, a2 never does: red from day 3, escalating from day 5.
+fresh alerts 2
+"$ONBOARD" log a1 login --at 2026-11-02T10:00:00Z -q
+for d in 05 08 10; do "$ONBOARD" log a1 login --at 2026-11-${d}T10:00:00Z -q; done
+run send --today 2026-11-04
+assert "day 2: no alert" test "$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 0
+run send --today 2026-11-05
+expect "day 3: a2 turns red: one alert" 0 "" \
+	"onboard: 2 sent, 0 deferred, 0 failed, 0 unconfirmed, 0 not sent (no e-mail or opted out), 1 alerts"
+mailcheck "$FAKE_DIR/$(delivered).msg" >"$T/alert.txt"
+assert "the alert parses" test $? = 0
+assert "to the CSM" grep -qx "To addresses: dana@vendor.example" "$T/alert.txt"
+assert "its subject names the account" grep -qx "Subject: onboard: Account 2 needs you" "$T/alert.txt"
+assert "the alert names the account, status and reasons" test \
+	"$(sed -n '/^body:$/,/^end of body$/p' "$T/alert.txt")" = "body:
+Hi dana,
+
+As of 2026-11-05, one of your accounts needs you:
+
+a2: Account 2
+  status: red (No login since kickoff)
+
+Your manual check-ins due today (2):
+  a1                   kickoff-call         call     due by 2026-11-07
+  a2                   kickoff-call         call     due by 2026-11-07
+
+-- 
+Sent by 'onboard send': each alert tells what changed since the last one.
+'onboard account show ID' has an account's whole timeline.
+end of body"
+run outbox --format json
+assert "an alert in the outbox: kind, csm, no account" test \
+	"$(printf '%s' "$out" | jq -c '.[-1] | [.kind, .account, .csm, .checkin, .opens, .state]')" = \
+	'["alert",null,"dana",null,null,"sent"]'
+run outbox --account a2 --format csv
+expect_has "outbox --account: the alerts naming it" 0 stdout ",alert,,dana,,,dana@vendor.example,"
+run outbox --account a1 --format csv
+assert "not the alerts of others" test "$(printf '%s\n' "$out" | grep -c ',alert,')" = 0
+run send --today 2026-11-06
+assert "day 4: still red, nothing new: no alert" test \
+	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 1
+run send --today 2026-11-07
+assert "day 5: an escalation rule starts holding: a second alert" test \
+	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 2
+mailcheck "$FAKE_DIR/$(delivered).msg" >"$T/alert2.txt"
+assert "it says why to escalate" grep -qx "  escalate: No login in the first days" "$T/alert2.txt"
+run send --today 2026-11-08
+assert "day 6: nothing new" test "$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 2
+# a2 logs in on day 6: green; silent for three days: red again, and news.
+"$ONBOARD" log a2 login --at 2026-11-08T09:00:00Z -q
+run send --today 2026-11-09
+assert "day 7: recovered, no alert" test "$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 2
+run send --today 2026-11-11
+assert "day 9: red again after recovering: alerted again" test \
+	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 3
+mailcheck "$FAKE_DIR/$(delivered).msg" >"$T/alert3.txt"
+assert "the relapse and its reason" grep -qx "  status: red (No login for three days)" "$T/alert3.txt"
+
+# A CSM without an e-mail: held and counted, sent once they have one.
+fresh held 1
+"$ONBOARD" account set a1 --csm lee -q
+run send --today 2026-11-05
+expect "held: counted in the summary" 0 "" \
+"onboard: 2 sent, 0 deferred, 0 failed, 0 unconfirmed, 0 not sent (no e-mail or opted out), 0 alerts
+onboard: 1 alerts held (CSM without e-mail)"
+run send --today 2026-11-05 --no-alerts
+expect "--no-alerts: none held either" 0 "" \
+	"onboard: 0 sent, 0 deferred, 0 failed, 0 unconfirmed, 0 not sent (no e-mail or opted out), 0 alerts"
+"$ONBOARD" csm set lee --email lee@vendor.example -q
+run send --today 2026-11-06
+expect_has "the CSM has an e-mail now: the alert goes" 0 stderr ", 1 alerts"
+mailcheck "$FAKE_DIR/$(delivered).msg" >"$T/held.txt"
+assert "to them" grep -qx "To addresses: lee@vendor.example" "$T/held.txt"
+
+# An alert still on its way holds back the next one for its accounts.
+fresh pending 1
+run send --today 2026-11-05 --limit 0
+run send --today 2026-11-07 --limit 0
+assert "one alert queued, not a second" test \
+	"$(sql "SELECT group_concat(state) FROM outbox WHERE kind = 'alert'")" = queued
+run send --today 2026-11-07
+assert "alerts go after the check-ins" test \
+	"$(sql "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM outbox WHERE state = 'sent' ORDER BY id DESC)")" = "alert checkin checkin"
 
 finish
