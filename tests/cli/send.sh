@@ -351,7 +351,7 @@ fresh lock 1
 FAKE_SLEEP=3 "$ONBOARD" send --today 2026-11-03 -q 2>"$T/first.err" &
 first=$!
 i=0
-while [ ! -s "$FAKE_DIR/log" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$FAKE_DIR/count" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 start=$(date +%s)
 run send --today 2026-11-03
 expect "a second send exits 75 at once" 75 "" \
