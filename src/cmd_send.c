@@ -123,8 +123,9 @@ static int cmp_csm(const void *key, const void *item)
 /* The directory's entry for a CSM name, or NULL. */
 static struct ob_csm *find_csm(const struct send *s, const char *name)
 {
-	return name ? bsearch(name, s->dir, s->ndir, sizeof(*s->dir), cmp_csm)
-		    : NULL;
+	return name && s->ndir ? bsearch(name, s->dir, s->ndir, sizeof(*s->dir),
+					 cmp_csm)
+			       : NULL;
 }
 
 static int keep_state(void *arg, int64_t account, bool red,
@@ -153,6 +154,8 @@ static const struct alert_state *find_state(const struct send *s,
 					    int64_t account)
 {
 	struct alert_state key = {.account = account};
+	if (!s->nstates)
+		return NULL;
 	return bsearch(&key, s->states, s->nstates, sizeof(*s->states),
 		       cmp_state);
 }
@@ -530,7 +533,8 @@ static int queue_alerts(struct send *s)
 		sort_arena = s->arena.data;
 		qsort(ac->accounts, ac->naccounts, sizeof(*ac->accounts),
 		      cmp_account);
-		qsort(ac->dues, ac->ndues, sizeof(*ac->dues), cmp_due);
+		if (ac->ndues)
+			qsort(ac->dues, ac->ndues, sizeof(*ac->dues), cmp_due);
 		/* From the playbook of the first account it names. */
 		d = &ac->accounts[0].pb->delivery;
 		if (!d->from.addr)
@@ -641,7 +645,9 @@ static int prepare(struct send *s)
 	if (s->alerts) {
 		if (ob_store_alert_states(s->st, keep_state, s, &s->err) < 0)
 			return -1;
-		qsort(s->states, s->nstates, sizeof(*s->states), cmp_state);
+		if (s->nstates)
+			qsort(s->states, s->nstates, sizeof(*s->states),
+			      cmp_state);
 	}
 	s->arena_account = 0;
 	if (s->account ? visit_one(s) < 0
@@ -705,8 +711,9 @@ static int find_candidates(struct send *s)
 		ob_store_rollback(s->st);
 		return -1;
 	}
-	qsort(s->candidates, s->ncandidates, sizeof(*s->candidates),
-	      cmp_candidate);
+	if (s->ncandidates)
+		qsort(s->candidates, s->ncandidates, sizeof(*s->candidates),
+		      cmp_candidate);
 	return 0;
 }
 

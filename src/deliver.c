@@ -117,6 +117,34 @@ static void talk(int in, int err, const char *msg, size_t len,
 		close(err);
 }
 
+/*
+ * Whether the program can be run, as execvp would find it: a spawn that
+ * forks before it execs reports a missing program only as exit 127,
+ * which a sendmail may mean otherwise.
+ */
+static int find_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	int e = ENOENT;
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? 0 : errno;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path;; p += strcspn(p, ":") + 1) {
+		size_t n = strcspn(p, ":");
+		char *full = xasprintf("%.*s%s%s", (int)n, p, n ? "/" : "",
+				       name);
+		int ok = access(full, X_OK);
+		free(full);
+		if (ok == 0)
+			return 0;
+		if (errno == EACCES)
+			e = EACCES;
+		if (!p[n])
+			return e;
+	}
+}
+
 enum ob_delivery_result ob_sendmail_deliver(const struct ob_sendmail *sm,
 				     const char *sender, const char *msg,
 				     size_t len, char *why, size_t why_len)
@@ -139,6 +167,11 @@ enum ob_delivery_result ob_sendmail_deliver(const struct ob_sendmail *sm,
 	argv[argc++] = "-f";
 	argv[argc++] = (char *)sender;
 	argv[argc] = NULL;
+	if ((rc = find_program(argv[0])) != 0) {
+		snprintf(why, why_len, "cannot run '%s': %s", argv[0],
+			 strerror(rc));
+		goto out;
+	}
 	if (pipe(in) < 0 || pipe(err) < 0) {
 		snprintf(why, why_len, "cannot run '%s': %s", argv[0],
 			 strerror(errno));

@@ -5,6 +5,7 @@
 
 export ONBOARD_SENDMAIL="$ROOT/tests/cli/fake-sendmail" FAKE_DIR="$T/mail"
 unset FAKE_EXIT FAKE_STDERR FAKE_KILL_AT FAKE_SLEEP
+out="" err=""
 mailcheck() { /usr/bin/python3 "$ROOT/tests/cli/mailcheck.py" "$@"; }
 sql() { sqlite3 "$T/onboard.db" "$@"; }
 delivered() { cat "$FAKE_DIR/count" 2>/dev/null || echo 0; }

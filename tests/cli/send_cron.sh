@@ -6,6 +6,7 @@
 
 export ONBOARD_SENDMAIL="$ROOT/tests/cli/fake-sendmail" FAKE_DIR="$T/mail"
 unset FAKE_EXIT FAKE_STDERR FAKE_KILL_AT FAKE_SLEEP
+out="" err=""
 sql() { sqlite3 "$ONBOARD_DB" "$@"; }
 
 cat >"$T/cadence.yaml" <<'EOF'

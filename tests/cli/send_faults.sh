@@ -8,6 +8,7 @@
 
 export ONBOARD_SENDMAIL="$ROOT/tests/cli/fake-sendmail" FAKE_DIR="$T/mail"
 unset FAKE_EXIT FAKE_STDERR FAKE_KILL_AT FAKE_SLEEP
+out="" err=""
 runs=3
 [ -n "${ONBOARD_SLOW_TESTS:-}" ] && runs=20
 sql() { sqlite3 "$ONBOARD_DB" "$@"; }
