@@ -20,13 +20,13 @@ _onboard_accounts() { _onboard_run account list --format csv | tail -n +2 | cut 
 _onboard_checkins() { _onboard_run account show "$1" --format json | grep -o '"checkin":"[^"]*"' | cut -d'"' -f4; }
 _onboard_playbooks() { _onboard_run playbook list --format csv | tail -n +2 | cut -d, -f1; }
 _onboard_tiers() { _onboard_run playbook show --format csv | tail -n +2 | cut -d, -f1 | sort -u; }
-_onboard_csms() { _onboard_run account list --format json | grep -o '"csm":"[^"]*"' | cut -d'"' -f4 | sort -u; }
+_onboard_csms() { _onboard_run csm list --format json | grep -o '"csm":"[^"]*"' | cut -d'"' -f4 | sort -u; }
 
 _onboard()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local globals="--db --today --format -q --quiet -h --help --version"
-	local commands="init playbook account log import due done skip snooze score escalations report calendar render"
+	local commands="init playbook account csm log import due done skip snooze score escalations report calendar render send outbox"
 	local types="login feature_used response action_item_done action_item_missed meeting_attended meeting_rescheduled stakeholder_added ticket_opened ticket_resolved milestone nps note"
 	local i cmd="" sub="" args=()
 	COMPREPLY=()
@@ -37,7 +37,8 @@ _onboard()
 		--db | --today | --format | --csm | --tier | --status | --name | \
 			--kickoff | --contact | --email | --playbook | --at | \
 			--value | --id | --channel | --note | --reason | --until | \
-			--week | --days | -o | --output)
+			--week | --days | -o | --output | --full-name | \
+			--opt-out | --account | --limit | --maildir | --state)
 			((i++))
 			continue
 			;;
@@ -45,7 +46,8 @@ _onboard()
 		esac
 		if [[ -z $cmd ]]; then
 			cmd=${COMP_WORDS[i]}
-		elif [[ ($cmd == playbook || $cmd == account) && -z $sub ]]; then
+		elif [[ ($cmd == playbook || $cmd == account || $cmd == csm ||
+			$cmd == outbox) && -z $sub ]]; then
 			sub=${COMP_WORDS[i]}
 		else
 			args+=("${COMP_WORDS[i]}")
@@ -55,6 +57,22 @@ _onboard()
 	case $prev in
 	--db | -o | --output)
 		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--maildir)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return
+		;;
+	--opt-out)
+		COMPREPLY=($(compgen -W "yes no" -- "$cur"))
+		return
+		;;
+	--state)
+		COMPREPLY=($(compgen -W "queued sending sent deferred failed unconfirmed cancelled" -- "$cur"))
+		return
+		;;
+	--account)
+		COMPREPLY=($(compgen -W "$(_onboard_accounts)" -- "$cur"))
 		return
 		;;
 	--format)
@@ -84,7 +102,8 @@ _onboard()
 		return
 		;;
 	--today | --at | --until | --kickoff | --week | --days | --name | \
-		--contact | --email | --value | --id | --note | --reason)
+		--contact | --email | --value | --id | --note | --reason | \
+		--full-name | --limit)
 		return
 		;;
 	esac
@@ -117,8 +136,8 @@ _onboard()
 			return
 		fi
 		case $sub in
-		add) opts="--name --tier --kickoff --csm --contact --email --playbook" ;;
-		set) opts="--name --tier --kickoff --csm --contact --email --playbook --status" ;;
+		add) opts="--name --tier --kickoff --csm --contact --email --playbook --opt-out" ;;
+		set) opts="--name --tier --kickoff --csm --contact --email --playbook --status --opt-out" ;;
 		list) opts="--csm --tier --status" ;;
 		import)
 			COMPREPLY=($(compgen -f -- "$cur"))
@@ -132,6 +151,26 @@ _onboard()
 		fi
 		return
 		;;
+	csm)
+		if [[ -z $sub ]]; then
+			COMPREPLY=($(compgen -W "set list" -- "$cur"))
+		elif [[ $sub == set && $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--email --full-name $globals" -- "$cur"))
+		elif [[ $sub == set && ${#args[@]} -eq 0 ]]; then
+			local IFS=$'\n'
+			COMPREPLY=($(compgen -W "$(_onboard_csms)" -- "$cur"))
+		fi
+		return
+		;;
+	outbox)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--state --account $globals" -- "$cur"))
+		elif [[ -z $sub ]]; then
+			COMPREPLY=($(compgen -W "retry cancel" -- "$cur"))
+		fi
+		return
+		;;
+	send) opts="--csm --account --limit --maildir --no-alerts --dry-run" ;;
 	log) opts="--at --value --id" ;;
 	import) opts="--format --skip-invalid" ;;
 	due) opts="--csm --tier --overdue --automated --manual" ;;
