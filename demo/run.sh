@@ -34,10 +34,22 @@ quiet done woodgrove mid-week --at 2026-10-26 --channel call
 quiet done woodgrove end-of-week --at 2026-10-29 --channel call
 quiet done woodgrove day-14 --at 2026-11-05 --channel call
 
+# The CSM directory: where their alerts go, and the Reply-To of their
+# accounts' automated e-mail. Sam has no address yet: his are held.
+quiet csm set dana --email dana@example.com --full-name "Dana Reyes"
+quiet csm set lee --email lee@example.com --full-name "Lee Park"
+
 step due --csm dana
 step due
 step account show contoso
 step escalations
 step report
+# 06:00 in cron: what the automated e-mail and the alerts would be, then
+# a real send, into a Maildir here rather than to the local MTA.
+step send --dry-run
+step send --maildir "$BUILD/demo/Maildir"
+step outbox
+printf '\n$ ls %s/demo/Maildir/new\n' "$BUILD"
+ls "$BUILD/demo/Maildir/new"
 printf '\nThe demo database is %s; try:\n  ONBOARD_DB=%s ONBOARD_TODAY=2026-11-20 %s score --format json\n' \
 	"$ONBOARD_DB" "$ONBOARD_DB" "$onboard"

@@ -918,6 +918,8 @@ static int deliver(struct send *s)
 
 static void summary(const struct send *s)
 {
+	/* After the mbox of a dry run, not in the middle of a pipe's view. */
+	fflush(stdout);
 	if (s->dry_run) {
 		ob_cli_note(s->ctx,
 			    "dry run: %ld check-ins and %ld alerts would be "
