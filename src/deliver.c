@@ -248,6 +248,7 @@ struct ob_maildir {
 	char **pending; /* names in tmp/, put and not committed */
 	size_t npending, pending_cap;
 	unsigned long count;
+	long pid;
 	char host[64];
 };
 
@@ -303,6 +304,7 @@ int ob_maildir_open(const char *dir, struct ob_maildir **out,
 		return -1;
 	}
 	close(cur);
+	md->pid = (long)getpid();
 	/* The host part of unique names: '/' and ':' have meanings there. */
 	if (gethostname(md->host, sizeof(md->host)) < 0)
 		strcpy(md->host, "localhost");
@@ -324,7 +326,7 @@ int ob_maildir_put(struct ob_maildir *md, const char *msg, size_t len,
 	gettimeofday(&tv, NULL);
 	/* time.MusecPpidQn.host: unique on this host (maildir(5)). */
 	name = xasprintf("%lld.M%06ldP%ldQ%lu.%s", (long long)tv.tv_sec,
-			 (long)tv.tv_usec, (long)getpid(), ++md->count,
+			 (long)tv.tv_usec, md->pid, ++md->count,
 			 md->host);
 	fd = openat(md->tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 		    0600);
