@@ -192,6 +192,16 @@ static size_t keep_account_id(struct send *s, const struct ob_account *a)
 
 /* --- step 1: what to send ---------------------------------------------- */
 
+/* `send` needs the address a playbook's mail comes from: exit 65. */
+static int no_from(struct send *s, const struct ob_playbook *pb,
+		   const char *what)
+{
+	return ob_fail(&s->err, OB_EDATA,
+		       "playbook '%s' has no delivery.from: add a 'delivery:' "
+		       "section with the address its e-mail comes from (%s)",
+		       pb->name, what);
+}
+
 static void instance_key(struct send *s, int64_t account, const char *checkin,
 			 ob_day opens)
 {
@@ -216,7 +226,7 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 {
 	const struct ob_delivery *d = &pb->delivery;
 	const struct ob_csm *csm = find_csm(s, a->csm);
-	const struct ob_mailbox *reply = &d->reply_to;
+	const char *reply_name = d->reply_to.name, *reply_addr = d->reply_to.addr;
 	struct ob_mail_header extra[2] = {{"X-Onboard-Account", a->id},
 					  {"X-Onboard-Checkin",
 					   ci->checkin->id}};
@@ -250,13 +260,12 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 		s->not_sent++;
 		return 0;
 	}
-	if (!d->from.addr)
-		return ob_fail(&s->err, OB_EDATA,
-			       "playbook '%s' has no delivery.from: add a "
-			       "'delivery:' section with the address its "
-			       "e-mail comes from ('%s' is due check-in '%s' "
-			       "by e-mail)",
-			       pb->name, a->id, ci->checkin->id);
+	if (!d->from.addr) {
+		ob_buf_reset(&s->text);
+		ob_buf_addf(&s->text, "'%s' is due check-in '%s' by e-mail",
+			    a->id, ci->checkin->id);
+		return no_from(s, pb, s->text.data);
+	}
 	instance_key(s, a->rowid, ci->checkin->id, ci->opens);
 	if (!ob_strmap_get(&s->wanted, s->key.data))
 		ob_strmap_put(&s->wanted, s->key.data);
@@ -272,20 +281,19 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 	ob_mail_split_subject(s->text.data, &subject, &body);
 	ob_mail_checkin_id(&mid, a->id, ci->checkin->id, ci->opens,
 			   ob_mail_domain(d->from.addr));
-	if (d->reply_to_csm && !(csm && csm->email))
-		reply = NULL;
+	/* Replies to the CSM: none when the directory has no address. */
+	if (d->reply_to_csm) {
+		reply_name = csm ? csm->full_name : NULL;
+		reply_addr = csm ? csm->email : NULL;
+	}
 	{
 		struct ob_mail m = {
 			.from_name = d->from.name,
 			.from_addr = d->from.addr,
 			.to_name = a->contact,
 			.to_addr = a->email,
-			.reply_name = !reply ? NULL
-				      : d->reply_to_csm ? csm->full_name
-							: reply->name,
-			.reply_addr = !reply ? NULL
-				      : d->reply_to_csm ? csm->email
-							: reply->addr,
+			.reply_name = reply_name,
+			.reply_addr = reply_addr,
 			.subject = subject ? subject : ci->checkin->title,
 			.date = s->now,
 			.message_id = mid.data,
@@ -537,13 +545,12 @@ static int queue_alerts(struct send *s)
 			qsort(ac->dues, ac->ndues, sizeof(*ac->dues), cmp_due);
 		/* From the playbook of the first account it names. */
 		d = &ac->accounts[0].pb->delivery;
-		if (!d->from.addr)
-			return ob_fail(&s->err, OB_EDATA,
-				       "playbook '%s' has no delivery.from: add "
-				       "a 'delivery:' section with the address "
-				       "its e-mail comes from (an alert to CSM "
-				       "'%s' is due)",
-				       ac->accounts[0].pb->name, ac->csm->name);
+		if (!d->from.addr) {
+			ob_buf_reset(&s->text);
+			ob_buf_addf(&s->text, "an alert to CSM '%s' is due",
+				    ac->csm->name);
+			return no_from(s, ac->accounts[0].pb, s->text.data);
+		}
 		alert_body(s, ac, &body);
 		ob_buf_addf(&subject, "onboard: %s",
 			    s->arena.data + ac->accounts[0].name);
@@ -770,11 +777,14 @@ static int finish(struct send *s, const struct ob_outbox_msg *m,
 			     MAX_ATTEMPTS, why);
 	} else {
 		s->failed++;
-		ob_cli_error("message %lld (%s) failed%s: %s", (long long)m->id,
-			     what.data,
-			     result == OB_DELIVERY_TEMPORARY ? " after "
-			     OB_STR(MAX_ATTEMPTS) " attempts" : "",
-			     why);
+		if (result == OB_DELIVERY_TEMPORARY)
+			ob_cli_error("message %lld (%s) failed after %d "
+				     "attempts: %s",
+				     (long long)m->id, what.data, m->attempts,
+				     why);
+		else
+			ob_cli_error("message %lld (%s) failed: %s",
+				     (long long)m->id, what.data, why);
 	}
 	ob_buf_release(&what);
 	return 0;
@@ -866,10 +876,12 @@ static int deliver_maildir(struct send *s, struct ob_maildir *md, size_t i,
 		results[k] = OB_DELIVERY_TEMPORARY;
 		why[k][0] = '\0';
 		if (ob_maildir_put(md, m[k].message, strlen(m[k].message),
-				   &err) < 0)
+				   &err) < 0) {
 			snprintf(why[k], sizeof(why[k]), "%s", err.msg);
-		else
-			results[k] = OB_DELIVERED, put++;
+		} else {
+			results[k] = OB_DELIVERED;
+			put++;
+		}
 		free(m[k].message);
 		m[k].message = NULL;
 	}
