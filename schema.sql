@@ -181,9 +181,9 @@ CREATE TABLE outbox (
 
 CREATE UNIQUE INDEX outbox_instance ON outbox (account, checkin, opens)
 	WHERE kind = 'checkin';
--- What a send run looks for: few rows, whatever the history.
-CREATE INDEX outbox_pending ON outbox (state, id)
-	WHERE state IN ('queued', 'sending', 'deferred');
+-- What a send run looks for (queued, deferred, sending): a few rows,
+-- found without reading the history.
+CREATE INDEX outbox_state ON outbox (state, id);
 
 -- The accounts an alert names, and what it says of each.
 CREATE TABLE outbox_account (

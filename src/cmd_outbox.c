@@ -153,7 +153,7 @@ static int change(struct ob_ctx *ctx, int argc, char **argv,
 				"or deferred messages can be %s",
 				id, ob_outbox_state_name(m.state), verb);
 		/* A retry starts afresh; a cancel keeps why it came to that. */
-		if (r && ob_store_outbox_set(st, id, state,
+		if (r && ob_store_outbox_set(st, id, m.state, state,
 					     state == OB_OUTBOX_QUEUED ? NULL
 								       : m.error,
 					     &err) < 0)

@@ -233,6 +233,7 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 	struct ob_buf mid = {0};
 	char *subject = NULL;
 	const char *body;
+	int64_t held;
 	bool has;
 	int ret = -1;
 
@@ -274,6 +275,20 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 		return -1;
 	if (has)
 		return 0;
+	/*
+	 * A follow-up's day moves with the status; an unconfirmed message for
+	 * an earlier one may have arrived. Until a person says, no other.
+	 */
+	if (ob_store_outbox_unconfirmed(s->st, a->rowid, ci->checkin->id,
+					&held, &s->err) < 0)
+		return -1;
+	if (held) {
+		ob_cli_error("not sent: check-in '%s' of '%s' waits for "
+			     "unconfirmed message %lld ('onboard outbox retry' "
+			     "or 'cancel' it)",
+			     ci->checkin->id, a->id, (long long)held);
+		return 0;
+	}
 
 	ob_buf_reset(&s->text);
 	ob_template_fill_checkin(a, pb, as, ci, csm ? csm->full_name : NULL,
@@ -363,53 +378,67 @@ static int check_alert(struct send *s, const struct ob_account *a,
 	const struct alert_state *last = find_state(s, a->rowid);
 	const char *last_esc = last ? last->escalations : "";
 	bool red = h->status == OB_RED, news = red && !(last && last->red);
+	struct ob_buf esc = {0}, kept = {0};
 	struct ob_csm *csm;
-	struct alert_csm *ac;
 	struct alert_account *e;
+	int ret = -1;
 
-	for (size_t i = 0; i < h->escalations.n; i++)
-		news |= !has_line(last_esc, h->escalations.items[i]);
-	if (last && !last->pending && !s->dry_run) {
-		struct ob_buf kept = {0};
-		bool keep_red = last->red && red;
-		ob_buf_add(&kept, "", 0);
-		for (size_t i = 0; i < h->escalations.n; i++)
-			if (has_line(last_esc, h->escalations.items[i])) {
-				if (kept.len)
-					ob_buf_addc(&kept, '\n');
-				ob_buf_adds(&kept, h->escalations.items[i]);
-			}
-		if ((keep_red != last->red || strcmp(kept.data, last_esc) != 0) &&
-		    ob_store_alert_state_put(s->st, a->rowid, keep_red,
-					     kept.data, &s->err) < 0) {
-			ob_buf_release(&kept);
-			return -1;
+	/*
+	 * The reasons one per line, each made one line itself: a folded YAML
+	 * scalar ends in a line break, and would never match again.
+	 */
+	ob_buf_add(&esc, "", 0);
+	ob_buf_add(&kept, "", 0);
+	for (size_t i = 0; i < h->escalations.n; i++) {
+		size_t at = esc.len + (esc.len > 0);
+		if (esc.len)
+			ob_buf_addc(&esc, '\n');
+		for (const char *p = h->escalations.items[i]; *p; p++)
+			ob_buf_addc(&esc, *p == '\n' || *p == '\r' ? ' ' : *p);
+		while (esc.len > at && esc.data[esc.len - 1] == ' ')
+			esc.data[--esc.len] = '\0';
+		if (!has_line(last_esc, esc.data + at)) {
+			news = true;
+			continue;
 		}
-		ob_buf_release(&kept);
+		if (kept.len)
+			ob_buf_addc(&kept, '\n');
+		ob_buf_adds(&kept, esc.data + at);
 	}
+	/* What ended since the last alert is no longer what the CSM knows. */
+	if (last && !last->pending && !s->dry_run &&
+	    (last->red != (last->red && red) ||
+	     strcmp(kept.data, last_esc) != 0) &&
+	    ob_store_alert_state_put(s->st, a->rowid, last->red && red,
+				     kept.data, &s->err) < 0)
+		goto out;
+	ret = 0;
 	if (!news || (last && last->pending))
-		return 0;
+		goto out;
 	if (!(csm = find_csm(s, a->csm)) || !csm->email) {
 		s->held++;
-		return 0;
+		goto out;
 	}
-	ac = &s->acsm[csm - s->dir];
-	ob_grow(&ac->accounts, &ac->accounts_cap, ac->naccounts + 1,
-		sizeof(*ac->accounts));
-	e = &ac->accounts[ac->naccounts++];
+	{
+		struct alert_csm *ac = &s->acsm[csm - s->dir];
+		ob_grow(&ac->accounts, &ac->accounts_cap, ac->naccounts + 1,
+			sizeof(*ac->accounts));
+		e = &ac->accounts[ac->naccounts++];
+	}
 	e->rowid = a->rowid;
 	e->id = keep_account_id(s, a);
 	e->name = keep_text(s, a->name);
 	e->status = h->status;
 	e->red = red;
 	e->pb = pb;
+	e->escalations = keep_text(s, esc.data);
 	ob_buf_reset(&s->text);
 	ob_buf_join(&s->text, h->reasons.items, h->reasons.n, "; ");
 	e->reasons = keep_text(s, s->text.data);
-	ob_buf_reset(&s->text);
-	ob_buf_join(&s->text, h->escalations.items, h->escalations.n, "\n");
-	e->escalations = keep_text(s, s->text.data);
-	return 0;
+out:
+	ob_buf_release(&esc);
+	ob_buf_release(&kept);
+	return ret;
 }
 
 static int visit(void *arg, const struct ob_account *a,
@@ -670,6 +699,8 @@ static int keep_candidate(void *arg, const struct ob_outbox_msg *m)
 {
 	struct send *s = arg;
 	struct candidate *c;
+	if (m->kind == OB_OUTBOX_ALERT && !s->alerts)
+		return 0;
 	if (m->kind == OB_OUTBOX_CHECKIN) {
 		instance_key(s, m->account, m->checkin, m->opens);
 		if (!ob_strmap_get(&s->wanted, s->key.data)) {
@@ -681,7 +712,7 @@ static int keep_candidate(void *arg, const struct ob_outbox_msg *m)
 				    "not sent: as of %s the check-in is no "
 				    "longer due by e-mail to this account",
 				    date);
-			if (ob_store_outbox_set(s->st, m->id,
+			if (ob_store_outbox_set(s->st, m->id, m->state,
 						OB_OUTBOX_CANCELLED,
 						s->text.data, &s->err) < 0)
 				return -1;
@@ -748,8 +779,15 @@ static int finish(struct send *s, const struct ob_outbox_msg *m,
 		state = OB_OUTBOX_SENT;
 	else if (result == OB_DELIVERY_TEMPORARY && m->attempts < MAX_ATTEMPTS)
 		state = OB_OUTBOX_DEFERRED;
-	ret = ob_store_outbox_set(s->st, m->id, state,
+	ret = ob_store_outbox_set(s->st, m->id, OB_OUTBOX_SENDING, state,
 				  state == OB_OUTBOX_SENT ? NULL : why, &s->err);
+	if (ret == 1) {
+		/* Only a second run on the database could have done this. */
+		ob_cli_error("message %lld changed state while this run "
+			     "delivered it: see 'onboard outbox'",
+			     (long long)m->id);
+		return 0;
+	}
 	if (ret == 0 && state == OB_OUTBOX_SENT &&
 	    m->kind == OB_OUTBOX_CHECKIN) {
 		struct ob_buf note = {0};
@@ -965,8 +1003,10 @@ static void send_release(struct send *s)
 {
 	for (size_t i = 0; i < s->ndir; i++) {
 		ob_csm_release(&s->dir[i]);
-		free(s->acsm[i].accounts);
-		free(s->acsm[i].dues);
+		if (s->acsm) {
+			free(s->acsm[i].accounts);
+			free(s->acsm[i].dues);
+		}
 	}
 	free(s->dir);
 	free(s->acsm);
@@ -1041,6 +1081,7 @@ int ob_cmd_send(struct ob_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (ob_store_send_lock(s.st, &s.err) < 0 ||
+	    ob_store_durable(s.st, &s.err) < 0 ||
 	    ob_store_begin(s.st, &s.err) < 0)
 		goto fail;
 	if (prepare(&s) < 0 || ob_store_commit(s.st, &s.err) < 0) {

@@ -150,7 +150,7 @@ enum ob_delivery_result ob_sendmail_deliver(const struct ob_sendmail *sm,
 				     size_t len, char *why, size_t why_len)
 {
 	char *argv[64];
-	char said[1024];
+	char said[1025]; /* what the program said, NUL-terminated */
 	size_t said_len = 0, argc = 0;
 	int in[2] = {-1, -1}, err[2] = {-1, -1}, status, rc;
 	posix_spawn_file_actions_t fa;
@@ -204,7 +204,8 @@ enum ob_delivery_result ob_sendmail_deliver(const struct ob_sendmail *sm,
 			 strerror(rc));
 		goto out;
 	}
-	talk(in[1], err[0], msg, len, said, sizeof(said), &said_len);
+	talk(in[1], err[0], msg, len, said, sizeof(said) - 1, &said_len);
+	said[said_len] = '\0';
 	in[1] = err[0] = -1;
 	/* A SIGPIPE raised while ignored is gone; none can be pending. */
 	sigaction(SIGPIPE, &old_pipe, NULL);
@@ -341,6 +342,9 @@ int ob_maildir_put(struct ob_maildir *md, const char *msg, size_t len,
 		off += (size_t)n;
 	}
 	if (close(fd) < 0) {
+		int e = errno;
+		unlinkat(md->tmp, name, 0);
+		errno = e;
 		fd = -1;
 		goto fail;
 	}
@@ -381,6 +385,16 @@ static int sync_tmp(struct ob_maildir *md, struct ob_err *err)
 	return 0;
 }
 
+/* Removes the messages put and not moved into new/. */
+static void drop_pending(struct ob_maildir *md, size_t from)
+{
+	for (size_t i = from; i < md->npending; i++) {
+		unlinkat(md->tmp, md->pending[i], 0);
+		free(md->pending[i]);
+	}
+	md->npending = from;
+}
+
 int ob_maildir_commit(struct ob_maildir *md, size_t *delivered,
 		      struct ob_err *err)
 {
@@ -389,8 +403,10 @@ int ob_maildir_commit(struct ob_maildir *md, size_t *delivered,
 	*delivered = 0;
 	if (!md->npending)
 		return 0;
-	if (sync_tmp(md, err) < 0)
+	if (sync_tmp(md, err) < 0) {
+		drop_pending(md, 0);
 		return -1;
+	}
 	for (; moved < md->npending; moved++)
 		if (renameat(md->tmp, md->pending[moved], md->new,
 			     md->pending[moved]) < 0) {
@@ -406,7 +422,8 @@ int ob_maildir_commit(struct ob_maildir *md, size_t *delivered,
 	/*
 	 * What is in new/ is delivered, even when the directory's sync
 	 * failed: a reader may have it already, and sending it again would
-	 * deliver it twice.
+	 * deliver it twice. What is not goes, so that no later commit
+	 * delivers a message the caller was told had not gone.
 	 */
 	*delivered = moved;
 	for (size_t i = 0; i < moved; i++)
@@ -414,6 +431,7 @@ int ob_maildir_commit(struct ob_maildir *md, size_t *delivered,
 	memmove(md->pending, md->pending + moved,
 		(md->npending - moved) * sizeof(*md->pending));
 	md->npending -= moved;
+	drop_pending(md, 0);
 	return ret;
 }
 
@@ -421,11 +439,7 @@ void ob_maildir_close(struct ob_maildir *md)
 {
 	if (!md)
 		return;
-	for (size_t i = 0; i < md->npending; i++) {
-		if (md->tmp >= 0)
-			unlinkat(md->tmp, md->pending[i], 0);
-		free(md->pending[i]);
-	}
+	drop_pending(md, 0);
 	free(md->pending);
 	if (md->tmp >= 0)
 		close(md->tmp);

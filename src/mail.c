@@ -271,6 +271,7 @@ static void add_words(struct header *h, const char *text)
 		ob_buf_adds(h->out, open);
 		base64(h->out, (const unsigned char *)text + i, chunk);
 		ob_buf_adds(h->out, "?=");
+		h->col += overhead + (chunk + 2) / 3 * 4;
 		i += chunk;
 		if (i < n)
 			fold(h);
@@ -325,7 +326,8 @@ static void add_text(struct header *h, const char *raw)
 
 /*
  * A display name: atoms as they are, other ASCII as a quoted string,
- * anything else as encoded words (which a phrase may hold unquoted).
+ * anything else as encoded words (which a phrase may hold unquoted), and
+ * so is a quoted string too long for its line (it cannot be folded).
  */
 static void add_phrase(struct header *h, const char *raw)
 {
@@ -333,6 +335,8 @@ static void add_phrase(struct header *h, const char *raw)
 	bool atoms = true, ascii = plain_text(name);
 	for (const char *p = name; *p && atoms; p++)
 		atoms = *p == ' ' || is_atext((unsigned char)*p);
+	if (!atoms && h->col + 2 * strlen(name) + 2 > LINE_SOFT)
+		ascii = false;
 	if (!ascii) {
 		add_words(h, name);
 	} else if (atoms) {

@@ -1,3 +1,5 @@
+/* realpath(3), for the send lock. */
+#define _XOPEN_SOURCE 700
 #include "onboard/store.h"
 
 #include <errno.h>
@@ -104,8 +106,7 @@ static const struct {
 	 " checkin IS NOT NULL AND opens IS NOT NULL))) STRICT;"
 	 "CREATE UNIQUE INDEX outbox_instance ON outbox (account, checkin,"
 	 " opens) WHERE kind = 'checkin';"
-	 "CREATE INDEX outbox_pending ON outbox (state, id)"
-	 " WHERE state IN ('queued', 'sending', 'deferred');"
+	 "CREATE INDEX outbox_state ON outbox (state, id);"
 	 "CREATE TABLE outbox_account ("
 	 " outbox INTEGER NOT NULL REFERENCES outbox (id),"
 	 " account INTEGER NOT NULL REFERENCES account (id),"
@@ -969,9 +970,13 @@ int ob_store_send_lock(struct ob_store *st, struct ob_err *err)
 	 * other descriptor of the database would drop SQLite's own locks.
 	 * The kernel drops this one when the process ends, however it ends.
 	 */
-	char *path = xasprintf("%s-send.lock", st->path);
+	/* One lock however the path is spelt (a symlink, "./"). */
+	char *real = realpath(st->path, NULL);
+	char *path = xasprintf("%s-send.lock", real ? real : st->path);
 	struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600), e;
+	int fd, e;
+	free(real);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || fcntl(fd, F_SETLK, &lk) < 0) {
 		e = errno;
 		if (fd >= 0)
@@ -988,6 +993,12 @@ int ob_store_send_lock(struct ob_store *st, struct ob_err *err)
 	free(path);
 	st->send_lock = fd;
 	return 0;
+}
+
+int ob_store_durable(struct ob_store *st, struct ob_err *err)
+{
+	/* WAL's NORMAL syncs at checkpoints only: fine for all but this. */
+	return exec(st, "PRAGMA synchronous = FULL", err);
 }
 
 /* --- helpers ------------------------------------------------------------ */

@@ -14,7 +14,9 @@ enum query {
 	Q_OUTBOX_ADD,
 	Q_OUTBOX_NAMES,
 	Q_OUTBOX_HAS,
+	Q_OUTBOX_UNCONFIRMED,
 	Q_OUTBOX_LIST,
+	Q_OUTBOX_PENDING,
 	Q_OUTBOX_GET,
 	Q_OUTBOX_CLAIM,
 	Q_OUTBOX_SET,
@@ -33,10 +35,8 @@ _Static_assert((int)Q_END <= (int)OB_STORE_NSLOTS, "the store's statement slots"
 	"o.sender, o.recipient, o.subject, o.message_id, o.state, "            \
 	"o.attempts, o.queued_at, o.sent_at, o.error"
 
-/* The messages of a filter: ?1 state, ?2 account id, ?3 CSM, ?4 pending. */
+/* The messages of a filter: ?2 account id, ?3 CSM. */
 #define MSG_FILTER                                                             \
-	"(?4 = 1 AND o.state IN ('queued', 'deferred') OR "                   \
-	"?4 = 0 AND (?1 IS NULL OR o.state = ?1)) AND "                        \
 	"(?2 IS NULL OR a.ext_id = ?2 OR o.kind = 'alert' AND EXISTS "         \
 	"(SELECT 1 FROM outbox_account n JOIN account na ON na.id = "          \
 	"n.account WHERE n.outbox = o.id AND na.ext_id = ?2)) AND "            \
@@ -60,9 +60,17 @@ static const char *const sql[Q_END] = {
 			   "escalations) VALUES (?1, ?2, ?3, ?4)",
 	[Q_OUTBOX_HAS] = "SELECT 1 FROM outbox WHERE kind = 'checkin' AND "
 			 "account = ?1 AND checkin = ?2 AND opens = ?3",
+	[Q_OUTBOX_UNCONFIRMED] =
+		"SELECT id FROM outbox WHERE state = 'unconfirmed' AND "
+		"kind = 'checkin' AND account = ?1 AND checkin = ?2 LIMIT 1",
 	[Q_OUTBOX_LIST] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
-			  "account a ON a.id = o.account WHERE " MSG_FILTER
-			  " ORDER BY o.id",
+			  "account a ON a.id = o.account WHERE (?1 IS NULL OR "
+			  "o.state = ?1) AND " MSG_FILTER " ORDER BY o.id",
+	/* Through outbox_state: never a read of the whole history. */
+	[Q_OUTBOX_PENDING] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
+			     "account a ON a.id = o.account WHERE o.state IN "
+			     "('queued', 'deferred') AND " MSG_FILTER
+			     " ORDER BY o.id",
 	[Q_OUTBOX_GET] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
 			 "account a ON a.id = o.account WHERE o.id = ?1",
 	[Q_OUTBOX_CLAIM] =
@@ -71,7 +79,7 @@ static const char *const sql[Q_END] = {
 		"RETURNING message",
 	[Q_OUTBOX_SET] = "UPDATE outbox SET state = ?2, error = ?3, sent_at = "
 			 "CASE WHEN ?2 = 'sent' THEN ?4 ELSE sent_at END "
-			 "WHERE id = ?1",
+			 "WHERE id = ?1 AND state = ?5",
 	[Q_OUTBOX_SENT_ALERT] =
 		"INSERT OR REPLACE INTO alert_state (account, red, escalations, "
 		"updated_at) SELECT account, red, escalations, ?2 FROM "
@@ -281,6 +289,24 @@ int ob_store_outbox_alert_names(struct ob_store *st, int64_t outbox,
 	return ob_store_sql_done(st, s, err, "queueing an alert");
 }
 
+int ob_store_outbox_unconfirmed(struct ob_store *st, int64_t account,
+				const char *checkin, int64_t *id,
+				struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_OUTBOX_UNCONFIRMED, err);
+	int rc;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	bind_text(s, 2, checkin);
+	rc = sqlite3_step(s);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ob_store_sql_fail(st, rc, err, "reading the outbox");
+	return 0;
+}
+
 int ob_store_outbox_has_checkin(struct ob_store *st, int64_t account,
 				const char *checkin, ob_day opens, bool *has,
 				struct ob_err *err)
@@ -323,16 +349,17 @@ int ob_store_outbox_list(struct ob_store *st,
 			 int (*fn)(void *ctx, const struct ob_outbox_msg *m),
 			 void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_OUTBOX_LIST, err);
+	sqlite3_stmt *s = stmt(st, f->pending ? Q_OUTBOX_PENDING : Q_OUTBOX_LIST,
+			       err);
 	if (!s)
 		return -1;
-	bind_text(s, 1,
-		  f->state >= 0
-			  ? ob_outbox_state_name((enum ob_outbox_state)f->state)
-			  : NULL);
+	if (!f->pending)
+		bind_text(s, 1,
+			  f->state >= 0 ? ob_outbox_state_name(
+						  (enum ob_outbox_state)f->state)
+					: NULL);
 	bind_text(s, 2, f->account);
 	bind_text(s, 3, f->csm);
-	sqlite3_bind_int(s, 4, f->pending);
 	return each_msg(st, s, fn, ctx, err);
 }
 
@@ -374,6 +401,7 @@ int ob_store_outbox_claim(struct ob_store *st, int64_t id,
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		free(message);
+		ob_outbox_msg_release(out);
 		return ob_store_sql_fail(st, rc, err, "claiming a message");
 	}
 	if (!message)
@@ -385,8 +413,8 @@ int ob_store_outbox_claim(struct ob_store *st, int64_t id,
 }
 
 int ob_store_outbox_set(struct ob_store *st, int64_t id,
-			enum ob_outbox_state state, const char *error,
-			struct ob_err *err)
+			enum ob_outbox_state from, enum ob_outbox_state state,
+			const char *error, struct ob_err *err)
 {
 	sqlite3_stmt *s = stmt(st, Q_OUTBOX_SET, err);
 	if (!s)
@@ -395,9 +423,13 @@ int ob_store_outbox_set(struct ob_store *st, int64_t id,
 	bind_text(s, 2, ob_outbox_state_name(state));
 	bind_text(s, 3, error);
 	bind_now(s, 4);
+	bind_text(s, 5, ob_outbox_state_name(from));
 	if (ob_store_sql_done(st, s, err, "updating the outbox") < 0)
 		return -1;
-	if (state != OB_OUTBOX_SENT)
+	if (sqlite3_changes(ob_store_sqlite(st)) == 0)
+		return 1;
+	if (state != OB_OUTBOX_SENT && state != OB_OUTBOX_FAILED &&
+	    state != OB_OUTBOX_CANCELLED)
 		return 0;
 	/* Only an alert names accounts. */
 	if (!(s = stmt(st, Q_OUTBOX_SENT_ALERT, err)))

@@ -213,6 +213,34 @@ static void test_no_header_injection(void **state)
 	free(text);
 }
 
+/* Whatever the names, every header line within 78 columns. */
+static void test_long_names_fold(void **state)
+{
+	char quoted[400];
+	struct ob_mail m = {
+		/* Two full encoded words, then the address. */
+		.from_name = "Équipe d'accueil des nouveaux clients, service de "
+			     "l'Europe du Sud et du Nord, Paris",
+		.from_addr = "team@vendor.example",
+		.to_name = quoted,
+		.to_addr = "jo@customer.example",
+		.subject = "s",
+		.date = DATE,
+		.message_id = "<x@vendor.example>",
+		.body = "ok\n",
+	};
+	char *text;
+	(void)state;
+	assert_int_equal(strlen(m.from_name), 84);
+	/* Short words with commas: a quoted string that cannot fold. */
+	quoted[0] = '\0';
+	while (strlen(quoted) < 300)
+		strcat(quoted, "Acme, Inc. ");
+	text = build(&m);
+	assert_lines_within(text, 78);
+	free(text);
+}
+
 static void test_long_plain_subject_folds(void **state)
 {
 	struct ob_mail m = {
@@ -345,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_encoded_headers),
 		cmocka_unit_test(test_quoted_names),
 		cmocka_unit_test(test_no_header_injection),
+		cmocka_unit_test(test_long_names_fold),
 		cmocka_unit_test(test_long_plain_subject_folds),
 		cmocka_unit_test(test_quoted_printable_body),
 		cmocka_unit_test(test_7bit_when_short_ascii),

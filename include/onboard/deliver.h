@@ -58,7 +58,8 @@ int ob_maildir_put(struct ob_maildir *md, const char *msg, size_t len,
 /*
  * Delivers the messages put since the last commit, in order: synced to
  * disk, then renamed into new/ and the directory synced. *delivered
- * counts those in new/, which on failure is fewer than were put.
+ * counts those in new/, which on failure is fewer than were put; the
+ * rest are removed from tmp/, never delivered by a later commit.
  */
 int ob_maildir_commit(struct ob_maildir *md, size_t *delivered,
 		      struct ob_err *err);

@@ -365,6 +365,14 @@ struct ob_outbox_filter {
 	bool pending;	     /* only queued or deferred (state ignored) */
 };
 
+/*
+ * Whether an account has a message for a check-in (any window) that is
+ * unconfirmed: it may have arrived, and a person has not said.
+ */
+int ob_store_outbox_unconfirmed(struct ob_store *st, int64_t account,
+				const char *checkin, int64_t *id,
+				struct ob_err *err);
+
 /* Calls fn for every matching message by id (no bytes); fn != 0 stops. */
 int ob_store_outbox_list(struct ob_store *st,
 			 const struct ob_outbox_filter *filter,
@@ -381,13 +389,15 @@ int ob_store_outbox_get(struct ob_store *st, int64_t id,
 int ob_store_outbox_claim(struct ob_store *st, int64_t id,
 			  struct ob_outbox_msg *out, struct ob_err *err);
 /*
- * Moves a message to state with error (NULL clears it); sent also
- * records when, and an alert's accounts' alert states (see
- * ob_store_alert_state_put).
+ * Moves a message that is in state from to state, with error (NULL
+ * clears it). Returns 1 when the message is not in state from (nothing
+ * changed). sent also records when. An alert that is sent, fails for
+ * good or is cancelled records its accounts' alert states: its news was
+ * told, or a person took it from there.
  */
 int ob_store_outbox_set(struct ob_store *st, int64_t id,
-			enum ob_outbox_state state, const char *error,
-			struct ob_err *err);
+			enum ob_outbox_state from, enum ob_outbox_state state,
+			const char *error, struct ob_err *err);
 /*
  * Every message left sending (by a run that died) becomes unconfirmed;
  * fn is called with each, as it was.
@@ -412,8 +422,15 @@ int ob_store_alert_state_put(struct ob_store *st, int64_t account, bool red,
 
 /*
  * Takes the database's send lock, held until the store closes: one
- * `onboard send` at a time. Another holder is OB_EBUSY, at once.
+ * `onboard send` at a time, however the database's path is spelt.
+ * Another holder is OB_EBUSY, at once.
  */
 int ob_store_send_lock(struct ob_store *st, struct ob_err *err);
+/*
+ * Every commit from now on is on disk before it returns, not only in the
+ * operating system's cache: a claim must survive a power loss before its
+ * message is handed over.
+ */
+int ob_store_durable(struct ob_store *st, struct ob_err *err);
 
 #endif

@@ -527,4 +527,94 @@ run send --today 2026-11-07
 assert "alerts go after the check-ins" test \
 	"$(sql "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM outbox WHERE state = 'sent' ORDER BY id DESC)")" = "alert checkin checkin"
 
+
+# An unconfirmed alert a person cancels (it had arrived): its news is
+# told, and not sent again.
+fresh alertcancel 1
+run send --today 2026-11-04
+FAKE_KILL_AT=3 run send --today 2026-11-05
+assert "killed while sending the alert" test "$rc/$(sql "SELECT state FROM outbox WHERE kind = 'alert'")" = 137/sending
+run send --today 2026-11-06
+expect_has "the alert is unconfirmed" 0 stderr "message 3 (alert to dana@vendor.example) was being sent when a run stopped"
+assert "while unconfirmed, no second alert" test \
+	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 1
+run outbox cancel 3
+run send --today 2026-11-06
+assert "cancelled: the same news is not alerted again" test \
+	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 1
+run send --today 2026-11-07
+assert "news that is new (an escalation) still is" test \
+	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 2
+
+# A CSM address that fails for good: one failed alert, not one a day.
+fresh alertfail 1
+FAKE_EXIT=67 run send --today 2026-11-05
+expect_has "the alert fails" 1 stderr "(alert to dana@vendor.example) failed"
+run send --today 2026-11-06
+assert "no second alert for the same news" test \
+	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 1
+
+# --no-alerts leaves alerts waiting where they are.
+fresh noalerts 1
+FAKE_EXIT=75 run send --today 2026-11-05
+run send --today 2026-11-05 --no-alerts
+assert "--no-alerts: a deferred alert stays deferred" test \
+	"$(sql "SELECT state FROM outbox WHERE kind = 'alert'")" = deferred
+
+# An escalation reason written as a folded YAML scalar (it ends in a line
+# break) is the same news from one day to the next.
+sed 's/reason: "No login in the first days" }/reason: "No login\\nin the first days\\n" }/' \
+	"$T/mailer.yaml" >"$T/folded.yaml"
+fresh folded 1
+"$ONBOARD" playbook load "$T/folded.yaml" -q
+for d in 07 08 09; do "$ONBOARD" send --today 2026-11-$d -q; done
+assert "one alert for one escalation" test \
+	"$(sql "SELECT count(*) FROM outbox WHERE kind = 'alert'")" = 1
+
+# A follow-up's day moves with the status: while an earlier follow-up's
+# message is unconfirmed (it may have arrived), no other goes.
+cat >"$T/follow.yaml" <<'EOF'
+name: follow
+tiers: {low: {}}
+delivery: {from: team@vendor.example}
+checkins: []
+follow_up:
+  from_day: 1
+  every_days: {green: 6, yellow: 4, red: 4}
+  automated: true
+  channel: email
+  template: "Subject: Checking in\n\nHi\n"
+health:
+  engagement:
+    red:
+      - { when: logins == 0, reason: No login }
+EOF
+fresh follow 1
+"$ONBOARD" playbook load "$T/follow.yaml" -q
+"$ONBOARD" account set a1 --playbook follow -q
+FAKE_KILL_AT=1 run send --today 2026-11-06
+assert "killed while sending the day-4 follow-up" test "$rc" = 137
+"$ONBOARD" log a1 login --at 2026-11-06T10:00:00Z -q
+run send --today 2026-11-08
+expect_has "the green day-6 follow-up waits for the unconfirmed one" 0 stderr \
+	"onboard: not sent: check-in 'follow-up' of 'a1' waits for unconfirmed message 1 ('onboard outbox retry' or 'cancel' it)"
+assert "no other follow-up delivered" test "$(grep -c follow-up "$FAKE_DIR/log")" = 1
+run outbox cancel 1
+run done a1 follow-up --today 2026-11-08
+run send --today 2026-11-14
+assert "once a person has said, the next one goes" test \
+	"$(sql "SELECT group_concat(state || ' ' || opens, ', ') FROM (SELECT * FROM outbox WHERE kind = 'checkin' ORDER BY id)")" = \
+	"cancelled 2026-11-06, sent 2026-11-14"
+
+# One send at a time however the database's path is spelt.
+fresh symlink 1
+ln -s "$T/symlink.db" "$T/other-name.db"
+FAKE_SLEEP=5 "$ONBOARD" send --today 2026-11-03 -q &
+first=$!
+i=0
+while [ ! -s "$FAKE_DIR/count" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+run --db "$T/other-name.db" send --today 2026-11-03
+expect_has "a second send through a symlink exits 75" 75 stderr "another 'onboard send' is running"
+wait "$first"
+
 finish
