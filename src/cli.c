@@ -355,7 +355,8 @@ int ob_cli_assess_each(struct ob_store *st, struct ob_playbook_cache *pc,
 				 const struct ob_assessment *as),
 		       void *ctx, struct ob_err *err)
 {
-	struct assess_each x = {st, pc, NULL, as_of, every_metric, fn, ctx, err};
+	struct assess_each x = {st, pc, NULL, as_of, every_metric,
+				fn, ctx, err};
 	int ret;
 	if (ob_store_stream_open(st, as_of, &x.stream, err) < 0)
 		return -1;

@@ -155,8 +155,8 @@ int ob_cmd_calendar(struct ob_ctx *ctx, int argc, char **argv)
 	ob_ics_line(&f.out, "X-WR-CALNAME",
 		    filter.csm ? filter.csm : "Onboarding check-ins", true);
 	if (ob_store_begin_read(st, &err) < 0 ||
-	    ob_cli_assess_each(st, &pc, &filter, ctx->today, false, add_events, &f,
-			       &err) < 0) {
+	    ob_cli_assess_each(st, &pc, &filter, ctx->today, false, add_events,
+			       &f, &err) < 0) {
 		code = ob_cli_report(&err);
 		goto out;
 	}

@@ -7,9 +7,9 @@
 int ob_cmd_csm_set(struct ob_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"email", required_argument, NULL, 'e'},
-		{"full-name", required_argument, NULL, 'n'},
-		{0},
+	    {"email", required_argument, NULL, 'e'},
+	    {"full-name", required_argument, NULL, 'n'},
+	    {0},
 	};
 	struct ob_store *st = NULL;
 	struct ob_err err = {0};
@@ -36,7 +36,8 @@ int ob_cmd_csm_set(struct ob_ctx *ctx, int argc, char **argv)
 		ob_cli_error("bad email '%s': %s", email, why);
 		return OB_EDATA;
 	}
-	if (full_name && *full_name && (why = ob_account_check_text(full_name))) {
+	if (full_name && *full_name &&
+	    (why = ob_account_check_text(full_name))) {
 		ob_cli_error("bad full name '%s': %s", full_name, why);
 		return OB_EDATA;
 	}
@@ -74,10 +75,10 @@ out:
 }
 
 static const struct ob_column csm_columns[] = {
-	{"csm", "CSM", 20, false},
-	{"full_name", "NAME", 24, false},
-	{"email", "E-MAIL", 28, false},
-	{"accounts", "ACCOUNTS", 0, true},
+    {"csm", "CSM", 20, false},
+    {"full_name", "NAME", 24, false},
+    {"email", "E-MAIL", 28, false},
+    {"accounts", "ACCOUNTS", 0, true},
 };
 
 static int list_one(void *arg, const struct ob_csm *c)

@@ -299,8 +299,8 @@ int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv)
 		return code;
 	d.today = ctx->today;
 	if (ob_store_begin_read(d.st, &d.err) < 0 ||
-	    ob_cli_assess_each(d.st, &d.pc, &filter, d.today, false, visit, &d,
-			       &d.err) < 0) {
+	    ob_cli_assess_each(d.st, &d.pc, &filter, d.today, false, visit,
+			       &d, &d.err) < 0) {
 		code = ob_cli_report(&d.err);
 		goto out;
 	}

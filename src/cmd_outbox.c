@@ -5,20 +5,20 @@
 #include "onboard/cli.h"
 
 static const struct ob_column outbox_columns[] = {
-	{"id", "ID", 0, true},
-	{"kind", NULL, 0, false},
-	{"account", "ACCOUNT", 14, false},
-	{"csm", NULL, 0, false},
-	{"checkin", "CHECK-IN", 16, false},
-	{"opens", NULL, 0, false},
-	{"recipient", "TO", 19, false},
-	{"subject", NULL, 0, false},
-	{"state", "STATE", 0, false},
-	{"attempts", "TRIES", 0, true},
-	{"message_id", NULL, 0, false},
-	{"queued_at", NULL, 0, false},
-	{"sent_at", NULL, 0, false},
-	{"error", NULL, 0, false},
+    {"id", "ID", 0, true},
+    {"kind", NULL, 0, false},
+    {"account", "ACCOUNT", 14, false},
+    {"csm", NULL, 0, false},
+    {"checkin", "CHECK-IN", 16, false},
+    {"opens", NULL, 0, false},
+    {"recipient", "TO", 19, false},
+    {"subject", NULL, 0, false},
+    {"state", "STATE", 0, false},
+    {"attempts", "TRIES", 0, true},
+    {"message_id", NULL, 0, false},
+    {"queued_at", NULL, 0, false},
+    {"sent_at", NULL, 0, false},
+    {"error", NULL, 0, false},
 };
 
 struct list {
@@ -44,7 +44,7 @@ static int list_one(void *arg, const struct ob_outbox_msg *m)
 	ob_out_text(l->out, m->subject);
 	ob_out_alert(l->out, ob_outbox_state_name(m->state),
 		     m->state == OB_OUTBOX_FAILED ||
-			     m->state == OB_OUTBOX_UNCONFIRMED);
+			 m->state == OB_OUTBOX_UNCONFIRMED);
 	ob_out_int(l->out, m->attempts);
 	ob_out_text(l->out, m->message_id);
 	ob_out_text(l->out, m->queued_at);
@@ -58,9 +58,9 @@ static int list_one(void *arg, const struct ob_outbox_msg *m)
 int ob_cmd_outbox(struct ob_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"state", required_argument, NULL, 's'},
-		{"account", required_argument, NULL, 'a'},
-		{0},
+	    {"state", required_argument, NULL, 's'},
+	    {"account", required_argument, NULL, 'a'},
+	    {0},
 	};
 	struct ob_outbox_filter filter = {.state = -1};
 	struct ob_store *st = NULL;
@@ -75,17 +75,19 @@ int ob_cmd_outbox(struct ob_ctx *ctx, int argc, char **argv)
 		if (c == 'a')
 			filter.account = optarg;
 		else if ((filter.state = ob_outbox_state_parse(optarg)) < 0) {
-			ob_cli_error("bad state '%s': expected queued, sending, "
-				     "sent, deferred, failed, unconfirmed or "
-				     "cancelled",
-				     optarg);
+			ob_cli_error(
+			    "bad state '%s': expected queued, sending, "
+			    "sent, deferred, failed, unconfirmed or "
+			    "cancelled",
+			    optarg);
 			return OB_EDATA;
 		}
 	}
 	if (optind < argc)
-		return ob_cli_usage_error(ctx, "unexpected argument '%s' (to "
-					       "change messages: 'outbox retry' "
-					       "or 'outbox cancel')",
+		return ob_cli_usage_error(ctx,
+					  "unexpected argument '%s' (to "
+					  "change messages: 'outbox retry' "
+					  "or 'outbox cancel')",
 					  argv[optind]);
 	if (ob_cli_format(ctx, &format) < 0)
 		return OB_EUSAGE;
@@ -146,17 +148,18 @@ static int change(struct ob_ctx *ctx, int argc, char **argv,
 			goto fail;
 		}
 		r = m.state == OB_OUTBOX_UNCONFIRMED ||
-		    m.state == OB_OUTBOX_FAILED || m.state == OB_OUTBOX_DEFERRED;
+		    m.state == OB_OUTBOX_FAILED ||
+		    m.state == OB_OUTBOX_DEFERRED;
 		if (!r)
 			ob_fail(&err, OB_EDATA,
 				"message %lld is %s: only unconfirmed, failed "
 				"or deferred messages can be %s",
 				id, ob_outbox_state_name(m.state), verb);
 		/* A retry starts afresh; a cancel keeps why it came to that. */
-		if (r && ob_store_outbox_set(st, id, m.state, state,
-					     state == OB_OUTBOX_QUEUED ? NULL
-								       : m.error,
-					     &err) < 0)
+		if (r &&
+		    ob_store_outbox_set(
+			st, id, m.state, state,
+			state == OB_OUTBOX_QUEUED ? NULL : m.error, &err) < 0)
 			r = 0;
 		ob_outbox_msg_release(&m);
 		if (!r)

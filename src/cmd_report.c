@@ -689,10 +689,10 @@ int ob_cmd_report(struct ob_ctx *ctx, int argc, char **argv)
 		return code;
 	if (ob_report_init(&b.r, monday, ctx->today, &b.err) < 0 ||
 	    ob_store_begin_read(b.st, &b.err) < 0 ||
-	    ob_cli_assess_each(b.st, &pc, &filter, monday - 1, false, keep_prev, &b,
-			       &b.err) < 0 ||
-	    ob_cli_assess_each(b.st, &pc, &filter, b.r.as_of, false, add_account, &b,
-			       &b.err) < 0) {
+	    ob_cli_assess_each(b.st, &pc, &filter, monday - 1, false,
+			       keep_prev, &b, &b.err) < 0 ||
+	    ob_cli_assess_each(b.st, &pc, &filter, b.r.as_of, false,
+			       add_account, &b, &b.err) < 0) {
 		code = ob_cli_report(&b.err);
 		goto out;
 	}

@@ -80,10 +80,10 @@ struct send {
 	const char *maildir;
 	struct ob_sendmail sendmail;
 	ob_day today;
-	int64_t now; /* seconds, the messages' Date */
+	int64_t now;	    /* seconds, the messages' Date */
 	struct ob_csm *dir; /* the CSM directory, by name */
 	size_t ndir, dir_cap;
-	struct alert_csm *acsm; /* one per dir entry */
+	struct alert_csm *acsm;	    /* one per dir entry */
 	struct alert_state *states; /* by account */
 	size_t nstates, states_cap;
 	struct ob_buf arena;
@@ -123,9 +123,9 @@ static int cmp_csm(const void *key, const void *item)
 /* The directory's entry for a CSM name, or NULL. */
 static struct ob_csm *find_csm(const struct send *s, const char *name)
 {
-	return name && s->ndir ? bsearch(name, s->dir, s->ndir, sizeof(*s->dir),
-					 cmp_csm)
-			       : NULL;
+	return name && s->ndir
+		   ? bsearch(name, s->dir, s->ndir, sizeof(*s->dir), cmp_csm)
+		   : NULL;
 }
 
 static int keep_state(void *arg, int64_t account, bool red,
@@ -133,8 +133,7 @@ static int keep_state(void *arg, int64_t account, bool red,
 {
 	struct send *s = arg;
 	struct alert_state *a;
-	ob_grow(&s->states, &s->states_cap, s->nstates + 1,
-		sizeof(*s->states));
+	ob_grow(&s->states, &s->states_cap, s->nstates + 1, sizeof(*s->states));
 	a = &s->states[s->nstates++];
 	a->account = account;
 	a->red = red;
@@ -226,10 +225,11 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 {
 	const struct ob_delivery *d = &pb->delivery;
 	const struct ob_csm *csm = find_csm(s, a->csm);
-	const char *reply_name = d->reply_to.name, *reply_addr = d->reply_to.addr;
-	struct ob_mail_header extra[2] = {{"X-Onboard-Account", a->id},
-					  {"X-Onboard-Checkin",
-					   ci->checkin->id}};
+	const char *reply_name = d->reply_to.name,
+		   *reply_addr = d->reply_to.addr;
+	struct ob_mail_header extra[2] = {
+	    {"X-Onboard-Account", a->id},
+	    {"X-Onboard-Checkin", ci->checkin->id}};
 	struct ob_buf mid = {0};
 	char *subject = NULL;
 	const char *body;
@@ -279,8 +279,8 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 	 * A follow-up's day moves with the status; an unconfirmed message for
 	 * an earlier one may have arrived. Until a person says, no other.
 	 */
-	if (ob_store_outbox_unconfirmed(s->st, a->rowid, ci->checkin->id,
-					&held, &s->err) < 0)
+	if (ob_store_outbox_unconfirmed(s->st, a->rowid, ci->checkin->id, &held,
+					&s->err) < 0)
 		return -1;
 	if (held) {
 		ob_cli_error("not sent: check-in '%s' of '%s' waits for "
@@ -303,30 +303,30 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 	}
 	{
 		struct ob_mail m = {
-			.from_name = d->from.name,
-			.from_addr = d->from.addr,
-			.to_name = a->contact,
-			.to_addr = a->email,
-			.reply_name = reply_name,
-			.reply_addr = reply_addr,
-			.subject = subject ? subject : ci->checkin->title,
-			.date = s->now,
-			.message_id = mid.data,
-			.extra = extra,
-			.nextra = 2,
-			.body = body,
+		    .from_name = d->from.name,
+		    .from_addr = d->from.addr,
+		    .to_name = a->contact,
+		    .to_addr = a->email,
+		    .reply_name = reply_name,
+		    .reply_addr = reply_addr,
+		    .subject = subject ? subject : ci->checkin->title,
+		    .date = s->now,
+		    .message_id = mid.data,
+		    .extra = extra,
+		    .nextra = 2,
+		    .body = body,
 		};
 		struct ob_outbox_new row = {
-			.kind = OB_OUTBOX_CHECKIN,
-			.account = a->rowid,
-			.account_id = a->id,
-			.checkin = ci->checkin->id,
-			.opens = ci->opens,
-			.csm = a->csm,
-			.sender = d->from.addr,
-			.recipient = a->email,
-			.subject = m.subject,
-			.message_id = mid.data,
+		    .kind = OB_OUTBOX_CHECKIN,
+		    .account = a->rowid,
+		    .account_id = a->id,
+		    .checkin = ci->checkin->id,
+		    .opens = ci->opens,
+		    .csm = a->csm,
+		    .sender = d->from.addr,
+		    .recipient = a->email,
+		    .subject = m.subject,
+		    .message_id = mid.data,
 		};
 		int64_t id;
 		ob_buf_reset(&s->msg);
@@ -471,7 +471,8 @@ static int visit_one(struct send *s)
 	int ret = -1;
 	if (ob_store_account_get(s->st, s->account, false, &a, &s->err) < 0)
 		return -1;
-	if (a.status != OB_ACTIVE || (s->csm && (!a.csm || strcmp(a.csm, s->csm)))) {
+	if (a.status != OB_ACTIVE ||
+	    (s->csm && (!a.csm || strcmp(a.csm, s->csm)))) {
 		ret = 0;
 		goto out;
 	}
@@ -540,8 +541,9 @@ static void alert_body(const struct send *s, const struct alert_csm *ac,
 			const struct alert_due *d = &ac->dues[i];
 			char closes[OB_DATE_LEN];
 			ob_date_format(d->closes, closes);
-			ob_buf_addf(b, "  %-20s %-20s %-8s ", arena + d->account,
-				    d->checkin->id, ob_channel_name(d->channel));
+			ob_buf_addf(b, "  %-20s %-20s %-8s ",
+				    arena + d->account, d->checkin->id,
+				    ob_channel_name(d->channel));
 			if (d->days_overdue)
 				ob_buf_addf(b, "overdue %d day%s\n",
 					    d->days_overdue,
@@ -584,9 +586,9 @@ static int queue_alerts(struct send *s)
 		ob_buf_addf(&subject, "onboard: %s",
 			    s->arena.data + ac->accounts[0].name);
 		if (ac->naccounts > 1)
-			ob_buf_addf(&subject, " and %zu more account%s need you",
-				    ac->naccounts - 1,
-				    ac->naccounts == 2 ? "" : "s");
+			ob_buf_addf(
+			    &subject, " and %zu more account%s need you",
+			    ac->naccounts - 1, ac->naccounts == 2 ? "" : "s");
 		else
 			ob_buf_adds(&subject, " needs you");
 		/* Unique: the CSM, the moment, and what it says. */
@@ -599,26 +601,26 @@ static int queue_alerts(struct send *s)
 			    ob_mail_domain(d->from.addr));
 		{
 			struct ob_mail_header extra[1] = {
-				{"X-Onboard-Alert", ac->csm->name}};
+			    {"X-Onboard-Alert", ac->csm->name}};
 			struct ob_mail m = {
-				.from_name = d->from.name,
-				.from_addr = d->from.addr,
-				.to_name = ac->csm->full_name,
-				.to_addr = ac->csm->email,
-				.subject = subject.data,
-				.date = s->now,
-				.message_id = mid.data,
-				.extra = extra,
-				.nextra = 1,
-				.body = body.data,
+			    .from_name = d->from.name,
+			    .from_addr = d->from.addr,
+			    .to_name = ac->csm->full_name,
+			    .to_addr = ac->csm->email,
+			    .subject = subject.data,
+			    .date = s->now,
+			    .message_id = mid.data,
+			    .extra = extra,
+			    .nextra = 1,
+			    .body = body.data,
 			};
 			struct ob_outbox_new row = {
-				.kind = OB_OUTBOX_ALERT,
-				.csm = ac->csm->name,
-				.sender = d->from.addr,
-				.recipient = ac->csm->email,
-				.subject = subject.data,
-				.message_id = mid.data,
+			    .kind = OB_OUTBOX_ALERT,
+			    .csm = ac->csm->name,
+			    .sender = d->from.addr,
+			    .recipient = ac->csm->email,
+			    .subject = subject.data,
+			    .message_id = mid.data,
 			};
 			ob_buf_reset(&s->msg);
 			ob_mail_build(&m, &s->msg);
@@ -633,8 +635,8 @@ static int queue_alerts(struct send *s)
 		     i++) {
 			const struct alert_account *e = &ac->accounts[i];
 			ret = ob_store_outbox_alert_names(
-				s->st, id, e->rowid, e->red,
-				s->arena.data + e->escalations, &s->err);
+			    s->st, id, e->rowid, e->red,
+			    s->arena.data + e->escalations, &s->err);
 		}
 		ob_buf_release(&body);
 		ob_buf_release(&subject);
@@ -739,10 +741,8 @@ static int cmp_candidate(const void *x, const void *y)
 /* What the messages to deliver are, check-ins first. */
 static int find_candidates(struct send *s)
 {
-	struct ob_outbox_filter f = {.state = -1,
-				     .account = s->account,
-				     .csm = s->csm,
-				     .pending = true};
+	struct ob_outbox_filter f = {
+	    .state = -1, .account = s->account, .csm = s->csm, .pending = true};
 	if (ob_store_begin(s->st, &s->err) < 0 ||
 	    ob_store_outbox_list(s->st, &f, keep_candidate, s, &s->err) < 0 ||
 	    ob_store_commit(s->st, &s->err) < 0) {
@@ -779,8 +779,9 @@ static int finish(struct send *s, const struct ob_outbox_msg *m,
 		state = OB_OUTBOX_SENT;
 	else if (result == OB_DELIVERY_TEMPORARY && m->attempts < MAX_ATTEMPTS)
 		state = OB_OUTBOX_DEFERRED;
-	ret = ob_store_outbox_set(s->st, m->id, OB_OUTBOX_SENDING, state,
-				  state == OB_OUTBOX_SENT ? NULL : why, &s->err);
+	ret =
+	    ob_store_outbox_set(s->st, m->id, OB_OUTBOX_SENDING, state,
+				state == OB_OUTBOX_SENT ? NULL : why, &s->err);
 	if (ret == 1) {
 		/* Only a second run on the database could have done this. */
 		ob_cli_error("message %lld changed state while this run "
@@ -792,10 +793,10 @@ static int finish(struct send *s, const struct ob_outbox_msg *m,
 	    m->kind == OB_OUTBOX_CHECKIN) {
 		struct ob_buf note = {0};
 		struct ob_checkin_action done = {
-			.checkin = m->checkin,
-			.action = "done",
-			.day = s->today,
-			.channel = "email",
+		    .checkin = m->checkin,
+		    .action = "done",
+		    .day = s->today,
+		    .channel = "email",
 		};
 		ob_buf_addf(&note, "sent by onboard send as %s", m->message_id);
 		done.note = note.data;
@@ -829,8 +830,8 @@ static int finish(struct send *s, const struct ob_outbox_msg *m,
 }
 
 /* Claims the candidates [i, i + n) in one transaction; *got of them. */
-static int claim(struct send *s, size_t i, size_t n,
-		 struct ob_outbox_msg *out, size_t *got)
+static int claim(struct send *s, size_t i, size_t n, struct ob_outbox_msg *out,
+		 size_t *got)
 {
 	*got = 0;
 	if (ob_store_begin(s->st, &s->err) < 0)
@@ -1029,13 +1030,13 @@ static void send_release(struct send *s)
 int ob_cmd_send(struct ob_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"csm", required_argument, NULL, 'c'},
-		{"account", required_argument, NULL, 'a'},
-		{"limit", required_argument, NULL, 'l'},
-		{"maildir", required_argument, NULL, 'm'},
-		{"no-alerts", no_argument, NULL, 'n'},
-		{"dry-run", no_argument, NULL, 'd'},
-		{0},
+	    {"csm", required_argument, NULL, 'c'},
+	    {"account", required_argument, NULL, 'a'},
+	    {"limit", required_argument, NULL, 'l'},
+	    {"maildir", required_argument, NULL, 'm'},
+	    {"no-alerts", no_argument, NULL, 'n'},
+	    {"dry-run", no_argument, NULL, 'd'},
+	    {0},
 	};
 	struct send s = {.ctx = ctx, .limit = -1, .alerts = true};
 	long long limit;
@@ -1055,9 +1056,10 @@ int ob_cmd_send(struct ob_ctx *ctx, int argc, char **argv)
 		else if (c == 'd')
 			s.dry_run = true;
 		else if (!ob_parse_int(optarg, 0, 1000000000, &limit))
-			return ob_cli_usage_error(ctx, "bad --limit '%s': "
-						       "expected a whole "
-						       "number of messages",
+			return ob_cli_usage_error(ctx,
+						  "bad --limit '%s': "
+						  "expected a whole "
+						  "number of messages",
 						  optarg);
 		else
 			s.limit = (long)limit;

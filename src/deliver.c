@@ -22,8 +22,8 @@ extern char **environ;
 void ob_sendmail_init(struct ob_sendmail *sm, const char *command)
 {
 	const char *p = command && strspn(command, " \t") < strlen(command)
-				? command
-				: OB_SENDMAIL_DEFAULT;
+			    ? command
+			    : OB_SENDMAIL_DEFAULT;
 	size_t cap = 0;
 	memset(sm, 0, sizeof(*sm));
 	for (;;) {
@@ -54,8 +54,8 @@ static void set_why(char *why, size_t why_len, const char *text, size_t n)
 		return;
 	for (i = 0; i < n && i + 1 < why_len && text[i] != '\n'; i++)
 		why[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f
-				 ? ' '
-				 : text[i];
+			     ? ' '
+			     : text[i];
 	while (i > 0 && why[i - 1] == ' ')
 		i--;
 	why[i] = '\0';
@@ -71,8 +71,8 @@ static void set_cloexec(int fd)
  * fd err (a program that writes much before it reads would otherwise
  * wait on us while we wait on it). Keeps the start of what it said.
  */
-static void talk(int in, int err, const char *msg, size_t len,
-		 char *said, size_t said_cap, size_t *said_len)
+static void talk(int in, int err, const char *msg, size_t len, char *said,
+		 size_t said_cap, size_t *said_len)
 {
 	size_t off = 0;
 	fcntl(in, F_SETFL, O_NONBLOCK);
@@ -99,8 +99,8 @@ static void talk(int in, int err, const char *msg, size_t len,
 			}
 		}
 		if (in >= 0 && fds[1].revents) {
-			ssize_t n = off < len ? write(in, msg + off, len - off)
-					      : 0;
+			ssize_t n =
+			    off < len ? write(in, msg + off, len - off) : 0;
 			if (n > 0)
 				off += (size_t)n;
 			/* Done, or the program stopped reading (EPIPE). */
@@ -132,8 +132,8 @@ static int find_program(const char *name)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (const char *p = path;; p += strcspn(p, ":") + 1) {
 		size_t n = strcspn(p, ":");
-		char *full = xasprintf("%.*s%s%s", (int)n, p, n ? "/" : "",
-				       name);
+		char *full =
+		    xasprintf("%.*s%s%s", (int)n, p, n ? "/" : "", name);
 		int ok = access(full, X_OK);
 		free(full);
 		if (ok == 0)
@@ -146,8 +146,9 @@ static int find_program(const char *name)
 }
 
 enum ob_delivery_result ob_sendmail_deliver(const struct ob_sendmail *sm,
-				     const char *sender, const char *msg,
-				     size_t len, char *why, size_t why_len)
+					    const char *sender, const char *msg,
+					    size_t len, char *why,
+					    size_t why_len)
 {
 	char *argv[64];
 	char said[1025]; /* what the program said, NUL-terminated */
@@ -219,8 +220,8 @@ enum ob_delivery_result ob_sendmail_deliver(const struct ob_sendmail *sm,
 		result = OB_DELIVERED;
 		goto out;
 	}
-	if (WIFEXITED(status) && (WEXITSTATUS(status) == 75 ||
-				  WEXITSTATUS(status) == 71))
+	if (WIFEXITED(status) &&
+	    (WEXITSTATUS(status) == 75 || WEXITSTATUS(status) == 71))
 		result = OB_DELIVERY_TEMPORARY;
 	if (said_len && strspn(said, " \t\r\n") < said_len)
 		set_why(why, why_len, said + strspn(said, " \t\r\n"),
@@ -245,7 +246,7 @@ out:
 
 struct ob_maildir {
 	char *dir;
-	int tmp, new; /* directory descriptors */
+	int tmp, new;	/* directory descriptors */
 	char **pending; /* names in tmp/, put and not committed */
 	size_t npending, pending_cap;
 	unsigned long count;
@@ -327,8 +328,7 @@ int ob_maildir_put(struct ob_maildir *md, const char *msg, size_t len,
 	gettimeofday(&tv, NULL);
 	/* time.MusecPpidQn.host: unique on this host (maildir(5)). */
 	name = xasprintf("%lld.M%06ldP%ldQ%lu.%s", (long long)tv.tv_sec,
-			 (long)tv.tv_usec, md->pid, ++md->count,
-			 md->host);
+			 (long)tv.tv_usec, md->pid, ++md->count, md->host);
 	fd = openat(md->tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 		    0600);
 	if (fd < 0)
@@ -377,8 +377,9 @@ static int sync_tmp(struct ob_maildir *md, struct ob_err *err)
 			int e = errno;
 			if (fd >= 0)
 				close(fd);
-			return ob_fail(err, OB_EFAIL, "cannot sync '%s/tmp/%s': %s",
-				       md->dir, md->pending[i], strerror(e));
+			return ob_fail(err, OB_EFAIL,
+				       "cannot sync '%s/tmp/%s': %s", md->dir,
+				       md->pending[i], strerror(e));
 		}
 		close(fd);
 	}
@@ -410,10 +411,9 @@ int ob_maildir_commit(struct ob_maildir *md, size_t *delivered,
 	for (; moved < md->npending; moved++)
 		if (renameat(md->tmp, md->pending[moved], md->new,
 			     md->pending[moved]) < 0) {
-			ret = ob_fail(err, OB_EFAIL,
-				      "cannot move '%s' into '%s/new': %s",
-				      md->pending[moved], md->dir,
-				      strerror(errno));
+			ret = ob_fail(
+			    err, OB_EFAIL, "cannot move '%s' into '%s/new': %s",
+			    md->pending[moved], md->dir, strerror(errno));
 			break;
 		}
 	if (moved && fsync(md->new) < 0 && ret == 0)

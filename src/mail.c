@@ -7,11 +7,11 @@
 
 #include "onboard/util.h"
 
-#define LINE_SOFT 78 /* RFC 5322's recommended line length */
+#define LINE_SOFT 78  /* RFC 5322's recommended line length */
 #define LINE_HARD 997 /* under RFC 5322's 998, the line end not counted */
-#define WORD_LINE 76 /* a line with encoded words (RFC 2047 section 2) */
-#define QP_LINE 76   /* RFC 2045 section 6.7 */
-#define TOKEN_MAX 70 /* a longer unbroken run is sent as encoded words */
+#define WORD_LINE 76  /* a line with encoded words (RFC 2047 section 2) */
+#define QP_LINE	  76  /* RFC 2045 section 6.7 */
+#define TOKEN_MAX 70  /* a longer unbroken run is sent as encoded words */
 
 /* --- addresses ----------------------------------------------------------- */
 
@@ -32,7 +32,8 @@ static bool local_part_valid(const char *s, size_t n)
 	if (n == 0 || n > 64 || s[0] == '.' || s[n - 1] == '.')
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '.' ? s[i + 1] == '.' : !is_atext((unsigned char)s[i]))
+		if (s[i] == '.' ? s[i + 1] == '.'
+				: !is_atext((unsigned char)s[i]))
 			return false;
 	}
 	return true;
@@ -82,8 +83,8 @@ static bool is_space(char c)
 const char *ob_mailbox_parse(const char *text, struct ob_mailbox *out)
 {
 	static const char expected[] =
-		"expected an address like name@example.com or Name "
-		"<name@example.com>";
+	    "expected an address like name@example.com or Name "
+	    "<name@example.com>";
 	size_t n = strlen(text);
 	const char *s = text, *e = text + n, *addr = s, *addr_end = e;
 	char *name = NULL;
@@ -212,8 +213,7 @@ struct header {
 	size_t col;
 };
 
-static void header_start(struct header *h, struct ob_buf *out,
-			 const char *name)
+static void header_start(struct header *h, struct ob_buf *out, const char *name)
 {
 	h->out = out;
 	ob_buf_adds(out, name);
@@ -405,7 +405,8 @@ static bool plain_body(const char *body)
 			line = 0;
 			continue;
 		}
-		if ((*p < 0x20 && *p != '\t') || *p >= 0x7f || ++line > LINE_HARD)
+		if ((*p < 0x20 && *p != '\t') || *p >= 0x7f ||
+		    ++line > LINE_HARD)
 			return false;
 	}
 	return true;
@@ -525,8 +526,7 @@ void ob_mail_checkin_id(struct ob_buf *out, const char *account,
 	ob_buf_addf(out, ".%04d%02d%02d@%s>", year, month, mday, domain);
 }
 
-void ob_mail_split_subject(const char *text, char **subject,
-			   const char **body)
+void ob_mail_split_subject(const char *text, char **subject, const char **body)
 {
 	const char *s, *e, *b;
 	*subject = NULL;

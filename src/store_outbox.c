@@ -28,7 +28,8 @@ enum query {
 	Q_END
 };
 
-_Static_assert((int)Q_END <= (int)OB_STORE_NSLOTS, "the store's statement slots");
+_Static_assert((int)Q_END <= (int)OB_STORE_NSLOTS,
+	       "the store's statement slots");
 
 #define MSG_COLUMNS                                                            \
 	"o.id, o.kind, o.account, a.ext_id, o.checkin, o.opens, o.csm, "       \
@@ -44,67 +45,65 @@ _Static_assert((int)Q_END <= (int)OB_STORE_NSLOTS, "the store's statement slots"
 	"o.kind = 'checkin' AND a.csm = ?3)"
 
 static const char *const sql[Q_END] = {
-	[Q_CSM_PUT] = "INSERT OR REPLACE INTO csm (name, full_name, email, "
-		      "updated_at) VALUES (?1, ?2, ?3, ?4)",
-	[Q_CSM_GET] = "SELECT name, full_name, email FROM csm WHERE name = ?1",
-	[Q_CSM_LIST] =
-		"SELECT n.name, c.full_name, c.email, (SELECT count(*) FROM "
-		"account a WHERE a.csm = n.name) FROM (SELECT name FROM csm "
-		"UNION SELECT csm FROM account WHERE csm IS NOT NULL) n "
-		"LEFT JOIN csm c ON c.name = n.name ORDER BY n.name",
-	[Q_OUTBOX_ADD] =
-		"INSERT INTO outbox (kind, account, checkin, opens, csm, sender, "
-		"recipient, subject, message_id, message, queued_at) VALUES "
-		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	[Q_OUTBOX_NAMES] = "INSERT INTO outbox_account (outbox, account, red, "
-			   "escalations) VALUES (?1, ?2, ?3, ?4)",
-	[Q_OUTBOX_HAS] = "SELECT 1 FROM outbox WHERE kind = 'checkin' AND "
-			 "account = ?1 AND checkin = ?2 AND opens = ?3",
-	[Q_OUTBOX_UNCONFIRMED] =
-		"SELECT id FROM outbox WHERE state = 'unconfirmed' AND "
-		"kind = 'checkin' AND account = ?1 AND checkin = ?2 LIMIT 1",
-	[Q_OUTBOX_LIST] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
-			  "account a ON a.id = o.account WHERE (?1 IS NULL OR "
-			  "o.state = ?1) AND " MSG_FILTER " ORDER BY o.id",
-	/* Through outbox_state: never a read of the whole history. */
-	[Q_OUTBOX_PENDING] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
-			     "account a ON a.id = o.account WHERE o.state IN "
-			     "('queued', 'deferred') AND " MSG_FILTER
-			     " ORDER BY o.id",
-	[Q_OUTBOX_GET] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
-			 "account a ON a.id = o.account WHERE o.id = ?1",
-	[Q_OUTBOX_CLAIM] =
-		"UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
-		"WHERE id = ?1 AND state IN ('queued', 'deferred') "
-		"RETURNING message",
-	[Q_OUTBOX_SET] = "UPDATE outbox SET state = ?2, error = ?3, sent_at = "
-			 "CASE WHEN ?2 = 'sent' THEN ?4 ELSE sent_at END "
-			 "WHERE id = ?1 AND state = ?5",
-	[Q_OUTBOX_SENT_ALERT] =
-		"INSERT OR REPLACE INTO alert_state (account, red, escalations, "
-		"updated_at) SELECT account, red, escalations, ?2 FROM "
-		"outbox_account WHERE outbox = ?1",
-	[Q_OUTBOX_SENDING] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
-			     "account a ON a.id = o.account "
-			     "WHERE o.state = 'sending' ORDER BY o.id",
-	[Q_OUTBOX_UNCONFIRM] =
-		"UPDATE outbox SET state = 'unconfirmed', error = 'a send run "
-		"stopped while delivering it: it may or may not have arrived' "
-		"WHERE state = 'sending'",
-	/* Accounts named by an alert still on its way count as pending. */
-	[Q_ALERT_STATES] =
-		"WITH pending AS (SELECT DISTINCT n.account FROM outbox_account "
-		"n JOIN outbox o ON o.id = n.outbox WHERE o.state IN "
-		"('queued', 'sending', 'deferred', 'unconfirmed')) "
-		"SELECT s.account, s.red, s.escalations, s.account IN pending "
-		"FROM alert_state s UNION ALL SELECT account, 0, '', 1 FROM "
-		"pending WHERE account NOT IN (SELECT account FROM alert_state)",
-	[Q_ALERT_PUT] = "INSERT OR REPLACE INTO alert_state (account, red, "
-			"escalations, updated_at) VALUES (?1, ?2, ?3, ?4)",
+    [Q_CSM_PUT] = "INSERT OR REPLACE INTO csm (name, full_name, email, "
+		  "updated_at) VALUES (?1, ?2, ?3, ?4)",
+    [Q_CSM_GET] = "SELECT name, full_name, email FROM csm WHERE name = ?1",
+    [Q_CSM_LIST] = "SELECT n.name, c.full_name, c.email, (SELECT count(*) FROM "
+		   "account a WHERE a.csm = n.name) FROM (SELECT name FROM csm "
+		   "UNION SELECT csm FROM account WHERE csm IS NOT NULL) n "
+		   "LEFT JOIN csm c ON c.name = n.name ORDER BY n.name",
+    [Q_OUTBOX_ADD] =
+	"INSERT INTO outbox (kind, account, checkin, opens, csm, sender, "
+	"recipient, subject, message_id, message, queued_at) VALUES "
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [Q_OUTBOX_NAMES] = "INSERT INTO outbox_account (outbox, account, red, "
+		       "escalations) VALUES (?1, ?2, ?3, ?4)",
+    [Q_OUTBOX_HAS] = "SELECT 1 FROM outbox WHERE kind = 'checkin' AND "
+		     "account = ?1 AND checkin = ?2 AND opens = ?3",
+    [Q_OUTBOX_UNCONFIRMED] =
+	"SELECT id FROM outbox WHERE state = 'unconfirmed' AND "
+	"kind = 'checkin' AND account = ?1 AND checkin = ?2 LIMIT 1",
+    [Q_OUTBOX_LIST] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
+		      "account a ON a.id = o.account WHERE (?1 IS NULL OR "
+		      "o.state = ?1) AND " MSG_FILTER " ORDER BY o.id",
+    /* Through outbox_state: never a read of the whole history. */
+    [Q_OUTBOX_PENDING] =
+	"SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
+	"account a ON a.id = o.account WHERE o.state IN "
+	"('queued', 'deferred') AND " MSG_FILTER " ORDER BY o.id",
+    [Q_OUTBOX_GET] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
+		     "account a ON a.id = o.account WHERE o.id = ?1",
+    [Q_OUTBOX_CLAIM] =
+	"UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+	"WHERE id = ?1 AND state IN ('queued', 'deferred') "
+	"RETURNING message",
+    [Q_OUTBOX_SET] = "UPDATE outbox SET state = ?2, error = ?3, sent_at = "
+		     "CASE WHEN ?2 = 'sent' THEN ?4 ELSE sent_at END "
+		     "WHERE id = ?1 AND state = ?5",
+    [Q_OUTBOX_SENT_ALERT] =
+	"INSERT OR REPLACE INTO alert_state (account, red, escalations, "
+	"updated_at) SELECT account, red, escalations, ?2 FROM "
+	"outbox_account WHERE outbox = ?1",
+    [Q_OUTBOX_SENDING] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
+			 "account a ON a.id = o.account "
+			 "WHERE o.state = 'sending' ORDER BY o.id",
+    [Q_OUTBOX_UNCONFIRM] =
+	"UPDATE outbox SET state = 'unconfirmed', error = 'a send run "
+	"stopped while delivering it: it may or may not have arrived' "
+	"WHERE state = 'sending'",
+    /* Accounts named by an alert still on its way count as pending. */
+    [Q_ALERT_STATES] =
+	"WITH pending AS (SELECT DISTINCT n.account FROM outbox_account "
+	"n JOIN outbox o ON o.id = n.outbox WHERE o.state IN "
+	"('queued', 'sending', 'deferred', 'unconfirmed')) "
+	"SELECT s.account, s.red, s.escalations, s.account IN pending "
+	"FROM alert_state s UNION ALL SELECT account, 0, '', 1 FROM "
+	"pending WHERE account NOT IN (SELECT account FROM alert_state)",
+    [Q_ALERT_PUT] = "INSERT OR REPLACE INTO alert_state (account, red, "
+		    "escalations, updated_at) VALUES (?1, ?2, ?3, ?4)",
 };
 
-static sqlite3_stmt *stmt(struct ob_store *st, enum query q,
-			  struct ob_err *err)
+static sqlite3_stmt *stmt(struct ob_store *st, enum query q, struct ob_err *err)
 {
 	return ob_store_sql(st, (int)q, sql[q], err);
 }
@@ -139,8 +138,8 @@ static void read_csm(sqlite3_stmt *s, struct ob_csm *c)
 	c->email = column_text(s, 2);
 }
 
-int ob_store_csm_get(struct ob_store *st, const char *name,
-		     struct ob_csm *out, struct ob_err *err)
+int ob_store_csm_get(struct ob_store *st, const char *name, struct ob_csm *out,
+		     struct ob_err *err)
 {
 	sqlite3_stmt *s = stmt(st, Q_CSM_GET, err);
 	int rc;
@@ -155,9 +154,9 @@ int ob_store_csm_get(struct ob_store *st, const char *name,
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE
-		       ? 1
-		       : ob_store_sql_fail(st, rc, err,
-					   "reading the CSM directory");
+		   ? 1
+		   : ob_store_sql_fail(st, rc, err,
+				       "reading the CSM directory");
 }
 
 int ob_store_csm_list(struct ob_store *st,
@@ -184,8 +183,8 @@ int ob_store_csm_list(struct ob_store *st,
 /* --- the outbox -------------------------------------------------------- */
 
 static const char *const state_names[OB_OUTBOX_NSTATES] = {
-	"queued", "sending",	 "sent",      "deferred",
-	"failed", "unconfirmed", "cancelled",
+    "queued", "sending",     "sent",	  "deferred",
+    "failed", "unconfirmed", "cancelled",
 };
 
 const char *ob_outbox_state_name(enum ob_outbox_state s)
@@ -344,19 +343,18 @@ static int each_msg(struct ob_store *st, sqlite3_stmt *s,
 	return stop < 0 ? -1 : 0;
 }
 
-int ob_store_outbox_list(struct ob_store *st,
-			 const struct ob_outbox_filter *f,
+int ob_store_outbox_list(struct ob_store *st, const struct ob_outbox_filter *f,
 			 int (*fn)(void *ctx, const struct ob_outbox_msg *m),
 			 void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, f->pending ? Q_OUTBOX_PENDING : Q_OUTBOX_LIST,
-			       err);
+	sqlite3_stmt *s =
+	    stmt(st, f->pending ? Q_OUTBOX_PENDING : Q_OUTBOX_LIST, err);
 	if (!s)
 		return -1;
 	if (!f->pending)
 		bind_text(s, 1,
 			  f->state >= 0 ? ob_outbox_state_name(
-						  (enum ob_outbox_state)f->state)
+					      (enum ob_outbox_state)f->state)
 					: NULL);
 	bind_text(s, 2, f->account);
 	bind_text(s, 3, f->csm);
@@ -379,8 +377,8 @@ int ob_store_outbox_get(struct ob_store *st, int64_t id,
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE
-		       ? 1
-		       : ob_store_sql_fail(st, rc, err, "reading the outbox");
+		   ? 1
+		   : ob_store_sql_fail(st, rc, err, "reading the outbox");
 }
 
 int ob_store_outbox_claim(struct ob_store *st, int64_t id,

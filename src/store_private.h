@@ -32,8 +32,8 @@ sqlite3_stmt *ob_store_sql(struct ob_store *st, int slot, const char *text,
 int ob_store_sql_fail(struct ob_store *st, int rc, struct ob_err *err,
 		      const char *doing);
 /* Steps a statement that returns no rows, and resets it. */
-int ob_store_sql_done(struct ob_store *st, sqlite3_stmt *s,
-		      struct ob_err *err, const char *doing);
+int ob_store_sql_done(struct ob_store *st, sqlite3_stmt *s, struct ob_err *err,
+		      const char *doing);
 
 static inline char *column_text(sqlite3_stmt *s, int col)
 {

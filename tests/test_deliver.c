@@ -58,9 +58,9 @@ static void test_sendmail_results(void **state)
 	script(&sm, "echo \"$@\" >\"${0%/*}/args\"; cat >\"${0%/*}/msg\"; "
 		    "echo to stdout; exit 0\n");
 	assert_int_equal(sm.argc, 2);
-	assert_int_equal(ob_sendmail_deliver(&sm, "a@b.example", "x\n", 2, why,
-					     sizeof(why)),
-			 OB_DELIVERED);
+	assert_int_equal(
+	    ob_sendmail_deliver(&sm, "a@b.example", "x\n", 2, why, sizeof(why)),
+	    OB_DELIVERED);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(got, sizeof(got), f));
@@ -69,23 +69,23 @@ static void test_sendmail_results(void **state)
 	ob_sendmail_release(&sm);
 
 	script(&sm, "cat >/dev/null; echo '451 busy' >&2; exit 75\n");
-	assert_int_equal(ob_sendmail_deliver(&sm, "a@b.example", "x\n", 2, why,
-					     sizeof(why)),
-			 OB_DELIVERY_TEMPORARY);
+	assert_int_equal(
+	    ob_sendmail_deliver(&sm, "a@b.example", "x\n", 2, why, sizeof(why)),
+	    OB_DELIVERY_TEMPORARY);
 	assert_string_equal(why, "451 busy");
 	ob_sendmail_release(&sm);
 
 	script(&sm, "exit 71\n");
-	assert_int_equal(ob_sendmail_deliver(&sm, "a@b.example", "x\n", 2, why,
-					     sizeof(why)),
-			 OB_DELIVERY_TEMPORARY);
+	assert_int_equal(
+	    ob_sendmail_deliver(&sm, "a@b.example", "x\n", 2, why, sizeof(why)),
+	    OB_DELIVERY_TEMPORARY);
 	ob_sendmail_release(&sm);
 
 	/* Only blanks on stderr: the status says why. */
 	script(&sm, "printf '   \\n\\t\\n' >&2; exit 67\n");
-	assert_int_equal(ob_sendmail_deliver(&sm, "a@b.example", "x\n", 2, why,
-					     sizeof(why)),
-			 OB_DELIVERY_FAILED);
+	assert_int_equal(
+	    ob_sendmail_deliver(&sm, "a@b.example", "x\n", 2, why, sizeof(why)),
+	    OB_DELIVERY_FAILED);
 	assert_non_null(strstr(why, "exited with status 67"));
 	ob_sendmail_release(&sm);
 
@@ -104,9 +104,9 @@ static void test_sendmail_results(void **state)
 	ob_sendmail_release(&sm);
 
 	ob_sendmail_init(&sm, "/nonexistent/sendmail -x");
-	assert_int_equal(ob_sendmail_deliver(&sm, "a@b.example", "x\n", 2, why,
-					     sizeof(why)),
-			 OB_DELIVERY_FAILED);
+	assert_int_equal(
+	    ob_sendmail_deliver(&sm, "a@b.example", "x\n", 2, why, sizeof(why)),
+	    OB_DELIVERY_FAILED);
 	assert_string_equal(why, "cannot run '/nonexistent/sendmail': No such "
 				 "file or directory");
 	ob_sendmail_release(&sm);
@@ -186,9 +186,8 @@ static void test_maildir_failed_commit(void **state)
 	assert_int_equal(count_files("failing/tmp"), 0);
 	/* A Maildir that cannot be made. */
 	assert_int_equal(system("touch /tmp/onboard-deliver-file"), 0);
-	assert_int_equal(ob_maildir_open("/tmp/onboard-deliver-file/box", &md,
-					 &err),
-			 -1);
+	assert_int_equal(
+	    ob_maildir_open("/tmp/onboard-deliver-file/box", &md, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot create directory"));
 	unlink("/tmp/onboard-deliver-file");
 }
@@ -196,9 +195,9 @@ static void test_maildir_failed_commit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sendmail_results),
-		cmocka_unit_test(test_maildir),
-		cmocka_unit_test(test_maildir_failed_commit),
+	    cmocka_unit_test(test_sendmail_results),
+	    cmocka_unit_test(test_maildir),
+	    cmocka_unit_test(test_maildir_failed_commit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -39,8 +39,9 @@ void ob_sendmail_release(struct ob_sendmail *sm);
  * The program's standard output goes nowhere: ours is the user's.
  */
 enum ob_delivery_result ob_sendmail_deliver(const struct ob_sendmail *sm,
-				     const char *sender, const char *msg,
-				     size_t len, char *why, size_t why_len);
+					    const char *sender, const char *msg,
+					    size_t len, char *why,
+					    size_t why_len);
 
 /*
  * A Maildir (qmail's maildir(5)): messages are written to tmp/, and a

@@ -85,8 +85,7 @@ void ob_mail_checkin_id(struct ob_buf *out, const char *account,
  * after it, its leading blank lines skipped. Without that line: *subject
  * NULL and the body is the whole text. *subject is the caller's to free.
  */
-void ob_mail_split_subject(const char *text, char **subject,
-			   const char **body);
+void ob_mail_split_subject(const char *text, char **subject, const char **body);
 
 /* "Tue, 01 Dec 2026 09:15:00 +0000" (RFC 5322 section 3.3), UTC. */
 #define OB_MAIL_DATE_LEN 64
