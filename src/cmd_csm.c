@@ -114,7 +114,7 @@ int ob_cmd_csm_list(struct ob_ctx *ctx, int argc, char **argv)
 			   sizeof(csm_columns) / sizeof(csm_columns[0]),
 			   ctx->color);
 	if (ob_store_begin_read(st, &err) < 0 ||
-	    ob_store_csm_list(st, list_one, out, &err) < 0)
+	    ob_store_csm_list(st, true, list_one, out, &err) < 0)
 		code = ob_cli_report(&err);
 	ob_out_end(out);
 	ob_store_rollback(st);

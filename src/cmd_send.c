@@ -270,18 +270,16 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 	instance_key(s, a->rowid, ci->checkin->id, ci->opens);
 	if (!ob_strmap_get(&s->wanted, s->key.data))
 		ob_strmap_put(&s->wanted, s->key.data);
-	if (ob_store_outbox_has_checkin(s->st, a->rowid, ci->checkin->id,
-					ci->opens, &has, &s->err) < 0)
+	/*
+	 * One message per instance. And a follow-up's day moves with the
+	 * status: while an earlier one's message is unconfirmed (it may have
+	 * arrived), no other goes until a person says.
+	 */
+	if (ob_store_outbox_checkin(s->st, a->rowid, ci->checkin->id,
+				    ci->opens, &has, &held, &s->err) < 0)
 		return -1;
 	if (has)
 		return 0;
-	/*
-	 * A follow-up's day moves with the status; an unconfirmed message for
-	 * an earlier one may have arrived. Until a person says, no other.
-	 */
-	if (ob_store_outbox_unconfirmed(s->st, a->rowid, ci->checkin->id, &held,
-					&s->err) < 0)
-		return -1;
 	if (held) {
 		ob_cli_error("not sent: check-in '%s' of '%s' waits for "
 			     "unconfirmed message %lld ('onboard outbox retry' "
@@ -675,7 +673,7 @@ static int prepare(struct send *s)
 	if (!s->dry_run &&
 	    ob_store_outbox_unconfirm(s->st, name_unconfirmed, s, &s->err) < 0)
 		return -1;
-	if (ob_store_csm_list(s->st, keep_csm, s, &s->err) < 0)
+	if (ob_store_csm_list(s->st, false, keep_csm, s, &s->err) < 0)
 		return -1;
 	s->acsm = xcalloc(s->ndir + 1, sizeof(*s->acsm));
 	for (size_t i = 0; i < s->ndir; i++)

@@ -11,10 +11,10 @@ enum query {
 	Q_CSM_PUT = OB_STORE_SLOTS_OUTBOX,
 	Q_CSM_GET,
 	Q_CSM_LIST,
+	Q_CSM_DIRECTORY,
 	Q_OUTBOX_ADD,
 	Q_OUTBOX_NAMES,
-	Q_OUTBOX_HAS,
-	Q_OUTBOX_UNCONFIRMED,
+	Q_OUTBOX_CHECKIN,
 	Q_OUTBOX_LIST,
 	Q_OUTBOX_PENDING,
 	Q_OUTBOX_GET,
@@ -52,17 +52,19 @@ static const char *const sql[Q_END] = {
 		   "account a WHERE a.csm = n.name) FROM (SELECT name FROM csm "
 		   "UNION SELECT csm FROM account WHERE csm IS NOT NULL) n "
 		   "LEFT JOIN csm c ON c.name = n.name ORDER BY n.name",
+    [Q_CSM_DIRECTORY] = "SELECT name, full_name, email, 0 FROM csm "
+			"ORDER BY name",
     [Q_OUTBOX_ADD] =
 	"INSERT INTO outbox (kind, account, checkin, opens, csm, sender, "
 	"recipient, subject, message_id, message, queued_at) VALUES "
 	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [Q_OUTBOX_NAMES] = "INSERT INTO outbox_account (outbox, account, red, "
 		       "escalations) VALUES (?1, ?2, ?3, ?4)",
-    [Q_OUTBOX_HAS] = "SELECT 1 FROM outbox WHERE kind = 'checkin' AND "
-		     "account = ?1 AND checkin = ?2 AND opens = ?3",
-    [Q_OUTBOX_UNCONFIRMED] =
-	"SELECT id FROM outbox WHERE state = 'unconfirmed' AND "
-	"kind = 'checkin' AND account = ?1 AND checkin = ?2 LIMIT 1",
+    /* Through outbox_instance: the account's messages of the check-in. */
+    [Q_OUTBOX_CHECKIN] =
+	"SELECT max(opens = ?3), max(CASE WHEN state = 'unconfirmed' THEN id "
+	"END) FROM outbox WHERE kind = 'checkin' AND account = ?1 AND "
+	"checkin = ?2",
     [Q_OUTBOX_LIST] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
 		      "account a ON a.id = o.account WHERE (?1 IS NULL OR "
 		      "o.state = ?1) AND " MSG_FILTER " ORDER BY o.id",
@@ -159,11 +161,12 @@ int ob_store_csm_get(struct ob_store *st, const char *name, struct ob_csm *out,
 				       "reading the CSM directory");
 }
 
-int ob_store_csm_list(struct ob_store *st,
+int ob_store_csm_list(struct ob_store *st, bool with_accounts,
 		      int (*fn)(void *ctx, const struct ob_csm *c), void *ctx,
 		      struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_CSM_LIST, err);
+	sqlite3_stmt *s =
+	    stmt(st, with_accounts ? Q_CSM_LIST : Q_CSM_DIRECTORY, err);
 	int rc, stop = 0;
 	if (!s)
 		return -1;
@@ -288,29 +291,11 @@ int ob_store_outbox_alert_names(struct ob_store *st, int64_t outbox,
 	return ob_store_sql_done(st, s, err, "queueing an alert");
 }
 
-int ob_store_outbox_unconfirmed(struct ob_store *st, int64_t account,
-				const char *checkin, int64_t *id,
-				struct ob_err *err)
+int ob_store_outbox_checkin(struct ob_store *st, int64_t account,
+			    const char *checkin, ob_day opens, bool *has,
+			    int64_t *unconfirmed, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_OUTBOX_UNCONFIRMED, err);
-	int rc;
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, account);
-	bind_text(s, 2, checkin);
-	rc = sqlite3_step(s);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ob_store_sql_fail(st, rc, err, "reading the outbox");
-	return 0;
-}
-
-int ob_store_outbox_has_checkin(struct ob_store *st, int64_t account,
-				const char *checkin, ob_day opens, bool *has,
-				struct ob_err *err)
-{
-	sqlite3_stmt *s = stmt(st, Q_OUTBOX_HAS, err);
+	sqlite3_stmt *s = stmt(st, Q_OUTBOX_CHECKIN, err);
 	int rc;
 	if (!s)
 		return -1;
@@ -318,10 +303,11 @@ int ob_store_outbox_has_checkin(struct ob_store *st, int64_t account,
 	bind_text(s, 2, checkin);
 	bind_date(s, 3, opens);
 	rc = sqlite3_step(s);
+	*has = rc == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
+	*unconfirmed = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
 	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW)
 		return ob_store_sql_fail(st, rc, err, "reading the outbox");
-	*has = rc == SQLITE_ROW;
 	return 0;
 }
 

@@ -288,10 +288,11 @@ int ob_store_csm_put(struct ob_store *st, const struct ob_csm *c,
 int ob_store_csm_get(struct ob_store *st, const char *name,
 		     struct ob_csm *out, struct ob_err *err);
 /*
- * Every CSM in the directory or named by an account, by name, with the
- * count of accounts that name them; fn != 0 stops.
+ * Every CSM by name, with the count of accounts that name them: with
+ * accounts, those named by an account too; without, the directory's
+ * alone and no count (nothing reads the accounts). fn != 0 stops.
  */
-int ob_store_csm_list(struct ob_store *st,
+int ob_store_csm_list(struct ob_store *st, bool with_accounts,
 		      int (*fn)(void *ctx, const struct ob_csm *c), void *ctx,
 		      struct ob_err *err);
 
@@ -353,10 +354,15 @@ int ob_store_outbox_add(struct ob_store *st, const struct ob_outbox_new *m,
 int ob_store_outbox_alert_names(struct ob_store *st, int64_t outbox,
 				int64_t account, bool red,
 				const char *escalations, struct ob_err *err);
-/* Whether a check-in instance has a message already, in any state. */
-int ob_store_outbox_has_checkin(struct ob_store *st, int64_t account,
-				const char *checkin, ob_day opens, bool *has,
-				struct ob_err *err);
+/*
+ * What the outbox holds for an account's check-in, in one lookup:
+ * whether the instance of window opens has a message (in any state), and
+ * the id of an unconfirmed message for any window of it (0: none; it may
+ * have arrived, and a person has not said).
+ */
+int ob_store_outbox_checkin(struct ob_store *st, int64_t account,
+			    const char *checkin, ob_day opens, bool *has,
+			    int64_t *unconfirmed, struct ob_err *err);
 
 struct ob_outbox_filter {
 	int state;	     /* enum ob_outbox_state, -1: any */
@@ -364,14 +370,6 @@ struct ob_outbox_filter {
 	const char *csm;     /* its accounts' check-ins and its alerts */
 	bool pending;	     /* only queued or deferred (state ignored) */
 };
-
-/*
- * Whether an account has a message for a check-in (any window) that is
- * unconfirmed: it may have arrived, and a person has not said.
- */
-int ob_store_outbox_unconfirmed(struct ob_store *st, int64_t account,
-				const char *checkin, int64_t *id,
-				struct ob_err *err);
 
 /* Calls fn for every matching message by id (no bytes); fn != 0 stops. */
 int ob_store_outbox_list(struct ob_store *st,
