@@ -40,7 +40,6 @@ struct alert_account {
 	int64_t rowid;
 	size_t id, name, reasons, escalations;
 	enum ob_status status;
-	bool red;
 	const struct ob_playbook *pb;
 };
 
@@ -92,6 +91,7 @@ struct send {
 	struct ob_strmap wanted;      /* instances to send today */
 	struct ob_strmap no_template; /* "playbook:check-in" named once */
 	struct ob_buf text, msg, key;
+	struct ob_buf esc, kept;	/* check_alert's, reused per account */
 	struct ob_buf unconfirmed_text; /* a line per message */
 	struct candidate *candidates;
 	size_t ncandidates, candidates_cap;
@@ -217,6 +217,23 @@ static void print_mbox(struct send *s, const char *sender)
 	ob_buf_release(&b);
 }
 
+/*
+ * Builds the message into s->msg and queues it as row, or, dry, prints
+ * it; *id is the outbox row's.
+ */
+static int put_message(struct send *s, const struct ob_mail *m,
+		       struct ob_outbox_new *row, int64_t *id)
+{
+	ob_buf_reset(&s->msg);
+	ob_mail_build(m, &s->msg);
+	row->message = s->msg.data;
+	if (s->dry_run) {
+		print_mbox(s, row->sender);
+		return 0;
+	}
+	return ob_store_outbox_add(s->st, row, id, &s->err);
+}
+
 /* Queues (or, dry, prints) the e-mail of one check-in instance. */
 static int queue_checkin(struct send *s, const struct ob_account *a,
 			 const struct ob_playbook *pb,
@@ -275,8 +292,8 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 	 * status: while an earlier one's message is unconfirmed (it may have
 	 * arrived), no other goes until a person says.
 	 */
-	if (ob_store_outbox_checkin(s->st, a->rowid, ci->checkin->id,
-				    ci->opens, &has, &held, &s->err) < 0)
+	if (ob_store_outbox_checkin(s->st, a->rowid, ci->checkin->id, ci->opens,
+				    &has, &held, &s->err) < 0)
 		return -1;
 	if (has)
 		return 0;
@@ -327,12 +344,7 @@ static int queue_checkin(struct send *s, const struct ob_account *a,
 		    .message_id = mid.data,
 		};
 		int64_t id;
-		ob_buf_reset(&s->msg);
-		ob_mail_build(&m, &s->msg);
-		row.message = s->msg.data;
-		if (s->dry_run)
-			print_mbox(s, d->from.addr);
-		else if (ob_store_outbox_add(s->st, &row, &id, &s->err) < 0)
+		if (put_message(s, &m, &row, &id) < 0)
 			goto out;
 	}
 	s->queued++;
@@ -376,46 +388,45 @@ static int check_alert(struct send *s, const struct ob_account *a,
 	const struct alert_state *last = find_state(s, a->rowid);
 	const char *last_esc = last ? last->escalations : "";
 	bool red = h->status == OB_RED, news = red && !(last && last->red);
-	struct ob_buf esc = {0}, kept = {0};
+	struct ob_buf *esc = &s->esc, *kept = &s->kept;
 	struct ob_csm *csm;
 	struct alert_account *e;
-	int ret = -1;
 
 	/*
 	 * The reasons one per line, each made one line itself: a folded YAML
 	 * scalar ends in a line break, and would never match again.
 	 */
-	ob_buf_add(&esc, "", 0);
-	ob_buf_add(&kept, "", 0);
+	ob_buf_reset(esc);
+	ob_buf_reset(kept);
+	ob_buf_add(esc, "", 0);
+	ob_buf_add(kept, "", 0);
 	for (size_t i = 0; i < h->escalations.n; i++) {
-		size_t at = esc.len + (esc.len > 0);
-		if (esc.len)
-			ob_buf_addc(&esc, '\n');
+		size_t at = esc->len + (esc->len > 0);
+		if (esc->len)
+			ob_buf_addc(esc, '\n');
 		for (const char *p = h->escalations.items[i]; *p; p++)
-			ob_buf_addc(&esc, *p == '\n' || *p == '\r' ? ' ' : *p);
-		while (esc.len > at && esc.data[esc.len - 1] == ' ')
-			esc.data[--esc.len] = '\0';
-		if (!has_line(last_esc, esc.data + at)) {
+			ob_buf_addc(esc, *p == '\n' || *p == '\r' ? ' ' : *p);
+		while (esc->len > at && esc->data[esc->len - 1] == ' ')
+			esc->data[--esc->len] = '\0';
+		if (!has_line(last_esc, esc->data + at)) {
 			news = true;
 			continue;
 		}
-		if (kept.len)
-			ob_buf_addc(&kept, '\n');
-		ob_buf_adds(&kept, esc.data + at);
+		if (kept->len)
+			ob_buf_addc(kept, '\n');
+		ob_buf_adds(kept, esc->data + at);
 	}
 	/* What ended since the last alert is no longer what the CSM knows. */
 	if (last && !last->pending && !s->dry_run &&
-	    (last->red != (last->red && red) ||
-	     strcmp(kept.data, last_esc) != 0) &&
+	    ((last->red && !red) || strcmp(kept->data, last_esc) != 0) &&
 	    ob_store_alert_state_put(s->st, a->rowid, last->red && red,
-				     kept.data, &s->err) < 0)
-		goto out;
-	ret = 0;
+				     kept->data, &s->err) < 0)
+		return -1;
 	if (!news || (last && last->pending))
-		goto out;
+		return 0;
 	if (!(csm = find_csm(s, a->csm)) || !csm->email) {
 		s->held++;
-		goto out;
+		return 0;
 	}
 	{
 		struct alert_csm *ac = &s->acsm[csm - s->dir];
@@ -427,16 +438,12 @@ static int check_alert(struct send *s, const struct ob_account *a,
 	e->id = keep_account_id(s, a);
 	e->name = keep_text(s, a->name);
 	e->status = h->status;
-	e->red = red;
 	e->pb = pb;
-	e->escalations = keep_text(s, esc.data);
+	e->escalations = keep_text(s, esc->data);
 	ob_buf_reset(&s->text);
 	ob_buf_join(&s->text, h->reasons.items, h->reasons.n, "; ");
 	e->reasons = keep_text(s, s->text.data);
-out:
-	ob_buf_release(&esc);
-	ob_buf_release(&kept);
-	return ret;
+	return 0;
 }
 
 static int visit(void *arg, const struct ob_account *a,
@@ -562,7 +569,7 @@ static int queue_alerts(struct send *s)
 		struct alert_csm *ac = &s->acsm[c];
 		const struct ob_delivery *d;
 		struct ob_buf body = {0}, subject = {0}, mid = {0};
-		int year, month, mday, ret = 0;
+		int ret = 0;
 		uint64_t h;
 		int64_t id = 0;
 		if (!ac->naccounts)
@@ -593,10 +600,8 @@ static int queue_alerts(struct send *s)
 		h = ob_hash(ac->csm->name, strlen(ac->csm->name),
 			    (uint64_t)ob_time_now());
 		h = ob_hash(body.data, body.len, h);
-		ob_date_to_civil(s->today, &year, &month, &mday);
-		ob_buf_addf(&mid, "<onboard.alert.%04d%02d%02d.%016llx@%s>",
-			    year, month, mday, (unsigned long long)h,
-			    ob_mail_domain(d->from.addr));
+		ob_mail_alert_id(&mid, s->today, h,
+				 ob_mail_domain(d->from.addr));
 		{
 			struct ob_mail_header extra[1] = {
 			    {"X-Onboard-Alert", ac->csm->name}};
@@ -620,20 +625,13 @@ static int queue_alerts(struct send *s)
 			    .subject = subject.data,
 			    .message_id = mid.data,
 			};
-			ob_buf_reset(&s->msg);
-			ob_mail_build(&m, &s->msg);
-			row.message = s->msg.data;
-			if (s->dry_run)
-				print_mbox(s, d->from.addr);
-			else if (ob_store_outbox_add(s->st, &row, &id,
-						     &s->err) < 0)
-				ret = -1;
+			ret = put_message(s, &m, &row, &id);
 		}
 		for (size_t i = 0; !s->dry_run && ret == 0 && i < ac->naccounts;
 		     i++) {
 			const struct alert_account *e = &ac->accounts[i];
 			ret = ob_store_outbox_alert_names(
-			    s->st, id, e->rowid, e->red,
+			    s->st, id, e->rowid, e->status == OB_RED,
 			    s->arena.data + e->escalations, &s->err);
 		}
 		ob_buf_release(&body);
@@ -646,17 +644,22 @@ static int queue_alerts(struct send *s)
 	return 0;
 }
 
+static void describe(const struct ob_outbox_msg *m, struct ob_buf *b)
+{
+	if (m->kind == OB_OUTBOX_ALERT)
+		ob_buf_addf(b, "alert to %s", m->recipient);
+	else
+		ob_buf_addf(b, "check-in '%s' of '%s' to %s", m->checkin,
+			    m->account_id, m->recipient);
+}
+
 /* Collected, and printed once the run has committed them. */
 static int name_unconfirmed(void *arg, const struct ob_outbox_msg *m)
 {
 	struct send *s = arg;
 	s->unconfirmed++;
 	ob_buf_addf(&s->unconfirmed_text, "message %lld (", (long long)m->id);
-	if (m->kind == OB_OUTBOX_ALERT)
-		ob_buf_addf(&s->unconfirmed_text, "alert to %s", m->recipient);
-	else
-		ob_buf_addf(&s->unconfirmed_text, "check-in '%s' of '%s' to %s",
-			    m->checkin, m->account_id, m->recipient);
+	describe(m, &s->unconfirmed_text);
 	ob_buf_addf(&s->unconfirmed_text,
 		    ") was being sent when a run stopped: it is unconfirmed "
 		    "and will not be sent again; see whether it arrived, then "
@@ -753,16 +756,6 @@ static int find_candidates(struct send *s)
 	return 0;
 }
 
-static void describe(const struct ob_outbox_msg *m, struct ob_buf *b)
-{
-	ob_buf_reset(b);
-	if (m->kind == OB_OUTBOX_ALERT)
-		ob_buf_addf(b, "alert to %s", m->recipient);
-	else
-		ob_buf_addf(b, "check-in '%s' of '%s' to %s", m->checkin,
-			    m->account_id, m->recipient);
-}
-
 /*
  * Records how a delivery went, inside the caller's transaction: sent
  * (and the check-in done, counting as outreach), deferred or failed.
@@ -771,7 +764,7 @@ static int finish(struct send *s, const struct ob_outbox_msg *m,
 		  enum ob_delivery_result result, const char *why)
 {
 	enum ob_outbox_state state = OB_OUTBOX_FAILED;
-	struct ob_buf what = {0};
+	const char *what;
 	int ret;
 	if (result == OB_DELIVERED)
 		state = OB_OUTBOX_SENT;
@@ -789,41 +782,41 @@ static int finish(struct send *s, const struct ob_outbox_msg *m,
 	}
 	if (ret == 0 && state == OB_OUTBOX_SENT &&
 	    m->kind == OB_OUTBOX_CHECKIN) {
-		struct ob_buf note = {0};
 		struct ob_checkin_action done = {
 		    .checkin = m->checkin,
 		    .action = "done",
 		    .day = s->today,
 		    .channel = "email",
 		};
-		ob_buf_addf(&note, "sent by onboard send as %s", m->message_id);
-		done.note = note.data;
+		ob_buf_reset(&s->text);
+		ob_buf_addf(&s->text, "sent by onboard send as %s",
+			    m->message_id);
+		done.note = s->text.data;
 		ret = ob_store_checkin_action_add(s->st, m->account, &done,
 						  &s->err);
-		ob_buf_release(&note);
 	}
 	if (ret < 0)
 		return -1;
-	describe(m, &what);
+	ob_buf_reset(&s->text);
+	describe(m, &s->text);
+	what = s->text.data;
 	if (state == OB_OUTBOX_SENT)
 		*(m->kind == OB_OUTBOX_ALERT ? &s->alerts_sent : &s->sent) += 1;
 	else if (state == OB_OUTBOX_DEFERRED) {
 		s->deferred++;
 		ob_cli_error("message %lld (%s) deferred, attempt %d of %d: %s",
-			     (long long)m->id, what.data, m->attempts,
-			     MAX_ATTEMPTS, why);
+			     (long long)m->id, what, m->attempts, MAX_ATTEMPTS,
+			     why);
 	} else {
 		s->failed++;
 		if (result == OB_DELIVERY_TEMPORARY)
 			ob_cli_error("message %lld (%s) failed after %d "
 				     "attempts: %s",
-				     (long long)m->id, what.data, m->attempts,
-				     why);
+				     (long long)m->id, what, m->attempts, why);
 		else
 			ob_cli_error("message %lld (%s) failed: %s",
-				     (long long)m->id, what.data, why);
+				     (long long)m->id, what, why);
 	}
-	ob_buf_release(&what);
 	return 0;
 }
 
@@ -1018,6 +1011,8 @@ static void send_release(struct send *s)
 	ob_buf_release(&s->msg);
 	ob_buf_release(&s->key);
 	ob_buf_release(&s->unconfirmed_text);
+	ob_buf_release(&s->esc);
+	ob_buf_release(&s->kept);
 	ob_strmap_release(&s->wanted);
 	ob_strmap_release(&s->no_template);
 	ob_sendmail_release(&s->sendmail);

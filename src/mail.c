@@ -526,6 +526,15 @@ void ob_mail_checkin_id(struct ob_buf *out, const char *account,
 	ob_buf_addf(out, ".%04d%02d%02d@%s>", year, month, mday, domain);
 }
 
+void ob_mail_alert_id(struct ob_buf *out, ob_day day, uint64_t unique,
+		      const char *domain)
+{
+	int year, month, mday;
+	ob_date_to_civil(day, &year, &month, &mday);
+	ob_buf_addf(out, "<onboard.alert.%04d%02d%02d.%016llx@%s>", year, month,
+		    mday, (unsigned long long)unique, domain);
+}
+
 void ob_mail_split_subject(const char *text, char **subject, const char **body)
 {
 	const char *s, *e, *b;

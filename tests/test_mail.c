@@ -350,6 +350,10 @@ static void test_message_id(void **state)
 	ob_mail_checkin_id(&b, "a.b:c@d=e", "follow-up", d, "x.example");
 	assert_string_equal(
 	    b.data, "<onboard.a=2Eb=3Ac=40d=3De.follow-up.20261117@x.example>");
+	ob_buf_reset(&b);
+	ob_mail_alert_id(&b, d, UINT64_C(0xab), "x.example");
+	assert_string_equal(
+	    b.data, "<onboard.alert.20261117.00000000000000ab@x.example>");
 	ob_buf_release(&b);
 }
 

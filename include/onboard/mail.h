@@ -81,6 +81,13 @@ void ob_mail_checkin_id(struct ob_buf *out, const char *account,
 			const char *checkin, ob_day opens, const char *domain);
 
 /*
+ * The Message-ID of a CSM alert: "<onboard.alert.YYYYMMDD.UNIQUE@DOMAIN>",
+ * day the day it is about, unique what tells it from the day's others.
+ */
+void ob_mail_alert_id(struct ob_buf *out, ob_day day, uint64_t unique,
+		      const char *domain);
+
+/*
  * A rendered template's first line "Subject: TEXT" (trimmed) and the body
  * after it, its leading blank lines skipped. Without that line: *subject
  * NULL and the body is the whole text. *subject is the caller's to free.
