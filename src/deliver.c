@@ -254,36 +254,12 @@ struct ob_maildir {
 	char host[64];
 };
 
-/* mkdir -p, 0700. */
-static int make_dirs(const char *path, struct ob_err *err)
-{
-	char *dir = xstrdup(path);
-	int ret = 0;
-	for (char *p = dir + 1;; p++) {
-		bool end = !*p;
-		if (*p != '/' && !end)
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			ret = ob_fail(err, OB_EFAIL,
-				      "cannot create directory '%s': %s", dir,
-				      strerror(errno));
-			break;
-		}
-		if (end)
-			break;
-		*p = '/';
-	}
-	free(dir);
-	return ret;
-}
-
 static int open_dir(struct ob_maildir *md, const char *sub, int *fd,
 		    struct ob_err *err)
 {
 	char *path = xasprintf("%s/%s", md->dir, sub);
 	int ret = 0;
-	if (make_dirs(path, err) < 0)
+	if (ob_make_dirs(path, err) < 0)
 		ret = -1;
 	else if ((*fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		ret = ob_fail(err, OB_EFAIL, "cannot open '%s': %s", path,

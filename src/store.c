@@ -657,30 +657,11 @@ static int make_parent_dirs(const char *path, struct ob_err *err)
 {
 	char *dir = xstrdup(path);
 	char *slash = strrchr(dir, '/');
-	int ret = -1;
-	if (!slash || slash == dir) {
-		ret = 0;
-		goto out;
+	int ret = 0;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		ret = ob_make_dirs(dir, err);
 	}
-	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			ob_fail(err, OB_EFAIL, "cannot create directory '%s': %s",
-				dir, strerror(errno));
-			goto out;
-		}
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		ob_fail(err, OB_EFAIL, "cannot create directory '%s': %s", dir,
-			strerror(errno));
-		goto out;
-	}
-	ret = 0;
-out:
 	free(dir);
 	return ret;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int ob_fail(struct ob_err *err, int code, const char *fmt, ...)
 {
@@ -348,4 +349,28 @@ char *ob_int_text(char *buf, long long v)
 	if (v < 0)
 		*--p = '-';
 	return p;
+}
+
+int ob_make_dirs(const char *path, struct ob_err *err)
+{
+	char *dir = xstrdup(path);
+	int ret = 0;
+	/* From the second byte: a leading '/' is the root, not a name. */
+	for (char *p = dir + (*dir != '\0');; p++) {
+		bool end = !*p;
+		if (*p != '/' && !end)
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			ret = ob_fail(err, OB_EFAIL,
+				      "cannot create directory '%s': %s", dir,
+				      strerror(errno));
+			break;
+		}
+		if (end)
+			break;
+		*p = '/';
+	}
+	free(dir);
+	return ret;
 }

@@ -159,6 +159,9 @@ size_t ob_utf8_width(const char *s);
 int ob_read_file(const char *path, size_t max, char **data, size_t *len,
 		 struct ob_err *err);
 
+/* mkdir -p: path and each missing directory above it, 0700. */
+int ob_make_dirs(const char *path, struct ob_err *err);
+
 /* Parses a whole decimal integer in [min, max]; no sign for min >= 0. */
 bool ob_parse_int(const char *s, long long min, long long max,
 		  long long *out);
