@@ -233,6 +233,45 @@ fresh() {
 sql() { sqlite3 "$ONBOARD_DB" "$@"; }
 states() { sql "SELECT group_concat(state || ':' || attempts, ' ') FROM (SELECT state, attempts FROM outbox ORDER BY id)"; }
 
+# Bad input with a precise answer, and nothing written.
+fresh badinput 2
+run send --maildir ""
+expect_has "send --maildir with no directory: usage" 2 stderr "onboard: --maildir needs a directory"
+run outbox retry
+expect_has "outbox retry without ids: usage" 2 stderr "expected message ids"
+run csm list extra
+expect_has "csm list takes no argument" 2 stderr "unexpected argument 'extra'"
+run csm set dana --full-name "$(printf 'Dana\033]0;x\007')"
+expect_has "a full name with control characters" 65 stderr "bad full name"
+printf 'id,opt_out\na1,yes\n' >"$T/optout.csv"
+run account import "$T/optout.csv"
+run account list --format csv
+assert "account import: an opt_out column" test \
+	"$(printf '%s\n' "$out" | grep '^a1,' | cut -d, -f11)" = true
+printf 'id,opt_out\na1,no\na2,maybe\n' >"$T/optout-bad.csv"
+run account import "$T/optout-bad.csv"
+expect_has "account import: a bad opt_out is its line's error" 65 stderr \
+	"$T/optout-bad.csv:3: error: bad opt-out 'maybe': expected yes or no"
+run account list --format csv
+assert "and nothing is written" test \
+	"$(printf '%s\n' "$out" | grep '^a1,' | cut -d, -f11)" = true
+
+# An automated e-mail check-in without a template: named once, not sent.
+cat >"$T/notemplate.yaml" <<'EOF'
+name: notemplate
+tiers: {low: {}}
+delivery: {from: team@vendor.example}
+checkins:
+  - { id: bare, days: 1-2, automated: [low], channel: email }
+EOF
+fresh notemplate 2
+"$ONBOARD" playbook load "$T/notemplate.yaml" -q
+for a in a1 a2; do "$ONBOARD" account set "$a" --playbook notemplate -q; done
+run send --today 2026-11-03
+expect "no template: named once, counted as not sent" 0 "" \
+"onboard: not sent: check-in 'bare' of playbook 'notemplate' is automated by e-mail but has no template
+onboard: 0 sent, 0 deferred, 0 failed, 0 unconfirmed, 2 not sent (no e-mail or opted out), 0 alerts"
+
 # Temporary failures: deferred and tried again by the next send, up to
 # five attempts in all.
 fresh temp 1
