@@ -1,13 +1,7 @@
 /*
- * The playbook parser. Three passes over the text:
- *  1. libyaml's event API, to catch syntax errors and refuse nesting deeper
- *     than OB_PLAYBOOK_MAX_DEPTH before the document loader (which has no
- *     limit and is quadratic in depth) sees it;
- *  2. the document API, then a count of the nodes the document expands to
- *     through aliases, refusing cycles and anything past
- *     OB_PLAYBOOK_MAX_NODES, so the walk below is bounded;
- *  3. a walk that knows the playbook's schema, building the struct and
- *     recording every problem rather than stopping at the first.
+ * The playbook parser: yaml_doc.c loads the document within its limits,
+ * then a walk that knows the playbook's schema builds the struct and
+ * records every problem rather than stopping at the first.
  */
 #include "onboard/playbook.h"
 
@@ -17,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <yaml.h>
 
 #include "onboard/event.h"
 #include "onboard/template.h"
 #include "onboard/util.h"
+#include "yaml_doc.h"
 
 static const char *const status_names[OB_NSTATUS] = {"green", "yellow", "red"};
 static const char *const channel_names[OB_NCHANNEL] = {"email", "call",
@@ -63,550 +57,9 @@ void ob_diags_release(struct ob_diags *d)
 }
 
 struct parser {
-	yaml_document_t doc;
-	const char *src;
-	size_t len;
-	size_t *line_starts; /* byte offset of each line */
-	size_t nlines;
-	struct ob_diags *diags;
+	struct ob_yaml y;
 	struct ob_playbook *pb;
 };
-
-static void add_diag(struct ob_diags *d, int line, int column, const char *fmt,
-		     va_list ap)
-{
-	struct ob_buf b = {0};
-	/* A hostile file could have millions of errors: keep the first. */
-	if (d->n >= OB_PLAYBOOK_MAX_DIAGS) {
-		d->dropped++;
-		return;
-	}
-	ob_grow(&d->items, &d->cap, d->n + 1, sizeof(*d->items));
-	ob_buf_vaddf(&b, fmt, ap);
-	d->items[d->n].line = line;
-	d->items[d->n].column = column;
-	d->items[d->n].message = ob_buf_detach(&b);
-	d->n++;
-}
-
-static void diag_mark(struct parser *p, yaml_mark_t m, const char *fmt, ...)
-	OB_PRINTF(3, 4);
-static void diag_mark(struct parser *p, yaml_mark_t m, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	add_diag(p->diags, (int)m.line + 1, (int)m.column + 1, fmt, ap);
-	va_end(ap);
-}
-
-#define diag(p, node, ...) diag_mark((p), (node)->start_mark, __VA_ARGS__)
-
-/* Line and column (1-based, columns in characters) of a byte offset. */
-static void offset_position(const struct parser *p, size_t off, int *line,
-			    int *column)
-{
-	size_t lo = 0, hi = p->nlines;
-	int col = 1;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p->line_starts[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	for (size_t i = p->line_starts[lo]; i < off && i < p->len; i++)
-		if (((unsigned char)p->src[i] & 0xc0) != 0x80)
-			col++;
-	*line = (int)lo + 1;
-	*column = col;
-}
-
-/* The byte offset of a libyaml mark, whose column counts characters. */
-static size_t mark_offset(const struct parser *p, yaml_mark_t m)
-{
-	size_t off;
-	size_t chars = 0;
-	if (m.line >= p->nlines)
-		return p->len;
-	off = p->line_starts[m.line];
-	while (off < p->len && chars < m.column) {
-		off++;
-		while (off < p->len && ((unsigned char)p->src[off] & 0xc0) == 0x80)
-			off++;
-		chars++;
-	}
-	return off;
-}
-
-/*
- * Reports a problem at the first occurrence of `needle` inside a node's
- * text, so an error in a rule points at the offending token rather than
- * at the start of the scalar. Falls back to the node's start.
- */
-static void diag_token(struct parser *p, yaml_node_t *node, const char *needle,
-		       const char *fmt, ...) OB_PRINTF(4, 5);
-static void diag_token(struct parser *p, yaml_node_t *node, const char *needle,
-		       const char *fmt, ...)
-{
-	size_t start, end, nlen = strlen(needle);
-	int line = (int)node->start_mark.line + 1;
-	int column = (int)node->start_mark.column + 1;
-	va_list ap;
-	if (p->diags->n >= OB_PLAYBOOK_MAX_DIAGS) {
-		p->diags->dropped++; /* and no search for where */
-		return;
-	}
-	start = mark_offset(p, node->start_mark);
-	end = mark_offset(p, node->end_mark);
-	for (size_t i = start; nlen && i + nlen <= end; i++) {
-		if (memcmp(p->src + i, needle, nlen) == 0) {
-			offset_position(p, i, &line, &column);
-			break;
-		}
-	}
-	va_start(ap, fmt);
-	add_diag(p->diags, line, column, fmt, ap);
-	va_end(ap);
-}
-
-static yaml_node_t *node_at(struct parser *p, int index)
-{
-	return yaml_document_get_node(&p->doc, index);
-}
-
-static bool is_scalar(yaml_node_t *n)
-{
-	return n->type == YAML_SCALAR_NODE;
-}
-
-static const char *scalar(yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
-static bool is_null(yaml_node_t *n)
-{
-	const char *s;
-	if (!is_scalar(n) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	s = scalar(n);
-	return !*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
-	       strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
-}
-
-static const char *node_kind(yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	default:
-		return is_null(n) ? "nothing" : "a scalar";
-	}
-}
-
-static void type_error(struct parser *p, yaml_node_t *n, const char *what,
-		       const char *expected)
-{
-	diag(p, n, "%s: expected %s, found %s", what, expected, node_kind(n));
-}
-
-/* --- pass 1: events ------------------------------------------------------ */
-
-static void diag_parser_error(struct parser *p, yaml_parser_t *yp)
-{
-	int line, column;
-	const char *problem = yp->problem ? yp->problem : "invalid YAML";
-	if (yp->error == YAML_READER_ERROR) {
-		offset_position(p, yp->problem_offset, &line, &column);
-		if (yp->problem_value >= 0 && yp->problem_value < 0x80 &&
-		    isprint(yp->problem_value))
-			diag_mark(p, (yaml_mark_t){0, (size_t)line - 1,
-						   (size_t)column - 1},
-				  "%s: '%c'", problem, yp->problem_value);
-		else
-			diag_mark(p, (yaml_mark_t){0, (size_t)line - 1,
-						   (size_t)column - 1},
-				  "%s", problem);
-		return;
-	}
-	if (yp->context)
-		diag_mark(p, yp->problem_mark, "%s %s that starts on line %zu",
-			  problem, yp->context, yp->context_mark.line + 1);
-	else
-		diag_mark(p, yp->problem_mark, "%s", problem);
-}
-
-static int check_events(struct parser *p)
-{
-	yaml_parser_t yp;
-	yaml_event_t ev;
-	int depth = 0, documents = 0, ret = -1;
-	bool done = false;
-
-	yaml_parser_initialize(&yp);
-	yaml_parser_set_input_string(&yp, (const unsigned char *)p->src,
-				     p->len);
-	while (!done) {
-		if (!yaml_parser_parse(&yp, &ev)) {
-			diag_parser_error(p, &yp);
-			goto out;
-		}
-		switch (ev.type) {
-		case YAML_DOCUMENT_START_EVENT:
-			if (++documents > 1) {
-				diag_mark(p, ev.start_mark,
-					  "expected one YAML document, found "
-					  "a second");
-				yaml_event_delete(&ev);
-				goto out;
-			}
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (++depth > OB_PLAYBOOK_MAX_DEPTH) {
-				diag_mark(p, ev.start_mark,
-					  "nesting deeper than %d levels",
-					  OB_PLAYBOOK_MAX_DEPTH);
-				yaml_event_delete(&ev);
-				goto out;
-			}
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		case YAML_SCALAR_EVENT:
-			/* "\0" escapes would cut every C string short. */
-			if (strlen((const char *)ev.data.scalar.value) !=
-			    ev.data.scalar.length) {
-				diag_mark(p, ev.start_mark,
-					  "NUL character in a value");
-				yaml_event_delete(&ev);
-				goto out;
-			}
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	if (documents == 0) {
-		diag_mark(p, (yaml_mark_t){0, 0, 0},
-			  "empty playbook: expected a mapping with 'name', "
-			  "'tiers' and 'checkins'");
-		goto out;
-	}
-	ret = 0;
-out:
-	yaml_parser_delete(&yp);
-	return ret;
-}
-
-/* --- pass 2: alias expansion ------------------------------------------- */
-
-/*
- * The number of nodes the document has once every alias is expanded,
- * saturating at OB_PLAYBOOK_MAX_NODES + 1, and the bytes of text in them
- * (*text, saturating past OB_PLAYBOOK_MAX_TEXT: an alias to a long scalar
- * multiplies memory, not nodes); -1 for a cycle (an alias to its own
- * ancestor). Iterative, so a long chain of aliases cannot exhaust the
- * stack.
- */
-static long expanded_size(struct parser *p, int root, int *cycle_at,
-			  long *text)
-{
-	int n = (int)(p->doc.nodes.top - p->doc.nodes.start);
-	long *size = xcalloc((size_t)n + 1, sizeof(*size));
-	long *bytes = xcalloc((size_t)n + 1, sizeof(*bytes));
-	const long text_limit = OB_PLAYBOOK_MAX_TEXT + 1;
-	size_t *cursor = xcalloc((size_t)n + 1, sizeof(*cursor));
-	unsigned char *state = xcalloc((size_t)n + 1, 1); /* 1 open, 2 done */
-	int *stack = xmalloc(((size_t)n + 1) * sizeof(*stack));
-	int top = 0;
-	const long limit = OB_PLAYBOOK_MAX_NODES + 1;
-	long result;
-
-	/*
-	 * Each node enters the stack once, when first seen; its cursor walks
-	 * its children (a mapping's keys and values in turn), descending into
-	 * unseen ones and adding the sizes of finished ones.
-	 */
-	stack[top++] = root;
-	state[root] = 1;
-	size[root] = 1;
-	if (node_at(p, root)->type == YAML_SCALAR_NODE)
-		bytes[root] = (long)node_at(p, root)->data.scalar.length;
-	while (top > 0) {
-		int id = stack[top - 1];
-		yaml_node_t *node = node_at(p, id);
-		size_t nkids = 0;
-		int kid = 0;
-		if (node->type == YAML_SEQUENCE_NODE)
-			nkids = (size_t)(node->data.sequence.items.top -
-					 node->data.sequence.items.start);
-		else if (node->type == YAML_MAPPING_NODE)
-			nkids = 2 * (size_t)(node->data.mapping.pairs.top -
-					     node->data.mapping.pairs.start);
-		if (cursor[id] == nkids) {
-			state[id] = 2;
-			top--;
-			if (top > 0) {
-				int parent = stack[top - 1];
-				size[parent] += size[id];
-				if (size[parent] > limit)
-					size[parent] = limit;
-				bytes[parent] += bytes[id];
-				if (bytes[parent] > text_limit)
-					bytes[parent] = text_limit;
-			}
-			continue;
-		}
-		if (node->type == YAML_SEQUENCE_NODE) {
-			kid = node->data.sequence.items.start[cursor[id]];
-		} else {
-			yaml_node_pair_t *pr = node->data.mapping.pairs.start +
-					       cursor[id] / 2;
-			kid = cursor[id] % 2 ? pr->value : pr->key;
-		}
-		cursor[id]++;
-		if (state[kid] == 1) {
-			*cycle_at = kid;
-			result = -1;
-			goto out;
-		}
-		if (state[kid] == 2) {
-			size[id] += size[kid];
-			if (size[id] > limit)
-				size[id] = limit;
-			bytes[id] += bytes[kid];
-			if (bytes[id] > text_limit)
-				bytes[id] = text_limit;
-			continue;
-		}
-		state[kid] = 1;
-		size[kid] = 1;
-		if (node_at(p, kid)->type == YAML_SCALAR_NODE)
-			bytes[kid] = (long)node_at(p, kid)->data.scalar.length;
-		stack[top++] = kid;
-	}
-	result = size[root];
-	*text = bytes[root];
-out:
-	free(size);
-	free(bytes);
-	free(cursor);
-	free(state);
-	free(stack);
-	return result;
-}
-
-/* --- pass 3: the schema walk ----------------------------------------------- */
-
-struct keyed {
-	const char *key;
-	yaml_node_t *node;
-};
-
-static int cmp_keyed(const void *a, const void *b)
-{
-	const struct keyed *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	if (c)
-		return c;
-	/* Keep file order among equal keys, so the second is reported. */
-	if (x->node->start_mark.index != y->node->start_mark.index)
-		return x->node->start_mark.index < y->node->start_mark.index
-			       ? -1
-			       : 1;
-	return 0;
-}
-
-static void key_list(struct ob_buf *b, const char *const *keys)
-{
-	for (size_t i = 0; keys[i]; i++)
-		ob_buf_addf(b, "%s%s", i ? ", " : "", keys[i]);
-}
-
-/*
- * Checks that node is a mapping whose keys are scalars from `keys` (NULL
- * terminated; NULL allows any), each once. Reports every stranger; returns
- * false only when node is not a mapping at all.
- */
-static bool check_mapping(struct parser *p, yaml_node_t *map, const char *what,
-			  const char *const *keys)
-{
-	size_t n, k = 0;
-	struct keyed *sorted;
-	if (map->type != YAML_MAPPING_NODE) {
-		type_error(p, map, what, "a mapping");
-		return false;
-	}
-	n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
-	sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
-	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
-	     pr < map->data.mapping.pairs.top; pr++) {
-		yaml_node_t *key = node_at(p, pr->key);
-		bool known = false;
-		if (!is_scalar(key)) {
-			diag(p, key, "%s: keys must be plain names, found %s",
-			     what, node_kind(key));
-			continue;
-		}
-		if (keys) {
-			for (size_t i = 0; keys[i] && !known; i++)
-				known = strcmp(keys[i], scalar(key)) == 0;
-			if (!known) {
-				struct ob_buf b = {0};
-				key_list(&b, keys);
-				diag(p, key, "%s: unknown key '%s' (expected %s)",
-				     what, scalar(key), b.data);
-				ob_buf_release(&b);
-				continue;
-			}
-		}
-		sorted[k].key = scalar(key);
-		sorted[k].node = key;
-		k++;
-	}
-	qsort(sorted, k, sizeof(*sorted), cmp_keyed);
-	for (size_t i = 1; i < k; i++)
-		if (strcmp(sorted[i].key, sorted[i - 1].key) == 0)
-			diag(p, sorted[i].node,
-			     "%s: duplicate key '%s' (first on line %zu)", what,
-			     sorted[i].key,
-			     sorted[i - 1].node->start_mark.line + 1);
-	free(sorted);
-	return true;
-}
-
-/* The value of the first `key` in a mapping checked by check_mapping. */
-static yaml_node_t *get(struct parser *p, yaml_node_t *map, const char *key)
-{
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
-	     pr < map->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node_at(p, pr->key);
-		if (is_scalar(k) && strcmp(scalar(k), key) == 0) {
-			yaml_node_t *v = node_at(p, pr->value);
-			return is_null(v) ? NULL : v;
-		}
-	}
-	return NULL;
-}
-
-static yaml_node_t *require(struct parser *p, yaml_node_t *map,
-			    const char *what, const char *key)
-{
-	yaml_node_t *v = get(p, map, key);
-	if (!v)
-		diag(p, map, "%s: missing '%s'", what, key);
-	return v;
-}
-
-static bool get_text(struct parser *p, yaml_node_t *n, const char *what,
-		     char **out)
-{
-	if (!is_scalar(n)) {
-		type_error(p, n, what, "text");
-		return false;
-	}
-	*out = xstrdup(scalar(n));
-	return true;
-}
-
-static bool get_int(struct parser *p, yaml_node_t *n, const char *what,
-		    long long min, long long max, int *out)
-{
-	long long v;
-	if (!is_scalar(n)) {
-		type_error(p, n, what, "a whole number");
-		return false;
-	}
-	if (!ob_parse_int(scalar(n), min, max, &v)) {
-		diag(p, n, "%s: expected a whole number from %lld to %lld, "
-			   "found '%s'",
-		     what, min, max, scalar(n));
-		return false;
-	}
-	*out = (int)v;
-	return true;
-}
-
-static bool get_bool(struct parser *p, yaml_node_t *n, const char *what,
-		     bool *out)
-{
-	static const char *const yes[] = {"true", "yes", "on"};
-	static const char *const no[] = {"false", "no", "off"};
-	if (!is_scalar(n)) {
-		type_error(p, n, what, "true or false");
-		return false;
-	}
-	for (size_t i = 0; i < 3; i++) {
-		if (strcasecmp(scalar(n), yes[i]) == 0) {
-			*out = true;
-			return true;
-		}
-		if (strcasecmp(scalar(n), no[i]) == 0) {
-			*out = false;
-			return true;
-		}
-	}
-	diag(p, n, "%s: expected true or false, found '%s'", what, scalar(n));
-	return false;
-}
-
-/* Ids: lower-case letters, digits, '-' (and '_' where allowed), <= 64. */
-static bool valid_id(const char *s, bool underscore)
-{
-	size_t n = 0;
-	for (; s[n]; n++) {
-		char c = s[n];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-' || (underscore && c == '_')))
-			return false;
-	}
-	return n > 0 && n <= 64;
-}
-
-static bool get_id(struct parser *p, yaml_node_t *n, const char *what,
-		   bool underscore, char **out)
-{
-	if (!is_scalar(n)) {
-		type_error(p, n, what, "an id");
-		return false;
-	}
-	if (!valid_id(scalar(n), underscore)) {
-		diag(p, n, "%s: '%s' is not a valid id (expected 1-64 of %s)",
-		     what, scalar(n),
-		     underscore ? "a-z, 0-9, '-', '_'" : "a-z, 0-9, '-'");
-		return false;
-	}
-	*out = xstrdup(scalar(n));
-	return true;
-}
-
-static bool is_list(struct parser *p, yaml_node_t *n, const char *what)
-{
-	if (n->type != YAML_SEQUENCE_NODE) {
-		type_error(p, n, what, "a list");
-		return false;
-	}
-	return true;
-}
-
-#define each_item(node, it)                                                    \
-	for (yaml_node_item_t *it = (node)->data.sequence.items.start;        \
-	     it < (node)->data.sequence.items.top; it++)
-
-#define each_pair(node, pr)                                                    \
-	for (yaml_node_pair_t *pr = (node)->data.mapping.pairs.start;         \
-	     pr < (node)->data.mapping.pairs.top; pr++)
 
 static ob_tier_set all_tiers(const struct ob_playbook *pb)
 {
@@ -626,23 +79,24 @@ static bool get_tier_set(struct parser *p, yaml_node_t *n, const char *what,
 {
 	ob_tier_set set = 0;
 	bool ok = true;
-	if (!is_list(p, n, what))
+	if (!yml_is_list(&p->y, n, what))
 		return false;
 	each_item(n, it)
 	{
-		yaml_node_t *item = node_at(p, *it);
+		yaml_node_t *item = yml_node_at(&p->y, *it);
 		int t;
-		if (!is_scalar(item)) {
-			type_error(p, item, what, "a tier id");
+		if (!yml_is_scalar(item)) {
+			yml_type_error(&p->y, item, what, "a tier id");
 			ok = false;
 			continue;
 		}
-		t = ob_playbook_tier(p->pb, scalar(item));
+		t = ob_playbook_tier(p->pb, yml_scalar(item));
 		if (t < 0) {
 			struct ob_buf b = {0};
 			ob_playbook_tier_names(p->pb, &b);
-			diag(p, item, "%s: unknown tier '%s' (tiers: %s)", what,
-			     scalar(item), b.data ? b.data : "none");
+			yml_diag(&p->y, item,
+				 "%s: unknown tier '%s' (tiers: %s)", what,
+				 yml_scalar(item), b.data ? b.data : "none");
 			ob_buf_release(&b);
 			ok = false;
 			continue;
@@ -663,40 +117,43 @@ static void parse_tiers(struct parser *p, yaml_node_t *n)
 	static const char *const keys[] = {"title", "length_days", NULL};
 	struct ob_playbook *pb = p->pb;
 	if (n->type != YAML_MAPPING_NODE) {
-		type_error(p, n, "tiers", "a mapping of tier ids");
+		yml_type_error(&p->y, n, "tiers", "a mapping of tier ids");
 		return;
 	}
-	check_mapping(p, n, "tiers", NULL);
+	yml_check_mapping(&p->y, n, "tiers", NULL);
 	each_pair(n, pr)
 	{
-		yaml_node_t *key = node_at(p, pr->key);
-		yaml_node_t *val = node_at(p, pr->value);
+		yaml_node_t *key = yml_node_at(&p->y, pr->key);
+		yaml_node_t *val = yml_node_at(&p->y, pr->value);
 		struct ob_tier tier = {0};
 		yaml_node_t *v;
-		if (!is_scalar(key))
+		if (!yml_is_scalar(key))
 			continue;
-		if (!valid_id(scalar(key), false)) {
-			diag(p, key, "tiers: '%s' is not a valid tier id "
-				     "(expected 1-64 of a-z, 0-9, '-')",
-			     scalar(key));
+		if (!yml_valid_id(yml_scalar(key), false)) {
+			yml_diag(&p->y, key,
+				 "tiers: '%s' is not a valid tier id "
+				 "(expected 1-64 of a-z, 0-9, '-')",
+				 yml_scalar(key));
 			continue;
 		}
-		if (ob_playbook_tier(pb, scalar(key)) >= 0)
+		if (ob_playbook_tier(pb, yml_scalar(key)) >= 0)
 			continue; /* the duplicate is already reported */
 		if (pb->ntiers == OB_PLAYBOOK_MAX_TIERS) {
-			diag(p, key, "tiers: more than %d tiers",
-			     OB_PLAYBOOK_MAX_TIERS);
+			yml_diag(&p->y, key, "tiers: more than %d tiers",
+				 OB_PLAYBOOK_MAX_TIERS);
 			break;
 		}
-		tier.id = xstrdup(scalar(key));
+		tier.id = xstrdup(yml_scalar(key));
 		tier.length_days = 30;
-		if (!is_null(val) && check_mapping(p, val, "tier", keys)) {
-			if ((v = get(p, val, "title")))
-				get_text(p, v, "title", &tier.title);
-			if ((v = get(p, val, "length_days")))
-				get_int(p, v, "length_days", 1,
-					OB_PLAYBOOK_MAX_DAY, &tier.length_days);
-		} else if (!is_null(val)) {
+		if (!yml_is_null(val) &&
+		    yml_check_mapping(&p->y, val, "tier", keys)) {
+			if ((v = yml_get(&p->y, val, "title")))
+				yml_get_text(&p->y, v, "title", &tier.title);
+			if ((v = yml_get(&p->y, val, "length_days")))
+				yml_get_int(&p->y, v, "length_days", 1,
+					    OB_PLAYBOOK_MAX_DAY,
+					    &tier.length_days);
+		} else if (!yml_is_null(val)) {
 			free(tier.id);
 			continue;
 		}
@@ -708,7 +165,7 @@ static void parse_tiers(struct parser *p, yaml_node_t *n)
 	}
 	if (pb->ntiers == 0 && n->data.mapping.pairs.top ==
 				       n->data.mapping.pairs.start)
-		diag(p, n, "tiers: at least one tier is needed");
+		yml_diag(&p->y, n, "tiers: at least one tier is needed");
 }
 
 static int cmp_day(const void *a, const void *b)
@@ -721,7 +178,7 @@ static void parse_holidays(struct parser *p, yaml_node_t *n)
 {
 	struct ob_playbook *pb = p->pb;
 	size_t k = 0;
-	if (!is_list(p, n, "holidays"))
+	if (!yml_is_list(&p->y, n, "holidays"))
 		return;
 	pb->holidays = xmalloc(((size_t)(n->data.sequence.items.top -
 					 n->data.sequence.items.start) +
@@ -729,14 +186,17 @@ static void parse_holidays(struct parser *p, yaml_node_t *n)
 			       sizeof(ob_day));
 	each_item(n, it)
 	{
-		yaml_node_t *item = node_at(p, *it);
+		yaml_node_t *item = yml_node_at(&p->y, *it);
 		ob_day d;
-		if (!is_scalar(item) || !ob_date_parse(scalar(item), &d)) {
-			diag(p, item, "holidays: expected a date YYYY-MM-DD, "
-				      "found %s%s%s",
-			     is_scalar(item) ? "'" : "",
-			     is_scalar(item) ? scalar(item) : node_kind(item),
-			     is_scalar(item) ? "'" : "");
+		if (!yml_is_scalar(item) ||
+		    !ob_date_parse(yml_scalar(item), &d)) {
+			yml_diag(&p->y, item,
+				 "holidays: expected a date YYYY-MM-DD, "
+				 "found %s%s%s",
+				 yml_is_scalar(item) ? "'" : "",
+				 yml_is_scalar(item) ? yml_scalar(item)
+						     : yml_node_kind(item),
+				 yml_is_scalar(item) ? "'" : "");
 			continue;
 		}
 		pb->holidays[k++] = d;
@@ -756,25 +216,27 @@ static void parse_weekend(struct parser *p, yaml_node_t *n)
 		"monday", "tuesday",  "wednesday", "thursday",
 		"friday", "saturday", "sunday"};
 	uint8_t mask = 0;
-	if (!is_list(p, n, "weekend"))
+	if (!yml_is_list(&p->y, n, "weekend"))
 		return;
 	each_item(n, it)
 	{
-		yaml_node_t *item = node_at(p, *it);
+		yaml_node_t *item = yml_node_at(&p->y, *it);
 		int found = -1;
-		for (int d = 0; d < 7 && is_scalar(item); d++)
-			if (strcasecmp(scalar(item), days[d]) == 0 ||
-			    strcasecmp(scalar(item), long_days[d]) == 0)
+		for (int d = 0; d < 7 && yml_is_scalar(item); d++)
+			if (strcasecmp(yml_scalar(item), days[d]) == 0 ||
+			    strcasecmp(yml_scalar(item), long_days[d]) == 0)
 				found = d;
 		if (found < 0) {
-			diag(p, item, "weekend: expected a day: mon, tue, wed, "
-				      "thu, fri, sat or sun");
+			yml_diag(&p->y, item,
+				 "weekend: expected a day: mon, tue, wed, "
+				 "thu, fri, sat or sun");
 			continue;
 		}
 		mask |= (uint8_t)(1u << found);
 	}
 	if (mask == 0x7f) {
-		diag(p, n, "weekend: the weekend cannot be the whole week");
+		yml_diag(&p->y, n,
+			 "weekend: the weekend cannot be the whole week");
 		return;
 	}
 	p->pb->calendar.weekend = mask;
@@ -788,16 +250,17 @@ static bool parse_window(struct parser *p, yaml_node_t *n, int *opens,
 	char a[32], b[32];
 	long long x, y;
 	size_t alen;
-	if (!is_scalar(n)) {
-		type_error(p, n, "days", "a window like 1-2 or 14");
+	if (!yml_is_scalar(n)) {
+		yml_type_error(&p->y, n, "days", "a window like 1-2 or 14");
 		return false;
 	}
-	s = scalar(n);
+	s = yml_scalar(n);
 	while (*s == ' ')
 		s++;
 	if (!*s) {
-		diag(p, n, "days: empty window (expected a window like 1-2 "
-			   "or 14)");
+		yml_diag(&p->y, n,
+			 "days: empty window (expected a window like 1-2 "
+			 "or 14)");
 		return false;
 	}
 	dash = strchr(s, '-');
@@ -827,22 +290,23 @@ static bool parse_window(struct parser *p, yaml_node_t *n, int *opens,
 	    !ob_parse_int(b, 0, LLONG_MAX, &y))
 		goto bad;
 	if (x > OB_PLAYBOOK_MAX_DAY || y > OB_PLAYBOOK_MAX_DAY) {
-		diag(p, n, "days: '%s' is past day %d", scalar(n),
-		     OB_PLAYBOOK_MAX_DAY);
+		yml_diag(&p->y, n, "days: '%s' is past day %d", yml_scalar(n),
+			 OB_PLAYBOOK_MAX_DAY);
 		return false;
 	}
 	if (y < x) {
-		diag(p, n, "days: reversed window '%s': it closes before it "
-			   "opens",
-		     scalar(n));
+		yml_diag(&p->y, n,
+			 "days: reversed window '%s': it closes before it "
+			 "opens",
+			 yml_scalar(n));
 		return false;
 	}
 	*opens = (int)x;
 	*closes = (int)y;
 	return true;
 bad:
-	diag(p, n, "days: expected a window like 1-2 or 14, found '%s'",
-	     scalar(n));
+	yml_diag(&p->y, n, "days: expected a window like 1-2 or 14, found '%s'",
+		 yml_scalar(n));
 	return false;
 }
 
@@ -851,18 +315,21 @@ static bool parse_status_channels(struct parser *p, yaml_node_t *n,
 {
 	static const char *const keys[] = {"green", "yellow", "red", NULL};
 	bool ok = true;
-	if (!check_mapping(p, n, "channel", keys))
+	if (!yml_check_mapping(&p->y, n, "channel", keys))
 		return false;
 	for (int s = 0; s < OB_NSTATUS; s++) {
-		yaml_node_t *v = require(p, n, "channel", status_names[s]);
+		yaml_node_t *v =
+		    yml_require(&p->y, n, "channel", status_names[s]);
 		int ch;
 		if (!v) {
 			ok = false;
 			continue;
 		}
-		if (!is_scalar(v) || (ch = ob_channel_parse(scalar(v))) < 0) {
-			diag(p, v, "channel: expected email, call, in-app or "
-				   "meeting");
+		if (!yml_is_scalar(v) ||
+		    (ch = ob_channel_parse(yml_scalar(v))) < 0) {
+			yml_diag(&p->y, v,
+				 "channel: expected email, call, in-app or "
+				 "meeting");
 			ok = false;
 			continue;
 		}
@@ -880,9 +347,10 @@ static void parse_channel(struct parser *p, yaml_node_t *n,
 		parse_status_channels(p, n, c);
 		return;
 	}
-	if (!is_scalar(n) || (ch = ob_channel_parse(scalar(n))) < 0) {
-		diag(p, n, "channel: expected email, call, in-app, meeting or "
-			   "a mapping of green, yellow and red to one of them");
+	if (!yml_is_scalar(n) || (ch = ob_channel_parse(yml_scalar(n))) < 0) {
+		yml_diag(&p->y, n,
+			 "channel: expected email, call, in-app, meeting or "
+			 "a mapping of green, yellow and red to one of them");
 		return;
 	}
 	for (int s = 0; s < OB_NSTATUS; s++)
@@ -892,13 +360,14 @@ static void parse_channel(struct parser *p, yaml_node_t *n,
 static int milestone_ref(struct parser *p, yaml_node_t *n, const char *what)
 {
 	int m;
-	if (!is_scalar(n)) {
-		type_error(p, n, what, "a milestone id");
+	if (!yml_is_scalar(n)) {
+		yml_type_error(&p->y, n, what, "a milestone id");
 		return -1;
 	}
-	m = ob_playbook_milestone(p->pb, scalar(n));
+	m = ob_playbook_milestone(p->pb, yml_scalar(n));
 	if (m < 0)
-		diag(p, n, "%s: unknown milestone '%s'", what, scalar(n));
+		yml_diag(&p->y, n, "%s: unknown milestone '%s'", what,
+			 yml_scalar(n));
 	return m;
 }
 
@@ -909,42 +378,46 @@ static void parse_condition(struct parser *p, yaml_node_t *n,
 					   "milestone_not_done", NULL};
 	struct ob_checkin_condition *w = &c->when;
 	yaml_node_t *v;
-	if (!check_mapping(p, n, "when", keys))
+	if (!yml_check_mapping(&p->y, n, "when", keys))
 		return;
 	w->present = true;
 	w->tiers = c->tiers;
 	w->milestone_done = w->milestone_not_done = -1;
-	if ((v = get(p, n, "tiers")) && get_tier_set(p, v, "when.tiers",
-						      &w->tiers)) {
+	if ((v = yml_get(&p->y, n, "tiers")) &&
+	    get_tier_set(p, v, "when.tiers", &w->tiers)) {
 		if (w->tiers & ~c->tiers)
-			diag(p, v, "when.tiers: names a tier that does not "
-				   "get this check-in");
+			yml_diag(&p->y, v,
+				 "when.tiers: names a tier that does not "
+				 "get this check-in");
 	}
-	if ((v = get(p, n, "status")) && is_list(p, v, "when.status")) {
+	if ((v = yml_get(&p->y, n, "status")) &&
+	    yml_is_list(&p->y, v, "when.status")) {
 		if (v->data.sequence.items.top == v->data.sequence.items.start)
-			diag(p, v, "when.status: an empty list never holds; "
-				   "leave status out instead");
+			yml_diag(&p->y, v,
+				 "when.status: an empty list never holds; "
+				 "leave status out instead");
 		each_item(v, it)
 		{
-			yaml_node_t *item = node_at(p, *it);
-			int s = is_scalar(item) ? ob_status_parse(scalar(item))
-						: -1;
+			yaml_node_t *item = yml_node_at(&p->y, *it);
+			int s = yml_is_scalar(item)
+				    ? ob_status_parse(yml_scalar(item))
+				    : -1;
 			if (s < 0) {
-				diag(p, item, "when.status: expected green, "
-					      "yellow or red");
+				yml_diag(&p->y, item,
+					 "when.status: expected green, "
+					 "yellow or red");
 				continue;
 			}
 			w->statuses |= 1u << s;
 		}
 	}
-	if ((v = get(p, n, "milestone_done")))
+	if ((v = yml_get(&p->y, n, "milestone_done")))
 		w->milestone_done = milestone_ref(p, v, "when.milestone_done");
-	if ((v = get(p, n, "milestone_not_done")))
+	if ((v = yml_get(&p->y, n, "milestone_not_done")))
 		w->milestone_not_done =
 			milestone_ref(p, v, "when.milestone_not_done");
 }
 
-/* Every {{placeholder}} in a template must be one the renderer knows. */
 /*
  * Every {{placeholder}} in a template must be one the renderer knows. Each
  * is found in the source in turn, from where the last one was, so errors
@@ -952,8 +425,8 @@ static void parse_condition(struct parser *p, yaml_node_t *n,
  */
 static void check_template(struct parser *p, yaml_node_t *n, const char *text)
 {
-	size_t pos = 0, cursor = mark_offset(p, n->start_mark);
-	size_t end = mark_offset(p, n->end_mark);
+	size_t pos = 0, cursor = yml_offset(&p->y, n->start_mark);
+	size_t end = yml_offset(&p->y, n->end_mark);
 	struct ob_placeholder ph;
 	int r, line, column;
 	while ((r = ob_template_next(text, &pos, &ph)) != 0) {
@@ -965,31 +438,35 @@ static void check_template(struct parser *p, yaml_node_t *n, const char *text)
 		line = (int)n->start_mark.line + 1;
 		column = (int)n->start_mark.column + 1;
 		for (size_t i = cursor; i + len <= end; i++) {
-			if (memcmp(p->src + i, token, len) == 0) {
-				if (!known && p->diags->n < OB_PLAYBOOK_MAX_DIAGS)
-					offset_position(p, i, &line, &column);
+			if (memcmp(p->y.src + i, token, len) == 0) {
+				if (!known &&
+				    p->y.diags->n < OB_PLAYBOOK_MAX_DIAGS)
+					yml_position(&p->y, i, &line, &column);
 				cursor = i + len;
 				break;
 			}
 		}
 		if (r < 0) {
-			diag_mark(p, (yaml_mark_t){0, (size_t)line - 1,
-						   (size_t)column - 1},
-				  "template: '{{' without a closing '}}' on "
-				  "the same line");
+			yml_diag_mark(
+			    &p->y,
+			    (yaml_mark_t){0, (size_t)line - 1,
+					  (size_t)column - 1},
+			    "template: '{{' without a closing '}}' on "
+			    "the same line");
 			return;
 		}
 		if (known)
 			continue;
-		diag_mark(p, (yaml_mark_t){0, (size_t)line - 1,
-					   (size_t)column - 1},
-			  "template: unknown placeholder '%.*s' (known: "
-			  "account.id, account.name, account.contact, "
-			  "account.email, account.csm, account.tier, "
-			  "checkin.id, checkin.title, checkin.opens, "
-			  "checkin.closes, checkin.channel, day, status, "
-			  "reasons, progress, metric.NAME)",
-			  (int)ph.len, token);
+		yml_diag_mark(
+		    &p->y,
+		    (yaml_mark_t){0, (size_t)line - 1, (size_t)column - 1},
+		    "template: unknown placeholder '%.*s' (known: "
+		    "account.id, account.name, account.contact, "
+		    "account.email, account.csm, account.tier, "
+		    "checkin.id, checkin.title, checkin.opens, "
+		    "checkin.closes, checkin.channel, day, status, "
+		    "reasons, progress, metric.NAME)",
+		    (int)ph.len, token);
 	}
 }
 
@@ -1006,73 +483,80 @@ static void parse_checkin(struct parser *p, yaml_node_t *n, size_t index)
 	c->tiers = all_tiers(pb);
 	c->when.milestone_done = c->when.milestone_not_done = -1;
 	c->opens = c->closes = -1;
-	if (!check_mapping(p, n, "check-in", keys))
+	if (!yml_check_mapping(&p->y, n, "check-in", keys))
 		return;
-	if ((v = require(p, n, "check-in", "id")) &&
-	    get_id(p, v, "check-in id", true, &c->id)) {
+	if ((v = yml_require(&p->y, n, "check-in", "id")) &&
+	    yml_get_id(&p->y, v, "check-in id", true, &c->id)) {
 		if (strcmp(c->id, "follow-up") == 0)
-			diag(p, v, "check-in id: 'follow-up' is reserved for "
-				   "the adaptive follow-up");
+			yml_diag(&p->y, v,
+				 "check-in id: 'follow-up' is reserved for "
+				 "the adaptive follow-up");
 		for (size_t i = 0; i < index; i++)
 			if (pb->checkins[i].id &&
 			    strcmp(pb->checkins[i].id, c->id) == 0)
-				diag(p, v, "check-in id: duplicate id '%s'",
-				     c->id);
+				yml_diag(&p->y, v,
+					 "check-in id: duplicate id '%s'",
+					 c->id);
 	}
-	if ((v = get(p, n, "title")))
-		get_text(p, v, "title", &c->title);
+	if ((v = yml_get(&p->y, n, "title")))
+		yml_get_text(&p->y, v, "title", &c->title);
 	if (!c->title && c->id)
 		c->title = xstrdup(c->id);
-	if ((v = require(p, n, "check-in", "days")))
+	if ((v = yml_require(&p->y, n, "check-in", "days")))
 		parse_window(p, v, &c->opens, &c->closes);
-	if ((v = get(p, n, "tiers")) && get_tier_set(p, v, "tiers", &c->tiers) &&
-	    c->tiers == 0)
-		diag(p, v, "tiers: a check-in needs at least one tier");
-	if ((v = get(p, n, "channel")))
+	if ((v = yml_get(&p->y, n, "tiers")) &&
+	    get_tier_set(p, v, "tiers", &c->tiers) && c->tiers == 0)
+		yml_diag(&p->y, v, "tiers: a check-in needs at least one tier");
+	if ((v = yml_get(&p->y, n, "channel")))
 		parse_channel(p, v, c);
-	if ((v = get(p, n, "automated"))) {
-		if (is_scalar(v)) {
+	if ((v = yml_get(&p->y, n, "automated"))) {
+		if (yml_is_scalar(v)) {
 			bool all;
-			if ((automated_ok = get_bool(p, v, "automated", &all)))
+			if ((automated_ok =
+				 yml_get_bool(&p->y, v, "automated", &all)))
 				c->automated = all ? c->tiers : 0;
 		} else if ((automated_ok = get_tier_set(p, v, "automated",
 							&c->automated)) &&
 			   (c->automated & ~c->tiers)) {
-			diag(p, v, "automated: names a tier that does not get "
-				   "this check-in");
+			yml_diag(&p->y, v,
+				 "automated: names a tier that does not get "
+				 "this check-in");
 		}
 	}
 	(void)automated_ok;
-	if ((v = get(p, n, "goals")) && is_list(p, v, "goals")) {
+	if ((v = yml_get(&p->y, n, "goals")) &&
+	    yml_is_list(&p->y, v, "goals")) {
 		c->goals = xcalloc((size_t)(v->data.sequence.items.top -
 					    v->data.sequence.items.start) +
 					   1,
 				   sizeof(char *));
 		each_item(v, it)
 		{
-			yaml_node_t *item = node_at(p, *it);
-			if (get_text(p, item, "goals", &c->goals[c->ngoals]))
+			yaml_node_t *item = yml_node_at(&p->y, *it);
+			if (yml_get_text(&p->y, item, "goals",
+					 &c->goals[c->ngoals]))
 				c->ngoals++;
 		}
 	}
-	if ((v = get(p, n, "template")) &&
-	    get_text(p, v, "template", &c->template))
+	if ((v = yml_get(&p->y, n, "template")) &&
+	    yml_get_text(&p->y, v, "template", &c->template))
 		check_template(p, v, c->template);
-	if ((v = get(p, n, "when")))
+	if ((v = yml_get(&p->y, n, "when")))
 		parse_condition(p, v, c);
 }
 
 static void parse_checkins(struct parser *p, yaml_node_t *n)
 {
 	size_t count;
-	if (!is_list(p, n, "checkins"))
+	if (!yml_is_list(&p->y, n, "checkins"))
 		return;
 	count = (size_t)(n->data.sequence.items.top -
 			 n->data.sequence.items.start);
 	p->pb->checkins = xcalloc(count + 1, sizeof(struct ob_checkin));
 	p->pb->ncheckins = count;
 	for (size_t i = 0; i < count; i++)
-		parse_checkin(p, node_at(p, n->data.sequence.items.start[i]), i);
+		parse_checkin(
+		    p, yml_node_at(&p->y, n->data.sequence.items.start[i]), i);
 }
 
 static void parse_milestones(struct parser *p, yaml_node_t *n)
@@ -1082,39 +566,43 @@ static void parse_milestones(struct parser *p, yaml_node_t *n)
 					   "tiers",	  NULL};
 	struct ob_playbook *pb = p->pb;
 	size_t count;
-	if (!is_list(p, n, "milestones"))
+	if (!yml_is_list(&p->y, n, "milestones"))
 		return;
 	count = (size_t)(n->data.sequence.items.top -
 			 n->data.sequence.items.start);
 	pb->milestones = xcalloc(count + 1, sizeof(struct ob_milestone));
 	for (size_t i = 0; i < count; i++) {
-		yaml_node_t *m = node_at(p, n->data.sequence.items.start[i]);
+		yaml_node_t *m =
+		    yml_node_at(&p->y, n->data.sequence.items.start[i]);
 		struct ob_milestone *ms = &pb->milestones[pb->nmilestones];
 		yaml_node_t *v;
 		ms->tiers = all_tiers(pb);
-		if (!check_mapping(p, m, "milestone", keys))
+		if (!yml_check_mapping(&p->y, m, "milestone", keys))
 			continue;
-		if ((v = require(p, m, "milestone", "id")) &&
-		    get_id(p, v, "milestone id", true, &ms->id) &&
+		if ((v = yml_require(&p->y, m, "milestone", "id")) &&
+		    yml_get_id(&p->y, v, "milestone id", true, &ms->id) &&
 		    ob_playbook_milestone(pb, ms->id) >= 0)
-			diag(p, v, "milestone id: duplicate id '%s'", ms->id);
-		if ((v = get(p, m, "title")))
-			get_text(p, v, "title", &ms->title);
+			yml_diag(&p->y, v, "milestone id: duplicate id '%s'",
+				 ms->id);
+		if ((v = yml_get(&p->y, m, "title")))
+			yml_get_text(&p->y, v, "title", &ms->title);
 		if (!ms->title && ms->id)
 			ms->title = xstrdup(ms->id);
-		if ((v = require(p, m, "milestone", "due_day")))
-			get_int(p, v, "due_day", 0, OB_PLAYBOOK_MAX_DAY,
-				&ms->due_day);
-		if ((v = get(p, m, "done_on"))) {
-			if (!is_scalar(v) || !ob_event_type_valid(scalar(v)))
-				diag(p, v, "done_on: expected an event type "
-					   "like login or feature_used");
+		if ((v = yml_require(&p->y, m, "milestone", "due_day")))
+			yml_get_int(&p->y, v, "due_day", 0, OB_PLAYBOOK_MAX_DAY,
+				    &ms->due_day);
+		if ((v = yml_get(&p->y, m, "done_on"))) {
+			if (!yml_is_scalar(v) ||
+			    !ob_event_type_valid(yml_scalar(v)))
+				yml_diag(&p->y, v,
+					 "done_on: expected an event type "
+					 "like login or feature_used");
 			else
-				ms->done_on = xstrdup(scalar(v));
+				ms->done_on = xstrdup(yml_scalar(v));
 		}
-		if ((v = get(p, m, "first_value")))
-			get_bool(p, v, "first_value", &ms->first_value);
-		if ((v = get(p, m, "tiers")))
+		if ((v = yml_get(&p->y, m, "first_value")))
+			yml_get_bool(&p->y, v, "first_value", &ms->first_value);
+		if ((v = yml_get(&p->y, m, "tiers")))
 			get_tier_set(p, v, "tiers", &ms->tiers);
 		/* Counted even when broken, so later ids still resolve. */
 		pb->nmilestones++;
@@ -1125,19 +613,20 @@ static void parse_status_ints(struct parser *p, yaml_node_t *n,
 			      const char *what, int *out)
 {
 	static const char *const keys[] = {"green", "yellow", "red", NULL};
-	if (is_scalar(n)) {
+	if (yml_is_scalar(n)) {
 		int v;
-		if (get_int(p, n, what, 1, OB_PLAYBOOK_MAX_DAY, &v))
+		if (yml_get_int(&p->y, n, what, 1, OB_PLAYBOOK_MAX_DAY, &v))
 			for (int s = 0; s < OB_NSTATUS; s++)
 				out[s] = v;
 		return;
 	}
-	if (!check_mapping(p, n, what, keys))
+	if (!yml_check_mapping(&p->y, n, what, keys))
 		return;
 	for (int s = 0; s < OB_NSTATUS; s++) {
-		yaml_node_t *v = require(p, n, what, status_names[s]);
+		yaml_node_t *v = yml_require(&p->y, n, what, status_names[s]);
 		if (v)
-			get_int(p, v, what, 1, OB_PLAYBOOK_MAX_DAY, &out[s]);
+			yml_get_int(&p->y, v, what, 1, OB_PLAYBOOK_MAX_DAY,
+				    &out[s]);
 	}
 }
 
@@ -1149,7 +638,7 @@ static void parse_follow_up(struct parser *p, yaml_node_t *n)
 	struct ob_follow_up *f = &p->pb->follow_up;
 	struct ob_checkin *c = &f->checkin;
 	yaml_node_t *v;
-	if (!check_mapping(p, n, "follow_up", keys))
+	if (!yml_check_mapping(&p->y, n, "follow_up", keys))
 		return;
 	f->present = true;
 	f->until_day = -1;
@@ -1160,47 +649,51 @@ static void parse_follow_up(struct parser *p, yaml_node_t *n)
 	c->channel_by_status = true;
 	c->channel[OB_GREEN] = OB_EMAIL;
 	c->channel[OB_YELLOW] = c->channel[OB_RED] = OB_CALL;
-	if ((v = get(p, n, "channel"))) {
+	if ((v = yml_get(&p->y, n, "channel"))) {
 		c->channel_by_status = false;
 		parse_channel(p, v, c);
 	}
-	if ((v = get(p, n, "automated"))) {
+	if ((v = yml_get(&p->y, n, "automated"))) {
 		bool all;
-		if (is_scalar(v)) {
-			if (get_bool(p, v, "automated", &all))
+		if (yml_is_scalar(v)) {
+			if (yml_get_bool(&p->y, v, "automated", &all))
 				c->automated = all ? c->tiers : 0;
 		} else {
 			get_tier_set(p, v, "automated", &c->automated);
 		}
 	}
-	if ((v = get(p, n, "template")) && get_text(p, v, "template", &c->template))
+	if ((v = yml_get(&p->y, n, "template")) &&
+	    yml_get_text(&p->y, v, "template", &c->template))
 		check_template(p, v, c->template);
 	for (int s = 0; s < OB_NSTATUS; s++)
 		f->every_days[s] = 1;
-	if ((v = require(p, n, "follow_up", "from_day")))
-		get_int(p, v, "from_day", 0, OB_PLAYBOOK_MAX_DAY, &f->from_day);
-	if ((v = get(p, n, "until_day")) &&
-	    get_int(p, v, "until_day", 0, OB_PLAYBOOK_MAX_DAY, &f->until_day) &&
+	if ((v = yml_require(&p->y, n, "follow_up", "from_day")))
+		yml_get_int(&p->y, v, "from_day", 0, OB_PLAYBOOK_MAX_DAY,
+			    &f->from_day);
+	if ((v = yml_get(&p->y, n, "until_day")) &&
+	    yml_get_int(&p->y, v, "until_day", 0, OB_PLAYBOOK_MAX_DAY,
+			&f->until_day) &&
 	    f->until_day < f->from_day)
-		diag(p, v, "until_day: %d is before from_day %d", f->until_day,
-		     f->from_day);
-	if ((v = require(p, n, "follow_up", "every_days")))
+		yml_diag(&p->y, v, "until_day: %d is before from_day %d",
+			 f->until_day, f->from_day);
+	if ((v = yml_require(&p->y, n, "follow_up", "every_days")))
 		parse_status_ints(p, v, "every_days", f->every_days);
-	if ((v = get(p, n, "daily_while_open_tickets")))
-		get_bool(p, v, "daily_while_open_tickets",
-			 &f->daily_while_open_tickets);
+	if ((v = yml_get(&p->y, n, "daily_while_open_tickets")))
+		yml_get_bool(&p->y, v, "daily_while_open_tickets",
+			     &f->daily_while_open_tickets);
 }
 
 static bool get_mailbox(struct parser *p, yaml_node_t *n, const char *what,
 			struct ob_mailbox *out)
 {
 	const char *why;
-	if (!is_scalar(n)) {
-		type_error(p, n, what, "an address");
+	if (!yml_is_scalar(n)) {
+		yml_type_error(&p->y, n, what, "an address");
 		return false;
 	}
-	if ((why = ob_mailbox_parse(scalar(n), out))) {
-		diag(p, n, "%s: bad address '%s': %s", what, scalar(n), why);
+	if ((why = ob_mailbox_parse(yml_scalar(n), out))) {
+		yml_diag(&p->y, n, "%s: bad address '%s': %s", what,
+			 yml_scalar(n), why);
 		return false;
 	}
 	return true;
@@ -1211,12 +704,12 @@ static void parse_delivery(struct parser *p, yaml_node_t *n)
 	static const char *const keys[] = {"from", "reply_to", NULL};
 	struct ob_delivery *d = &p->pb->delivery;
 	yaml_node_t *v;
-	if (!check_mapping(p, n, "delivery", keys))
+	if (!yml_check_mapping(&p->y, n, "delivery", keys))
 		return;
-	if ((v = get(p, n, "from")))
+	if ((v = yml_get(&p->y, n, "from")))
 		get_mailbox(p, v, "delivery.from", &d->from);
-	if ((v = get(p, n, "reply_to")) &&
-	    !(is_scalar(v) && strcmp(scalar(v), "csm") == 0) &&
+	if ((v = yml_get(&p->y, n, "reply_to")) &&
+	    !(yml_is_scalar(v) && strcmp(yml_scalar(v), "csm") == 0) &&
 	    get_mailbox(p, v, "delivery.reply_to", &d->reply_to))
 		d->reply_to_csm = false;
 }
@@ -1256,11 +749,12 @@ static bool parse_comparison(struct parser *p, yaml_node_t *n,
 	size_t len;
 	bool found = false;
 
-	if (!is_scalar(n)) {
-		type_error(p, n, "when", "a comparison like 'logins < 3'");
+	if (!yml_is_scalar(n)) {
+		yml_type_error(&p->y, n, "when",
+			       "a comparison like 'logins < 3'");
 		return false;
 	}
-	s = scalar(n);
+	s = yml_scalar(n);
 	for (q = s; *q == ' '; q++)
 		;
 	/* Take upper case too, to say "unknown metric" rather than "syntax". */
@@ -1301,19 +795,21 @@ static bool parse_comparison(struct parser *p, yaml_node_t *n,
 		for (int m = 0; m < OB_NMETRICS; m++)
 			ob_buf_addf(&known, "%s, ",
 				    ob_metric_name((enum ob_metric)m));
-		diag_token(p, n, name,
-			   "when: unknown metric '%s' (known: %scount.TYPE for "
-			   "a custom event type)",
-			   name, known.data);
+		yml_diag_token(
+		    &p->y, n, name,
+		    "when: unknown metric '%s' (known: %scount.TYPE for "
+		    "a custom event type)",
+		    name, known.data);
 		ob_buf_release(&known);
 		return false;
 	}
 	c->text = xstrdup(s);
 	return true;
 bad:
-	diag(p, n, "when: expected 'METRIC OP NUMBER' like 'logins < 3' "
-		   "(OP one of < <= == != >= >), found '%s'",
-	     s);
+	yml_diag(&p->y, n,
+		 "when: expected 'METRIC OP NUMBER' like 'logins < 3' "
+		 "(OP one of < <= == != >= >), found '%s'",
+		 s);
 	return false;
 }
 
@@ -1324,51 +820,55 @@ static void parse_rule(struct parser *p, yaml_node_t *n, struct ob_rule *r,
 					   "reason", NULL};
 	yaml_node_t *v;
 	r->from_day = r->until_day = -1;
-	if (!check_mapping(p, n, what, keys))
+	if (!yml_check_mapping(&p->y, n, what, keys))
 		return;
-	if ((v = require(p, n, what, "when"))) {
+	if ((v = yml_require(&p->y, n, what, "when"))) {
 		if (v->type == YAML_SEQUENCE_NODE) {
 			size_t count = (size_t)(v->data.sequence.items.top -
 						v->data.sequence.items.start);
 			r->when = xcalloc(count + 1, sizeof(*r->when));
 			each_item(v, it)
 			{
-				if (parse_comparison(p, node_at(p, *it),
+				if (parse_comparison(p, yml_node_at(&p->y, *it),
 						     &r->when[r->nwhen]))
 					r->nwhen++;
 			}
 			if (count == 0)
-				diag(p, v, "when: an empty list holds always; "
-					   "give at least one comparison");
+				yml_diag(&p->y, v,
+					 "when: an empty list holds always; "
+					 "give at least one comparison");
 		} else {
 			r->when = xcalloc(1, sizeof(*r->when));
 			if (parse_comparison(p, v, &r->when[0]))
 				r->nwhen = 1;
 		}
 	}
-	if ((v = get(p, n, "from_day")))
-		get_int(p, v, "from_day", 0, OB_PLAYBOOK_MAX_DAY, &r->from_day);
-	if ((v = get(p, n, "until_day")) &&
-	    get_int(p, v, "until_day", 0, OB_PLAYBOOK_MAX_DAY, &r->until_day) &&
+	if ((v = yml_get(&p->y, n, "from_day")))
+		yml_get_int(&p->y, v, "from_day", 0, OB_PLAYBOOK_MAX_DAY,
+			    &r->from_day);
+	if ((v = yml_get(&p->y, n, "until_day")) &&
+	    yml_get_int(&p->y, v, "until_day", 0, OB_PLAYBOOK_MAX_DAY,
+			&r->until_day) &&
 	    r->from_day >= 0 && r->until_day < r->from_day)
-		diag(p, v, "until_day: %d is before from_day %d", r->until_day,
-		     r->from_day);
-	if ((v = require(p, n, what, "reason")))
-		get_text(p, v, "reason", &r->reason);
+		yml_diag(&p->y, v, "until_day: %d is before from_day %d",
+			 r->until_day, r->from_day);
+	if ((v = yml_require(&p->y, n, what, "reason")))
+		yml_get_text(&p->y, v, "reason", &r->reason);
 }
 
 static void parse_rules(struct parser *p, yaml_node_t *n, struct ob_rules *out,
 			const char *what)
 {
 	size_t count;
-	if (!is_list(p, n, what))
+	if (!yml_is_list(&p->y, n, what))
 		return;
 	count = (size_t)(n->data.sequence.items.top -
 			 n->data.sequence.items.start);
 	out->items = xcalloc(count + 1, sizeof(*out->items));
 	out->n = count;
 	for (size_t i = 0; i < count; i++)
-		parse_rule(p, node_at(p, n->data.sequence.items.start[i]),
+		parse_rule(p,
+			   yml_node_at(&p->y, n->data.sequence.items.start[i]),
 			   &out->items[i], what);
 }
 
@@ -1376,7 +876,7 @@ static void parse_health(struct parser *p, yaml_node_t *n)
 {
 	static const char *const keys[] = {"red", "yellow", NULL};
 	struct ob_playbook *pb = p->pb;
-	if (!check_mapping(p, n, "health", NULL))
+	if (!yml_check_mapping(&p->y, n, "health", NULL))
 		return;
 	pb->dimensions = xcalloc((size_t)(n->data.mapping.pairs.top -
 					  n->data.mapping.pairs.start) +
@@ -1384,41 +884,46 @@ static void parse_health(struct parser *p, yaml_node_t *n)
 				 sizeof(*pb->dimensions));
 	each_pair(n, pr)
 	{
-		yaml_node_t *key = node_at(p, pr->key);
-		yaml_node_t *val = node_at(p, pr->value);
+		yaml_node_t *key = yml_node_at(&p->y, pr->key);
+		yaml_node_t *val = yml_node_at(&p->y, pr->value);
 		struct ob_dimension *d = &pb->dimensions[pb->ndimensions];
 		yaml_node_t *v;
 		bool dup = false;
-		if (!is_scalar(key))
+		if (!yml_is_scalar(key))
 			continue;
-		if (!valid_id(scalar(key), true)) {
-			diag(p, key, "health: '%s' is not a valid dimension "
-				     "name (expected 1-64 of a-z, 0-9, '-', "
-				     "'_')",
-			     scalar(key));
+		if (!yml_valid_id(yml_scalar(key), true)) {
+			yml_diag(&p->y, key,
+				 "health: '%s' is not a valid dimension "
+				 "name (expected 1-64 of a-z, 0-9, '-', "
+				 "'_')",
+				 yml_scalar(key));
 			continue;
 		}
 		for (size_t i = 0; i < pb->ndimensions; i++)
-			dup |= strcmp(pb->dimensions[i].name, scalar(key)) == 0;
+			dup |= strcmp(pb->dimensions[i].name,
+				      yml_scalar(key)) == 0;
 		if (dup)
 			continue;
-		d->name = xstrdup(scalar(key));
+		d->name = xstrdup(yml_scalar(key));
 		pb->ndimensions++;
-		if (is_null(val)) {
-			diag(p, key, "health: dimension '%s' has no rules",
-			     d->name);
+		if (yml_is_null(val)) {
+			yml_diag(&p->y, key,
+				 "health: dimension '%s' has no rules",
+				 d->name);
 			continue;
 		}
-		if (!check_mapping(p, val, "dimension", keys))
+		if (!yml_check_mapping(&p->y, val, "dimension", keys))
 			continue;
-		if ((v = get(p, val, "red")))
+		if ((v = yml_get(&p->y, val, "red")))
 			parse_rules(p, v, &d->red, "red rule");
-		if ((v = get(p, val, "yellow")))
+		if ((v = yml_get(&p->y, val, "yellow")))
 			parse_rules(p, v, &d->yellow, "yellow rule");
-		if (!get(p, val, "red") && !get(p, val, "yellow"))
-			diag(p, val, "health: dimension '%s' needs red or "
-				     "yellow rules",
-			     d->name);
+		if (!yml_get(&p->y, val, "red") &&
+		    !yml_get(&p->y, val, "yellow"))
+			yml_diag(&p->y, val,
+				 "health: dimension '%s' needs red or "
+				 "yellow rules",
+				 d->name);
 	}
 }
 
@@ -1429,62 +934,41 @@ static void parse_top(struct parser *p, yaml_node_t *root)
 
 	pb->calendar.weekend = OB_WEEKEND_DEFAULT;
 	pb->delivery.reply_to_csm = true;
-	if (!check_mapping(p, root, "playbook", top_keys))
+	if (!yml_check_mapping(&p->y, root, "playbook", top_keys))
 		return;
-	if ((v = require(p, root, "playbook", "name")))
-		get_id(p, v, "name", false, &pb->name);
-	if ((v = get(p, root, "description")))
-		get_text(p, v, "description", &pb->description);
-	if ((v = get(p, root, "day_count"))) {
-		if (is_scalar(v) && strcmp(scalar(v), "business") == 0)
+	if ((v = yml_require(&p->y, root, "playbook", "name")))
+		yml_get_id(&p->y, v, "name", false, &pb->name);
+	if ((v = yml_get(&p->y, root, "description")))
+		yml_get_text(&p->y, v, "description", &pb->description);
+	if ((v = yml_get(&p->y, root, "day_count"))) {
+		if (yml_is_scalar(v) && strcmp(yml_scalar(v), "business") == 0)
 			pb->calendar.business = true;
-		else if (!is_scalar(v) || strcmp(scalar(v), "calendar") != 0)
-			diag(p, v, "day_count: expected calendar or business");
+		else if (!yml_is_scalar(v) ||
+			 strcmp(yml_scalar(v), "calendar") != 0)
+			yml_diag(&p->y, v,
+				 "day_count: expected calendar or business");
 	}
-	if ((v = get(p, root, "holidays")))
+	if ((v = yml_get(&p->y, root, "holidays")))
 		parse_holidays(p, v);
-	if ((v = get(p, root, "weekend")))
+	if ((v = yml_get(&p->y, root, "weekend")))
 		parse_weekend(p, v);
 	/* Tiers and milestones first: check-ins and rules refer to them. */
-	if ((v = require(p, root, "playbook", "tiers")))
+	if ((v = yml_require(&p->y, root, "playbook", "tiers")))
 		parse_tiers(p, v);
-	if ((v = get(p, root, "milestones")))
+	if ((v = yml_get(&p->y, root, "milestones")))
 		parse_milestones(p, v);
-	if ((v = require(p, root, "playbook", "checkins")))
+	if ((v = yml_require(&p->y, root, "playbook", "checkins")))
 		parse_checkins(p, v);
-	if ((v = get(p, root, "follow_up")))
+	if ((v = yml_get(&p->y, root, "follow_up")))
 		parse_follow_up(p, v);
-	if ((v = get(p, root, "health")))
+	if ((v = yml_get(&p->y, root, "health")))
 		parse_health(p, v);
-	if ((v = get(p, root, "escalate")))
+	if ((v = yml_get(&p->y, root, "escalate")))
 		parse_rules(p, v, &pb->escalate, "escalate rule");
-	if ((v = get(p, root, "delivery")))
+	if ((v = yml_get(&p->y, root, "delivery")))
 		parse_delivery(p, v);
 	pb->calendar.holidays = pb->holidays;
 	pb->calendar.nholidays = pb->nholidays;
-}
-
-static int cmp_diag(const void *a, const void *b)
-{
-	const struct ob_diag *x = a, *y = b;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->column != y->column)
-		return x->column < y->column ? -1 : 1;
-	return 0;
-}
-
-static void index_lines(struct parser *p)
-{
-	size_t cap = 0;
-	ob_grow(&p->line_starts, &cap, 1, sizeof(size_t));
-	p->line_starts[p->nlines++] = 0;
-	for (size_t i = 0; i < p->len; i++) {
-		if (p->src[i] != '\n')
-			continue;
-		ob_grow(&p->line_starts, &cap, p->nlines + 1, sizeof(size_t));
-		p->line_starts[p->nlines++] = i + 1;
-	}
 }
 
 static uint64_t named_metrics(const struct ob_playbook *pb);
@@ -1492,65 +976,16 @@ static uint64_t named_metrics(const struct ob_playbook *pb);
 int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 		      struct ob_diags *diags)
 {
-	struct parser p = {.src = src, .len = len, .diags = diags, .pb = pb};
-	yaml_parser_t yp;
+	struct parser p = {.pb = pb};
 	yaml_node_t *root;
-	size_t before = diags->n;
-	bool loaded = false;
-	int cycle_at = 0;
-	long size, text = 0;
 
 	memset(pb, 0, sizeof(*pb));
-	index_lines(&p);
-	if (len > OB_PLAYBOOK_MAX_BYTES) {
-		diag_mark(&p, (yaml_mark_t){0, 0, 0},
-			  "playbook is larger than %d bytes",
-			  OB_PLAYBOOK_MAX_BYTES);
-		goto out;
-	}
-	if (check_events(&p) < 0)
-		goto out;
-	yaml_parser_initialize(&yp);
-	yaml_parser_set_input_string(&yp, (const unsigned char *)src, len);
-	loaded = yaml_parser_load(&yp, &p.doc);
-	if (!loaded)
-		diag_parser_error(&p, &yp);
-	yaml_parser_delete(&yp);
-	if (!loaded)
-		goto out;
-	root = yaml_document_get_root_node(&p.doc);
-	if (!root) {
-		diag_mark(&p, (yaml_mark_t){0, 0, 0}, "empty playbook");
-		goto out;
-	}
-	size = expanded_size(&p, 1, &cycle_at, &text);
-	if (size < 0) {
-		diag(&p, node_at(&p, cycle_at),
-		     "an alias refers to a node that contains it");
-		goto out;
-	}
-	if (size > OB_PLAYBOOK_MAX_NODES) {
-		diag(&p, root,
-		     "the document expands to more than %d nodes through "
-		     "aliases",
-		     OB_PLAYBOOK_MAX_NODES);
-		goto out;
-	}
-	if (text > OB_PLAYBOOK_MAX_TEXT) {
-		diag(&p, root,
-		     "the document expands to more than %d bytes of text "
-		     "through aliases",
-		     OB_PLAYBOOK_MAX_TEXT);
-		goto out;
-	}
-	parse_top(&p, root);
-out:
-	if (loaded)
-		yaml_document_delete(&p.doc);
-	free(p.line_starts);
-	if (diags->n > before) {
-		qsort(diags->items + before, diags->n - before,
-		      sizeof(*diags->items), cmp_diag);
+	root = yml_load(&p.y, src, len, diags, "playbook",
+			"empty playbook: expected a mapping with 'name', "
+			"'tiers' and 'checkins'");
+	if (root)
+		parse_top(&p, root);
+	if (yml_finish(&p.y) < 0) {
 		ob_playbook_release(pb);
 		return -1;
 	}
