@@ -1,7 +1,6 @@
 /*
- * libFuzzer: the event readers (CSV, and JSON Lines through SQLite's JSON
- * functions) and the checks of each row, on any bytes. The first byte
- * picks the format.
+ * libFuzzer: the event readers (CSV, and JSON Lines through jansson) and
+ * the checks of each row, on any bytes. The first byte picks the format.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -11,20 +10,6 @@
 #include "onboard/import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-static struct ob_store *st;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	struct ob_err err;
-	(void)argc;
-	(void)argv;
-	if (ob_store_open(":memory:", OB_STORE_CREATE, &st, &err) < 0)
-		abort();
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	enum ob_import_format format;
@@ -43,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (size == 1)
 		fseek(f, 1, SEEK_SET);
-	if (ob_event_reader_open(f, format, st, &r, &line, &err) == 0) {
+	if (ob_event_reader_open(f, format, &r, &line, &err) == 0) {
 		while ((n = ob_event_reader_next(r, &row, &err)) != 0)
 			if (n > 0)
 				ob_event_check(&row, false, &parsed, &err);

@@ -5,6 +5,7 @@
 
 #include "onboard/cli.h"
 #include "onboard/import.h"
+#include "onboard/input.h"
 
 /*
  * Turns checked fields into an event for the store: the account must
@@ -108,20 +109,39 @@ struct import_counts {
 	long rows, added, duplicates, invalid;
 };
 
-/* Where a file's format comes from: --format, else its extension. */
+/*
+ * Where a file's format comes from: --format, else its extension under
+ * a .gz one.
+ */
 static int file_format(const struct ob_ctx *ctx, const char *path,
 		       enum ob_import_format *out)
 {
-	const char *dot = strrchr(path, '.');
 	const char *f = ctx->format;
+	char ext[16] = "";
 	if (!f && strcmp(path, "-") == 0)
 		return ob_cli_usage_error(ctx, "give --format csv or jsonl to "
 					       "read standard input");
-	if (!f && dot && strchr(dot, '/') == NULL)
-		f = dot + 1;
-	if (f && strcmp(f, "csv") == 0)
+	if (!f) {
+		const char *base = strrchr(path, '/');
+		size_t n;
+		const char *dot;
+		base = base ? base + 1 : path;
+		n = strlen(base);
+		if (n > 3 && strcmp(base + n - 3, ".gz") == 0)
+			n -= 3;
+		dot = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (base[i] == '.')
+				dot = base + i;
+		if (dot && (size_t)(base + n - dot) < sizeof(ext)) {
+			memcpy(ext, dot + 1, (size_t)(base + n - dot - 1));
+			ext[base + n - dot - 1] = '\0';
+		}
+		f = ext;
+	}
+	if (strcmp(f, "csv") == 0)
 		*out = OB_IMPORT_CSV;
-	else if (f && (strcmp(f, "jsonl") == 0 || strcmp(f, "ndjson") == 0))
+	else if (strcmp(f, "jsonl") == 0 || strcmp(f, "ndjson") == 0)
 		*out = OB_IMPORT_JSONL;
 	else if (ctx->format)
 		return ob_cli_usage_error(ctx, "unknown format '%s' (expected "
@@ -135,15 +155,43 @@ static int file_format(const struct ob_ctx *ctx, const char *path,
 	return OB_OK;
 }
 
+/* What every file of one import shares. */
+struct import_run {
+	struct ob_store *st;
+	struct ob_playbook_cache pc;
+	bool skip_invalid;
+	bool failed; /* an invalid row was found: without --skip-invalid,
+			nothing will be written */
+};
+
+/* A member's name in messages: FILE, or FILE(MEMBER) inside a zip. */
+static void member_name(struct ob_buf *b, const char *file,
+			const char *member)
+{
+	ob_buf_reset(b);
+	if (member)
+		ob_buf_addf(b, "%s(%s)", file, member);
+	else
+		ob_buf_adds(b, file);
+}
+
+static void report_row(struct import_run *run, struct import_counts *n,
+		       const char *name, long line, const struct ob_err *err)
+{
+	fprintf(stderr, "%s:%ld: error: %s\n", name, line, err->msg);
+	n->invalid++;
+	run->failed = true;
+}
+
 /*
- * Imports one file inside the open transaction. Rows with problems are
+ * Imports one member inside the open transaction. Rows with problems are
  * reported and counted; once one is found without --skip-invalid, later
  * rows are still checked (to report them all) but no longer stored.
  */
-static int import_file(struct ob_store *st, struct ob_playbook_cache *pc,
-		       FILE *f, const char *name, enum ob_import_format format,
-		       bool skip_invalid, bool *failed,
-		       struct import_counts *n, struct ob_err *fatal)
+static int import_member(struct import_run *run, struct ob_input *in,
+			 FILE *f, const char *name,
+			 enum ob_import_format format, struct import_counts *n,
+			 struct ob_err *fatal)
 {
 	struct ob_event_reader *r;
 	struct ob_event_fields row;
@@ -153,50 +201,87 @@ static int import_file(struct ob_store *st, struct ob_playbook_cache *pc,
 	long line;
 	int got;
 
-	if (ob_event_reader_open(f, format, st, &r, &line, &err) < 0) {
+	if (ob_event_reader_open(f, format, &r, &line, &err) < 0) {
+		if (ferror(f))
+			ob_input_error(in, &err);
 		if (err.code != OB_EDATA) {
 			*fatal = err;
 			return -1;
 		}
-		fprintf(stderr, "%s:%ld: error: %s\n", name, line, err.msg);
-		*failed = true;
-		n->invalid++;
+		report_row(run, n, name, line, &err);
 		return 0;
 	}
 	while ((got = ob_event_reader_next(r, &row, &err)) != 0) {
-		if (got < 0 && err.code != OB_EDATA)
-			goto fail; /* the file, not a row */
+		if (got < 0 && err.code != OB_EDATA) {
+			/* The file, not a row: a cut gzip stream is bad data,
+			 * reported where it ends. */
+			ob_input_error(in, &err);
+			if (err.code == OB_EDATA) {
+				report_row(run, n, name, row.line, &err);
+				break;
+			}
+			goto fail;
+		}
 		n->rows++;
 		if (got > 0 && ob_event_check(&row, false, &parsed, &err) == 0 &&
-		    resolve_event(st, pc, &row, &parsed, &ev, &err) == 0) {
-			if (*failed && !skip_invalid)
+		    resolve_event(run->st, &run->pc, &row, &parsed, &ev,
+				  &err) == 0) {
+			if (run->failed && !run->skip_invalid)
 				continue; /* all will be rolled back */
-			if (ob_store_event_add(st, &ev, &err) < 0)
+			if (ob_store_event_add(run->st, &ev, &err) < 0)
 				goto fail;
 			continue;
 		}
 		if (err.code != OB_EDATA)
 			goto fail;
-		fprintf(stderr, "%s:%ld: error: %s\n", name, row.line, err.msg);
-		n->invalid++;
-		*failed = true;
+		report_row(run, n, name, row.line, &err);
 	}
 	ob_event_reader_close(r);
-	/* Written per file, to count each file's additions. */
-	{
-		int64_t added, duplicates;
-		if (ob_store_events_flush(st, &added, &duplicates, &err) < 0) {
-			*fatal = err;
-			return -1;
-		}
-		n->added += added;
-		n->duplicates += duplicates;
-	}
 	return 0;
 fail:
 	*fatal = err;
 	ob_event_reader_close(r);
 	return -1;
+}
+
+/* Imports every member of one input, then writes its rows. */
+static int import_input(struct import_run *run, struct ob_input *in,
+			const char *file, enum ob_import_format format,
+			struct import_counts *n, struct ob_err *fatal)
+{
+	struct ob_buf name = {0};
+	struct ob_err err = {0};
+	const char *member;
+	FILE *f;
+	int got, ret = 0;
+	int64_t added, duplicates;
+	while ((got = ob_input_next(in, &f, &member, &err)) > 0) {
+		member_name(&name, file, member);
+		if ((ret = import_member(run, in, f, name.data, format, n,
+					 fatal)) < 0)
+			break;
+	}
+	if (got < 0 && ret == 0) {
+		if (err.code == OB_EDATA) {
+			member_name(&name, file, member);
+			fprintf(stderr, "%s: error: %s\n", name.data, err.msg);
+			n->invalid++;
+			run->failed = true;
+		} else {
+			*fatal = err;
+			ret = -1;
+		}
+	}
+	ob_buf_release(&name);
+	/* Written per file, to count each file's additions. */
+	if (ret == 0 &&
+	    ob_store_events_flush(run->st, &added, &duplicates, fatal) < 0)
+		ret = -1;
+	if (ret == 0) {
+		n->added += added;
+		n->duplicates += duplicates;
+	}
+	return ret;
 }
 
 int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
@@ -205,25 +290,23 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 		{"skip-invalid", no_argument, NULL, 's'},
 		{0},
 	};
-	struct ob_playbook_cache pc = {0};
-	struct ob_store *st = NULL;
+	struct import_run run = {0};
 	struct ob_err err = {0};
 	struct import_counts *counts = NULL, total = {0};
 	enum ob_import_format *formats = NULL;
-	FILE **files = NULL;
-	bool skip_invalid = false, failed = false;
+	struct ob_input **inputs = NULL;
 	int nfiles, c, code = OB_OK;
 
 	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
 		if (c == OB_CLI_STOP)
 			return code;
-		skip_invalid = true;
+		run.skip_invalid = true;
 	}
 	nfiles = argc - optind;
 	if (nfiles < 1)
 		return ob_cli_usage_error(ctx, "no file given ('-' reads "
 					       "standard input)");
-	files = xcalloc((size_t)nfiles, sizeof(*files));
+	inputs = xcalloc((size_t)nfiles, sizeof(*inputs));
 	formats = xcalloc((size_t)nfiles, sizeof(*formats));
 	counts = xcalloc((size_t)nfiles, sizeof(*counts));
 	/* Every file must open before anything is written. */
@@ -231,18 +314,21 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 		const char *path = argv[optind + i];
 		if ((code = file_format(ctx, path, &formats[i])) != OB_OK)
 			break;
-		files[i] = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-		if (!files[i]) {
-			ob_cli_error("cannot open '%s': %s", path,
-				     strerror(errno));
-			code = OB_ENOINPUT;
+		if (ob_input_open(path, &inputs[i], &err) < 0) {
+			if (err.code == OB_EDATA)
+				fprintf(stderr, "%s: error: %s\n",
+					strcmp(path, "-") ? path : "(stdin)",
+					err.msg);
+			else
+				ob_cli_error("%s", err.msg);
+			code = err.code;
 		}
 	}
 	if (code != OB_OK)
 		goto out;
-	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &run.st)) != OB_OK)
 		goto out;
-	if (ob_store_begin(st, &err) < 0) {
+	if (ob_store_begin(run.st, &err) < 0) {
 		code = ob_cli_report(&err);
 		ob_cli_note(ctx, "nothing written");
 		goto out;
@@ -250,11 +336,11 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 	for (int i = 0; i < nfiles; i++) {
 		const char *path = argv[optind + i];
 		const char *name = strcmp(path, "-") ? path : "(stdin)";
-		if (import_file(st, &pc, files[i], name, formats[i],
-				skip_invalid, &failed, &counts[i], &err) < 0) {
+		if (import_input(&run, inputs[i], name, formats[i], &counts[i],
+				 &err) < 0) {
 			/* A batch may fail mid-file (a full disk): the
 			 * rollback takes back the earlier ones too. */
-			ob_store_rollback(st);
+			ob_store_rollback(run.st);
 			code = ob_cli_report(&err);
 			ob_cli_note(ctx, "nothing written");
 			goto out;
@@ -264,10 +350,10 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 		total.duplicates += counts[i].duplicates;
 		total.invalid += counts[i].invalid;
 	}
-	if (failed && !skip_invalid) {
-		ob_store_rollback(st);
+	if (run.failed && !run.skip_invalid) {
+		ob_store_rollback(run.st);
 		code = OB_EDATA;
-	} else if (ob_store_commit(st, &err) < 0) {
+	} else if (ob_store_commit(run.st, &err) < 0) {
 		code = ob_cli_report(&err);
 	}
 	for (int i = 0; i < nfiles; i++) {
@@ -294,12 +380,11 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 			    total.invalid);
 out:
 	for (int i = 0; i < nfiles; i++)
-		if (files[i] && files[i] != stdin)
-			fclose(files[i]);
-	free(files);
+		ob_input_close(inputs[i]);
+	free(inputs);
 	free(formats);
 	free(counts);
-	ob_playbook_cache_release(&pc);
-	ob_store_close(st);
+	ob_playbook_cache_release(&run.pc);
+	ob_store_close(run.st);
 	return code;
 }

@@ -6,6 +6,7 @@
 
 #include "onboard/csv.h"
 #include "onboard/date.h"
+#include "onboard/json.h"
 
 enum column { C_ACCOUNT, C_TYPE, C_AT, C_VALUE, C_ID, NCOLUMNS };
 
@@ -15,7 +16,6 @@ static const char *const column_names[NCOLUMNS] = {"account", "type", "at",
 struct ob_event_reader {
 	enum ob_import_format format;
 	FILE *f;
-	struct ob_store *st;
 	/* CSV */
 	struct ob_csv *csv;
 	int column_of[NCOLUMNS];
@@ -24,14 +24,11 @@ struct ob_event_reader {
 	struct ob_buf line;
 	long lineno;
 	bool started;
-	char *member[NCOLUMNS]; /* this line's values, reused */
-	size_t member_cap[NCOLUMNS];
-	bool seen[NCOLUMNS];
-	char *bad_key;
+	struct ob_buf member[NCOLUMNS]; /* this line's values, reused */
 };
 
 int ob_event_reader_open(FILE *f, enum ob_import_format format,
-			 struct ob_store *st, struct ob_event_reader **out,
+			 struct ob_event_reader **out,
 			 long *line, struct ob_err *err)
 {
 	struct ob_event_reader *r = xcalloc(1, sizeof(*r));
@@ -40,7 +37,6 @@ int ob_event_reader_open(FILE *f, enum ob_import_format format,
 
 	r->format = format;
 	r->f = f;
-	r->st = st;
 	*line = 1;
 	if (format == OB_IMPORT_CSV) {
 		r->csv = ob_csv_open(f);
@@ -73,8 +69,7 @@ void ob_event_reader_close(struct ob_event_reader *r)
 	ob_csv_close(r->csv);
 	ob_buf_release(&r->line);
 	for (int i = 0; i < NCOLUMNS; i++)
-		free(r->member[i]);
-	free(r->bad_key);
+		ob_buf_release(&r->member[i]);
 	free(r);
 }
 
@@ -116,7 +111,7 @@ static int read_line(struct ob_event_reader *r, struct ob_err *err)
 	int c;
 	bool any = false, too_long = false;
 	ob_buf_reset(&r->line);
-	while ((c = getc(r->f)) != EOF) {
+	while ((c = getc_unlocked(r->f)) != EOF) {
 		any = true;
 		if (c == '\n')
 			break;
@@ -141,46 +136,51 @@ static int read_line(struct ob_event_reader *r, struct ob_err *err)
 	return 1;
 }
 
-static int json_member(void *ctx, const char *key, const char *type,
-		       const char *value)
+/*
+ * The native line: an object with the five keys, text where text is
+ * expected; value and id may be numbers (nps: 9), given as their text.
+ */
+static int jsonl_fields(struct ob_event_reader *r, json_t *obj,
+			struct ob_event_fields *row, struct ob_err *err)
 {
-	struct ob_event_reader *r = ctx;
-	int i = 0;
-	while (i < NCOLUMNS && strcmp(column_names[i], key) != 0)
-		i++;
-	if (i == NCOLUMNS || r->seen[i]) {
-		free(r->bad_key);
-		r->bad_key = xasprintf("%s key '%s'",
-				       i == NCOLUMNS ? "unknown" : "repeated",
-				       key);
-		return 1;
-	}
-	r->seen[i] = true;
-	if (strcmp(type, "null") == 0)
-		return 0;
-	/* Numbers are welcome where text is, for value and id (nps: 9). */
-	if (strcmp(type, "text") != 0 &&
-	    !(i >= C_VALUE &&
-	      (strcmp(type, "integer") == 0 || strcmp(type, "real") == 0))) {
-		free(r->bad_key);
-		r->bad_key = xasprintf("'%s' must be %s, not %s", key,
+	const char **slots[NCOLUMNS] = {&row->account, &row->type, &row->at,
+					&row->value, &row->id};
+	const char *key;
+	json_t *v;
+	if (!json_is_object(obj))
+		return ob_fail(err, OB_EDATA, "expected a JSON object, found %s",
+			       ob_json_kind(obj));
+	json_object_foreach (obj, key, v) {
+		int i = 0, got;
+		while (i < NCOLUMNS && strcmp(column_names[i], key) != 0)
+			i++;
+		if (i == NCOLUMNS)
+			return ob_fail(err, OB_EDATA, "unknown key '%s'", key);
+		if (json_is_null(v))
+			continue;
+		if (!json_is_string(v) && !(i >= C_VALUE && json_is_number(v)))
+			return ob_fail(err, OB_EDATA, "'%s' must be %s, not %s",
+				       key,
 				       i >= C_VALUE ? "text or a number"
 						    : "text",
-				       type);
-		return 1;
+				       ob_json_kind(v));
+		got = ob_json_text(v, &r->member[i]);
+		if (got < 0)
+			return ob_fail(err, OB_EDATA,
+				       "'%s' holds a NUL character", key);
+		/* An empty value or id is an absent one, as in CSV. */
+		if (i < C_VALUE || r->member[i].len)
+			*slots[i] = r->member[i].data;
 	}
-	ob_grow(&r->member[i], &r->member_cap[i], strlen(value) + 1, 1);
-	strcpy(r->member[i], value);
-	return 0;
+	return 1;
 }
 
 static int next_jsonl(struct ob_event_reader *r, struct ob_event_fields *row,
 		      struct ob_err *err)
 {
-	const char **slots[NCOLUMNS] = {&row->account, &row->type, &row->at,
-					&row->value, &row->id};
 	const char *text;
 	size_t len;
+	json_t *obj;
 	int n = read_line(r, err);
 	row->line = r->lineno;
 	if (n <= 0)
@@ -200,24 +200,12 @@ static int next_jsonl(struct ob_event_reader *r, struct ob_event_fields *row,
 		return ob_fail(err, OB_EDATA, "NUL byte in the data");
 	if (!ob_utf8_valid(text, len))
 		return ob_fail(err, OB_EDATA, "invalid UTF-8");
-	memset(r->seen, 0, sizeof(r->seen));
-	for (int i = 0; i < NCOLUMNS; i++)
-		if (r->member[i])
-			r->member[i][0] = '\0'; /* a null member stays empty */
-	if (ob_store_json_object(r->st, text, len, json_member, r, err) < 0) {
-		if (r->bad_key) {
-			ob_fail(err, OB_EDATA, "%s", r->bad_key);
-			free(r->bad_key);
-			r->bad_key = NULL;
-		}
+	/* A repeated key would make a row say two things at once. */
+	if (!(obj = ob_json_parse(text, len, true, err)))
 		return -1;
-	}
-	for (int i = 0; i < NCOLUMNS; i++)
-		*slots[i] = r->seen[i] && r->member[i] && !(i >= C_VALUE &&
-							    !*r->member[i])
-				    ? r->member[i]
-				    : NULL;
-	return 1;
+	n = jsonl_fields(r, obj, row, err);
+	json_decref(obj);
+	return n;
 }
 
 int ob_event_reader_next(struct ob_event_reader *r,

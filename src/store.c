@@ -171,8 +171,6 @@ enum query {
 	Q_MILESTONES_NOW,
 	Q_FIRST_EVENT,
 	Q_TICKETS_NOW,
-	Q_JSON_TYPE,
-	Q_JSON_EACH,
 	NQUERIES
 };
 
@@ -328,9 +326,6 @@ static const char *const sql[NQUERIES] = {
 		"AND (?3 IS NULL OR value = ?3) AND (bare = 0 AND at < ?4 OR "
 		"bare = 1 AND at < ?5) ORDER BY at LIMIT 1",
 	[Q_TICKETS_NOW] = "SELECT at, bare FROM ticket_open WHERE account = ?1",
-	[Q_JSON_TYPE] = "SELECT json_type(?1)",
-	[Q_JSON_EACH] = "SELECT key, type, CASE WHEN type IN ('array', "
-			"'object') THEN NULL ELSE atom END FROM json_each(?1)",
 };
 
 /*
@@ -882,15 +877,16 @@ void ob_store_set_busy_timeout(struct ob_store *st, int ms)
 int ob_store_begin(struct ob_store *st, struct ob_err *err)
 {
 	/*
-	 * 12 MiB of page cache to write: an import touches pages all over
+	 * 8 MiB of page cache to write: an import touches pages all over
 	 * the event table, and every page that falls out is read again;
-	 * with the import's own queue, accounts and summaries it stays
-	 * within 64 MiB (16 MiB was no faster).
+	 * with the import's own queue, accounts and summaries, the source
+	 * readers' user links and the libraries it stays within 64 MiB
+	 * (12 and 16 MiB were no faster on the bench's 1M events).
 	 */
 	wait_writer(st);
 	st->write_result = 0;
 	forget_accounts(st);
-	if (exec(st, "PRAGMA cache_size = -12288", err) < 0 ||
+	if (exec(st, "PRAGMA cache_size = -8192", err) < 0 ||
 	    exec(st, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	st->in_transaction = true;
@@ -2604,41 +2600,6 @@ int ob_store_first_event_day(struct ob_store *st, int64_t account, int type,
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? 1 : db_fail(st, rc, err, "reading events");
-}
-
-int ob_store_json_object(struct ob_store *st, const char *text, size_t len,
-			 int (*fn)(void *ctx, const char *key,
-				   const char *type, const char *value),
-			 void *ctx, struct ob_err *err)
-{
-	sqlite3_stmt *s = stmt(st, Q_JSON_TYPE, err);
-	const char *type;
-	int rc, stop = 0;
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, text, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	type = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
-	if (rc == SQLITE_ROW && (!type || strcmp(type, "object") != 0)) {
-		ob_fail(err, OB_EDATA, "expected a JSON object, found %s",
-			type ? type : "nothing");
-		sqlite3_reset(s);
-		return -1;
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
-		return ob_fail(err, OB_EDATA, "malformed JSON");
-	if (!(s = stmt(st, Q_JSON_EACH, err)))
-		return -1;
-	sqlite3_bind_text(s, 1, text, (int)len, SQLITE_STATIC);
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		stop = fn(ctx, (const char *)sqlite3_column_text(s, 0),
-			  (const char *)sqlite3_column_text(s, 1),
-			  (const char *)sqlite3_column_text(s, 2));
-	sqlite3_reset(s);
-	if (!stop && rc != SQLITE_DONE)
-		return ob_fail(err, OB_EDATA, "malformed JSON");
-	return stop ? -1 : 0;
 }
 
 /* --- what the metrics are made of ------------------------------------- */

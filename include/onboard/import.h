@@ -13,7 +13,6 @@
 #include <stdio.h>
 
 #include "onboard/event.h"
-#include "onboard/store.h"
 #include "onboard/util.h"
 
 enum ob_import_format { OB_IMPORT_CSV, OB_IMPORT_JSONL };
@@ -30,11 +29,10 @@ struct ob_event_reader;
 
 /*
  * Starts reading f. A CSV header is read and checked here; its problems
- * are OB_EDATA with *line set. The JSONL reader parses with the store's
- * JSON functions.
+ * are OB_EDATA with *line set. JSON Lines are parsed by json.c.
  */
 int ob_event_reader_open(FILE *f, enum ob_import_format format,
-			 struct ob_store *st, struct ob_event_reader **out,
+			 struct ob_event_reader **out,
 			 long *line, struct ob_err *err);
 /*
  * The next row: 1, 0 at the end, -1 on an error. An invalid row is

@@ -253,17 +253,6 @@ int ob_store_account_list_by_rowid(struct ob_store *st,
 					     const struct ob_account *a),
 				   void *ctx, struct ob_err *err);
 
-/*
- * Parses one JSON object (SQLite's JSON functions, RFC 8259) and calls fn
- * for each member in order: its key, its JSON type (null, true, false,
- * integer, real, text, array, object) and, for scalars, its value as
- * text. Not an object, or malformed: OB_EDATA.
- */
-int ob_store_json_object(struct ob_store *st, const char *text, size_t len,
-			 int (*fn)(void *ctx, const char *key,
-				   const char *type, const char *value),
-			 void *ctx, struct ob_err *err);
-
 /* --- check-in actions ------------------------------------------------- */
 
 /* Records a check-in done, skipped or snoozed. */

@@ -1,0 +1,37 @@
+/*
+ * input: the bytes of an import file, as they stream: a plain file, a
+ * gzip file (or gzip on standard input, told by its magic), or a zip
+ * archive of members (Amplitude's export: hourly .gz files), each member
+ * decompressed in turn. libarchive does the formats; nothing is inflated
+ * whole into memory. Each member is handed out as a FILE, so the readers
+ * of import.c read every container alike.
+ */
+#ifndef ONBOARD_INPUT_H
+#define ONBOARD_INPUT_H
+
+#include <stdio.h>
+
+#include "onboard/util.h"
+
+struct ob_input;
+
+/*
+ * Opens path ("-" is standard input). A file that cannot be opened is
+ * OB_ENOINPUT; a compressed stream broken from its start is OB_EDATA.
+ */
+int ob_input_open(const char *path, struct ob_input **out, struct ob_err *err);
+/*
+ * The next member: 1 with *f reading its bytes (valid until the next
+ * call) and *member its name inside a zip (NULL for a plain or gzip
+ * file, which is one member); 0 after the last; -1 on an error.
+ */
+int ob_input_next(struct ob_input *in, FILE **f, const char **member,
+		  struct ob_err *err);
+/*
+ * After a read error on a member's FILE: what went wrong. A truncated or
+ * corrupt compressed stream is OB_EDATA; an I/O error OB_ENOINPUT.
+ */
+void ob_input_error(const struct ob_input *in, struct ob_err *err);
+void ob_input_close(struct ob_input *in);
+
+#endif
