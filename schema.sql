@@ -205,3 +205,15 @@ CREATE TABLE alert_state (
 	escalations TEXT NOT NULL,
 	updated_at  TEXT NOT NULL
 ) STRICT;
+
+-- The users of the analytics tools (Segment userId, Mixpanel distinct_id,
+-- Amplitude user_id) and the account each belongs to, from Segment group
+-- calls and from any line naming both. An event line without an account
+-- takes its user's. linked_at: the time of the line that made the link.
+CREATE TABLE user_link (
+	user_id   TEXT PRIMARY KEY,
+	account   INTEGER NOT NULL REFERENCES account (id),
+	linked_at INTEGER NOT NULL            -- microseconds
+) STRICT;
+
+CREATE INDEX user_link_account ON user_link (account, user_id);

@@ -465,3 +465,43 @@ void ob_cli_json_metrics(struct ob_buf *b, const struct ob_signals *s)
 	ob_buf_addc(b, '}');
 }
 
+
+int ob_cli_read_yaml(const char *path, const char *what, char **data,
+		     size_t *len)
+{
+	struct ob_err err = {0};
+	const char *nul;
+	int line = 1;
+	if (ob_read_file(path, OB_PLAYBOOK_MAX_BYTES, data, len, &err) < 0) {
+		if (err.code == OB_EDATA) {
+			fprintf(stderr, "%s:1:1: error: %s\n", path, err.msg);
+			return OB_EDATA;
+		}
+		return ob_cli_report(&err);
+	}
+	if (!(nul = memchr(*data, '\0', *len)))
+		return OB_OK;
+	for (const char *p = *data; p < nul; p++)
+		line += *p == '\n';
+	fprintf(stderr, "%s:%d:1: error: NUL byte in the %s\n", path, line,
+		what);
+	free(*data);
+	return OB_EDATA;
+}
+
+int ob_cli_read_map(const char *path, struct ob_map *m)
+{
+	struct ob_diags diags = {0};
+	size_t len;
+	char *data;
+	int code = ob_cli_read_yaml(path, "map", &data, &len);
+	if (code != OB_OK)
+		return code;
+	if (ob_map_parse(data, len, m, &diags) < 0) {
+		ob_cli_print_diags(path, &diags);
+		ob_diags_release(&diags);
+		code = OB_EDATA;
+	}
+	free(data);
+	return code;
+}

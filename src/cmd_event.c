@@ -107,6 +107,8 @@ out:
 
 struct import_counts {
 	long rows, added, duplicates, invalid;
+	/* an analytics export's: skipped lines by why, and group calls */
+	long unmapped, unknown, other, linked;
 };
 
 /*
@@ -155,14 +157,148 @@ static int file_format(const struct ob_ctx *ctx, const char *path,
 	return OB_OK;
 }
 
+/*
+ * The users an import has met, and their accounts: looked up in the
+ * store once each, written back (the new and changed links) at the end,
+ * inside the import's transaction.
+ */
+struct user_link {
+	char *account; /* NULL: the user has no link */
+	int64_t rowid, at;
+	bool changed;
+};
+
+struct user_links {
+	struct ob_strmap index; /* user -> its link's index */
+	struct user_link *items;
+	size_t n, cap;
+};
+
 /* What every file of one import shares. */
 struct import_run {
 	struct ob_store *st;
 	struct ob_playbook_cache pc;
+	const struct ob_map *map; /* an analytics export's, or NULL */
+	struct user_links users;
 	bool skip_invalid;
 	bool failed; /* an invalid row was found: without --skip-invalid,
 			nothing will be written */
 };
+
+/* The user's link, read from the store the first time. */
+static struct user_link *user_get(struct import_run *run, const char *user,
+				  struct ob_err *err)
+{
+	struct user_links *u = &run->users;
+	struct ob_strmap_entry *e = ob_strmap_get(&u->index, user);
+	struct user_link *l;
+	char *account = NULL;
+	if (e)
+		return &u->items[e->value];
+	if (ob_store_user_account(run->st, user, &account, err) < 0)
+		return NULL;
+	ob_grow(&u->items, &u->cap, u->n + 1, sizeof(*u->items));
+	l = &u->items[u->n];
+	memset(l, 0, sizeof(*l));
+	l->account = account;
+	ob_strmap_put(&u->index, user)->value = (int64_t)u->n++;
+	return l;
+}
+
+static int user_link(struct import_run *run, const char *user,
+		     const char *account, int64_t rowid, int64_t at,
+		     struct ob_err *err)
+{
+	struct user_link *l = user_get(run, user, err);
+	if (!l)
+		return -1;
+	if (l->account && strcmp(l->account, account) == 0)
+		return 0;
+	free(l->account);
+	l->account = xstrdup(account);
+	l->rowid = rowid;
+	l->at = at;
+	l->changed = true;
+	return 0;
+}
+
+static int users_write(struct import_run *run, struct ob_err *err)
+{
+	struct user_links *u = &run->users;
+	for (size_t i = 0; i < u->index.cap; i++) {
+		struct ob_strmap_entry *e = &u->index.slots[i];
+		struct user_link *l;
+		if (!e->key)
+			continue;
+		l = &u->items[e->value];
+		if (l->changed && ob_store_user_link(run->st, e->key, l->rowid,
+						     l->at, err) < 0)
+			return -1;
+		l->changed = false;
+	}
+	return 0;
+}
+
+static void users_release(struct user_links *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->items[i].account);
+	free(u->items);
+	ob_strmap_release(&u->index);
+}
+
+/*
+ * An export's line before it is an event: skipped lines counted, group
+ * calls linked, and the account found, by its path or its user's link.
+ * Returns 1 for an event to store, 0 for a line done with, -1 for an
+ * error (OB_EDATA: the line is invalid).
+ */
+static int source_row(struct import_run *run, struct ob_event_fields *row,
+		      struct import_counts *n, struct ob_err *err)
+{
+	struct ob_account_ref ref;
+	struct user_link *l;
+	int64_t at;
+	bool bare;
+	int r;
+	if (row->kind == OB_ROW_UNMAPPED || row->kind == OB_ROW_OTHER) {
+		*(row->kind == OB_ROW_UNMAPPED ? &n->unmapped : &n->other) += 1;
+		return 0;
+	}
+	if (!row->account && row->user) {
+		if (!(l = user_get(run, row->user, err)))
+			return -1;
+		row->account = l->account;
+	}
+	r = row->account ? ob_store_account_ref(run->st, row->account, &ref, err)
+			 : 1;
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		if (!run->map->unknown_error) {
+			n->unknown++;
+			return 0;
+		}
+		if (row->account)
+			return ob_fail(err, OB_EDATA, "unknown account '%s'",
+				       row->account);
+		return ob_fail(err, OB_EDATA,
+			       "no account: no account path has a value%s",
+			       row->user ? ", and the user has no link" : "");
+	}
+	if (!row->user)
+		return 1;
+	/* The link dates from the line that made it. */
+	if (!row->at || ob_time_parse(row->at, &at, &bare))
+		at = ob_time_now();
+	if (user_link(run, row->user, row->account, ref.rowid, at, err) < 0)
+		return -1;
+	if (row->kind == OB_ROW_LINK) {
+		n->linked++;
+		return 0;
+	}
+	return 1;
+}
 
 /* A member's name in messages: FILE, or FILE(MEMBER) inside a zip. */
 static void member_name(struct ob_buf *b, const char *file,
@@ -201,7 +337,9 @@ static int import_member(struct import_run *run, struct ob_input *in,
 	long line;
 	int got;
 
-	if (ob_event_reader_open(f, format, &r, &line, &err) < 0) {
+	if (run->map)
+		r = ob_source_reader_open(f, run->map);
+	else if (ob_event_reader_open(f, format, &r, &line, &err) < 0) {
 		if (ferror(f))
 			ob_input_error(in, &err);
 		if (err.code != OB_EDATA) {
@@ -223,6 +361,9 @@ static int import_member(struct import_run *run, struct ob_input *in,
 			goto fail;
 		}
 		n->rows++;
+		if (got > 0 && run->map &&
+		    (got = source_row(run, &row, n, &err)) == 0)
+			continue;
 		if (got > 0 && ob_event_check(&row, false, &parsed, &err) == 0 &&
 		    resolve_event(run->st, &run->pc, &row, &parsed, &ev,
 				  &err) == 0) {
@@ -242,6 +383,44 @@ fail:
 	*fatal = err;
 	ob_event_reader_close(r);
 	return -1;
+}
+
+static void add_counts(struct import_counts *to,
+		       const struct import_counts *n)
+{
+	to->rows += n->rows;
+	to->added += n->added;
+	to->duplicates += n->duplicates;
+	to->invalid += n->invalid;
+	to->unmapped += n->unmapped;
+	to->unknown += n->unknown;
+	to->other += n->other;
+	to->linked += n->linked;
+}
+
+/*
+ * SPEC's four figures, rolled back or not (then none added), and an
+ * export's skipped and linked lines.
+ */
+static void print_counts(const struct ob_ctx *ctx, const char *name,
+			 const struct import_counts *n, bool kept,
+			 const struct ob_map *map)
+{
+	struct ob_buf b = {0};
+	ob_buf_addf(&b, "%s: %ld rows read, %ld added, %ld duplicates, %ld "
+			"invalid",
+		    name, n->rows, kept ? n->added : 0,
+		    kept ? n->duplicates : 0, n->invalid);
+	if (map) {
+		ob_buf_addf(&b, ", %ld skipped (%ld unmapped, %ld unknown "
+				"account, %ld other calls)",
+			    n->unmapped + n->unknown + n->other, n->unmapped,
+			    n->unknown, n->other);
+		if (map->source == OB_SEGMENT)
+			ob_buf_addf(&b, ", %ld linked", n->linked);
+	}
+	ob_cli_note(ctx, "%s", b.data);
+	ob_buf_release(&b);
 }
 
 /* Imports every member of one input, then writes its rows. */
@@ -274,8 +453,9 @@ static int import_input(struct import_run *run, struct ob_input *in,
 	}
 	ob_buf_release(&name);
 	/* Written per file, to count each file's additions. */
-	if (ret == 0 &&
-	    ob_store_events_flush(run->st, &added, &duplicates, fatal) < 0)
+	if (ret == 0 && (users_write(run, fatal) < 0 ||
+			 ob_store_events_flush(run->st, &added, &duplicates,
+					       fatal) < 0))
 		ret = -1;
 	if (ret == 0) {
 		n->added += added;
@@ -288,9 +468,14 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"skip-invalid", no_argument, NULL, 's'},
+		{"from", required_argument, NULL, 'f'},
+		{"map", required_argument, NULL, 'm'},
 		{0},
 	};
 	struct import_run run = {0};
+	struct ob_map map = {0};
+	const char *from = NULL, *map_path = NULL;
+	bool have_map = false;
 	struct ob_err err = {0};
 	struct import_counts *counts = NULL, total = {0};
 	enum ob_import_format *formats = NULL;
@@ -300,19 +485,48 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
 		if (c == OB_CLI_STOP)
 			return code;
-		run.skip_invalid = true;
+		if (c == 'f')
+			from = optarg;
+		else if (c == 'm')
+			map_path = optarg;
+		else
+			run.skip_invalid = true;
 	}
 	nfiles = argc - optind;
 	if (nfiles < 1)
 		return ob_cli_usage_error(ctx, "no file given ('-' reads "
 					       "standard input)");
+	if (from && ob_source_parse(from) < 0)
+		return ob_cli_usage_error(ctx, "unknown source '%s' (expected "
+					       "segment, mixpanel or amplitude)",
+					  from);
+	if (!from != !map_path)
+		return ob_cli_usage_error(ctx, from ? "--from needs --map "
+						      "MAP.yaml"
+						    : "--map needs --from "
+						      "SOURCE");
+	if (map_path) {
+		if ((code = ob_cli_read_map(map_path, &map)) != OB_OK)
+			return code;
+		have_map = true;
+		if ((int)map.source != ob_source_parse(from)) {
+			ob_cli_error("--from %s, but map '%s' is for %s", from,
+				     map_path, ob_source_name(map.source));
+			code = OB_EDATA;
+			goto out;
+		}
+		run.map = &map;
+	}
 	inputs = xcalloc((size_t)nfiles, sizeof(*inputs));
 	formats = xcalloc((size_t)nfiles, sizeof(*formats));
 	counts = xcalloc((size_t)nfiles, sizeof(*counts));
+	if (map_path && code != OB_OK)
+		goto out;
 	/* Every file must open before anything is written. */
 	for (int i = 0; i < nfiles && code == OB_OK; i++) {
 		const char *path = argv[optind + i];
-		if ((code = file_format(ctx, path, &formats[i])) != OB_OK)
+		if (!run.map &&
+		    (code = file_format(ctx, path, &formats[i])) != OB_OK)
 			break;
 		if (ob_input_open(path, &inputs[i], &err) < 0) {
 			if (err.code == OB_EDATA)
@@ -345,10 +559,7 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 			ob_cli_note(ctx, "nothing written");
 			goto out;
 		}
-		total.rows += counts[i].rows;
-		total.added += counts[i].added;
-		total.duplicates += counts[i].duplicates;
-		total.invalid += counts[i].invalid;
+		add_counts(&total, &counts[i]);
 	}
 	if (run.failed && !run.skip_invalid) {
 		ob_store_rollback(run.st);
@@ -359,13 +570,7 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 	for (int i = 0; i < nfiles; i++) {
 		const char *path = argv[optind + i];
 		const char *name = strcmp(path, "-") ? path : "(stdin)";
-		/* SPEC's four figures either way; rolled back, none added. */
-		bool kept = code == OB_OK;
-		ob_cli_note(ctx,
-			    "%s: %ld rows read, %ld added, %ld duplicates, "
-			    "%ld invalid",
-			    name, counts[i].rows, kept ? counts[i].added : 0,
-			    kept ? counts[i].duplicates : 0, counts[i].invalid);
+		print_counts(ctx, name, &counts[i], code == OB_OK, run.map);
 	}
 	if (code == OB_EDATA)
 		ob_cli_note(ctx, "nothing written: fix the rows above, or give "
@@ -373,17 +578,16 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 	else if (code != OB_OK)
 		ob_cli_note(ctx, "nothing written");
 	else if (code == OB_OK && nfiles > 1)
-		ob_cli_note(ctx,
-			    "total: %ld rows read, %ld added, %ld duplicates, "
-			    "%ld invalid",
-			    total.rows, total.added, total.duplicates,
-			    total.invalid);
+		print_counts(ctx, "total", &total, true, run.map);
 out:
 	for (int i = 0; i < nfiles; i++)
 		ob_input_close(inputs[i]);
 	free(inputs);
 	free(formats);
 	free(counts);
+	if (have_map)
+		ob_map_release(&map);
+	users_release(&run.users);
 	ob_playbook_cache_release(&run.pc);
 	ob_store_close(run.st);
 	return code;

@@ -21,28 +21,12 @@ static int no_options(struct ob_ctx *ctx, int argc, char **argv, int *code)
 static int read_playbook(const char *path, struct ob_playbook *pb,
 			 char **source)
 {
-	struct ob_err err = {0};
 	struct ob_diags diags = {0};
 	size_t len;
 	char *data;
-
-	if (ob_read_file(path, OB_PLAYBOOK_MAX_BYTES, &data, &len, &err) < 0) {
-		if (err.code == OB_EDATA) {
-			fprintf(stderr, "%s:1:1: error: %s\n", path, err.msg);
-			return OB_EDATA;
-		}
-		return ob_cli_report(&err);
-	}
-	if (memchr(data, '\0', len)) {
-		const char *nul = memchr(data, '\0', len);
-		int line = 1;
-		for (const char *p = data; p < nul; p++)
-			line += *p == '\n';
-		fprintf(stderr, "%s:%d:1: error: NUL byte in the playbook\n",
-			path, line);
-		free(data);
-		return OB_EDATA;
-	}
+	int code = ob_cli_read_yaml(path, "playbook", &data, &len);
+	if (code != OB_OK)
+		return code;
 	if (ob_playbook_parse(data, len, pb, &diags) < 0) {
 		ob_cli_print_diags(path, &diags);
 		ob_diags_release(&diags);

@@ -7,6 +7,7 @@
 #include "onboard/csv.h"
 #include "onboard/date.h"
 #include "onboard/json.h"
+#include "onboard/map.h"
 
 enum column { C_ACCOUNT, C_TYPE, C_AT, C_VALUE, C_ID, NCOLUMNS };
 
@@ -25,11 +26,15 @@ struct ob_event_reader {
 	long lineno;
 	bool started;
 	struct ob_buf member[NCOLUMNS]; /* this line's values, reused */
+	/* an analytics export */
+	const struct ob_map *map;
+	struct ob_buf user, name;
+	char custom[OB_EVENT_TYPE_MAX + 1];
 };
 
 int ob_event_reader_open(FILE *f, enum ob_import_format format,
-			 struct ob_event_reader **out,
-			 long *line, struct ob_err *err)
+			 struct ob_event_reader **out, long *line,
+			 struct ob_err *err)
 {
 	struct ob_event_reader *r = xcalloc(1, sizeof(*r));
 	struct ob_csv_record rec;
@@ -42,8 +47,9 @@ int ob_event_reader_open(FILE *f, enum ob_import_format format,
 		r->csv = ob_csv_open(f);
 		n = ob_csv_read(r->csv, &rec, err);
 		if (n == 0) {
-			ob_fail(err, OB_EDATA, "empty file: expected a header "
-					       "row naming the columns");
+			ob_fail(err, OB_EDATA,
+				"empty file: expected a header "
+				"row naming the columns");
 			goto fail;
 		}
 		if (n < 0) {
@@ -70,6 +76,8 @@ void ob_event_reader_close(struct ob_event_reader *r)
 	ob_buf_release(&r->line);
 	for (int i = 0; i < NCOLUMNS; i++)
 		ob_buf_release(&r->member[i]);
+	ob_buf_release(&r->user);
+	ob_buf_release(&r->name);
 	free(r);
 }
 
@@ -88,14 +96,14 @@ static int next_csv(struct ob_event_reader *r, struct ob_event_fields *row,
 	if (rec.nfields != r->ncolumns) {
 		if (rec.nfields == 1 && !*rec.fields[0])
 			return ob_fail(err, OB_EDATA, "empty line");
-		return ob_fail(err, OB_EDATA,
-			       "expected %zu fields as in the header, found %zu",
-			       r->ncolumns, rec.nfields);
+		return ob_fail(
+		    err, OB_EDATA,
+		    "expected %zu fields as in the header, found %zu",
+		    r->ncolumns, rec.nfields);
 	}
 	for (int i = 0; i < NCOLUMNS; i++) {
-		const char *v = r->column_of[i] >= 0
-					? rec.fields[r->column_of[i]]
-					: NULL;
+		const char *v =
+		    r->column_of[i] >= 0 ? rec.fields[r->column_of[i]] : NULL;
 		/* An empty cell is an absent value or id. */
 		*slots[i] = v && (*v || i < C_VALUE) ? v : NULL;
 	}
@@ -148,9 +156,11 @@ static int jsonl_fields(struct ob_event_reader *r, json_t *obj,
 	const char *key;
 	json_t *v;
 	if (!json_is_object(obj))
-		return ob_fail(err, OB_EDATA, "expected a JSON object, found %s",
+		return ob_fail(err, OB_EDATA,
+			       "expected a JSON object, found %s",
 			       ob_json_kind(obj));
-	json_object_foreach (obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		int i = 0, got;
 		while (i < NCOLUMNS && strcmp(column_names[i], key) != 0)
 			i++;
@@ -159,11 +169,10 @@ static int jsonl_fields(struct ob_event_reader *r, json_t *obj,
 		if (json_is_null(v))
 			continue;
 		if (!json_is_string(v) && !(i >= C_VALUE && json_is_number(v)))
-			return ob_fail(err, OB_EDATA, "'%s' must be %s, not %s",
-				       key,
-				       i >= C_VALUE ? "text or a number"
-						    : "text",
-				       ob_json_kind(v));
+			return ob_fail(
+			    err, OB_EDATA, "'%s' must be %s, not %s", key,
+			    i >= C_VALUE ? "text or a number" : "text",
+			    ob_json_kind(v));
 		got = ob_json_text(v, &r->member[i]);
 		if (got < 0)
 			return ob_fail(err, OB_EDATA,
@@ -175,14 +184,17 @@ static int jsonl_fields(struct ob_event_reader *r, json_t *obj,
 	return 1;
 }
 
-static int next_jsonl(struct ob_event_reader *r, struct ob_event_fields *row,
-		      struct ob_err *err)
+/*
+ * The next line parsed: 1 with *obj (json_decref it), 0 at the end, -1
+ * on an error (OB_EDATA for the line).
+ */
+static int next_json(struct ob_event_reader *r, bool unique_keys, json_t **obj,
+		     long *line, struct ob_err *err)
 {
 	const char *text;
 	size_t len;
-	json_t *obj;
 	int n = read_line(r, err);
-	row->line = r->lineno;
+	*line = r->lineno;
 	if (n <= 0)
 		return n;
 	text = r->line.data;
@@ -200,20 +212,241 @@ static int next_jsonl(struct ob_event_reader *r, struct ob_event_fields *row,
 		return ob_fail(err, OB_EDATA, "NUL byte in the data");
 	if (!ob_utf8_valid(text, len))
 		return ob_fail(err, OB_EDATA, "invalid UTF-8");
+	return (*obj = ob_json_parse(text, len, unique_keys, err)) ? 1 : -1;
+}
+
+static int next_jsonl(struct ob_event_reader *r, struct ob_event_fields *row,
+		      struct ob_err *err)
+{
+	json_t *obj;
 	/* A repeated key would make a row say two things at once. */
-	if (!(obj = ob_json_parse(text, len, true, err)))
-		return -1;
+	int n = next_json(r, true, &obj, &row->line, err);
+	if (n <= 0)
+		return n;
 	n = jsonl_fields(r, obj, row, err);
 	json_decref(obj);
 	return n;
 }
 
-int ob_event_reader_next(struct ob_event_reader *r,
+struct ob_event_reader *ob_source_reader_open(FILE *f, const struct ob_map *map)
+{
+	struct ob_event_reader *r = xcalloc(1, sizeof(*r));
+	r->format = OB_IMPORT_SOURCE;
+	r->f = f;
+	r->map = map;
+	return r;
+}
+
+/*
+ * The text at path into b: 1, 0 when absent (and, in Amplitude's
+ * exports, its "EMPTY" placeholder), -1 when it is no scalar.
+ */
+static int path_text(const struct ob_event_reader *r, json_t *obj,
+		     const char *path, struct ob_buf *b, struct ob_err *err)
+{
+	int got = ob_json_text(ob_json_path(obj, path), b);
+	if (got < 0)
+		return ob_fail(err, OB_EDATA,
+			       "'%s' is %s, not text or a number", path,
+			       ob_json_kind(ob_json_path(obj, path)));
+	if (got > 0 && r->map->source == OB_AMPLITUDE &&
+	    strcmp(b->data, "EMPTY") == 0)
+		return 0;
+	return got > 0 && b->len > 0;
+}
+
+/*
+ * Mixpanel's time: epoch seconds, or milliseconds past 10^11 (a date in
+ * 5138 as seconds), as RFC 3339 with the fraction kept.
+ */
+static int epoch_text(json_t *v, struct ob_buf *out, struct ob_err *err)
+{
+	double t;
+	int64_t us, secs;
+	char when[24];
+	if (json_is_string(v)) {
+		char *end;
+		t = strtod(json_string_value(v), &end);
+		if (end == json_string_value(v) || *end)
+			return ob_fail(err, OB_EDATA,
+				       "properties.time '%s': expected epoch "
+				       "seconds",
+				       json_string_value(v));
+	} else if (json_is_number(v)) {
+		t = json_number_value(v);
+	} else {
+		return ob_fail(err, OB_EDATA, "missing properties.time");
+	}
+	if (t > 1e11)
+		t /= 1000;
+	if (!(t > -62135596800.0 && t < 253402300800.0))
+		return ob_fail(err, OB_EDATA,
+			       "properties.time %.0f: outside the years 0001 "
+			       "to 9999",
+			       t);
+	us = (int64_t)(t * 1e6 + (t < 0 ? -0.5 : 0.5));
+	secs = us / 1000000 - (us % 1000000 < 0);
+	ob_time_format_utc(us, when);
+	ob_buf_reset(out);
+	ob_buf_add(out, when, 19);
+	if (us - secs * 1000000)
+		ob_buf_addf(out, ".%06lld", (long long)(us - secs * 1000000));
+	ob_buf_addc(out, 'Z');
+	return 0;
+}
+
+/* The fields of one line by the source's shape (SPEC.md section 8). */
+static int source_fields(struct ob_event_reader *r, json_t *obj,
 			 struct ob_event_fields *row, struct ob_err *err)
 {
+	static const char *const segment_times[] = {
+	    "timestamp", "originalTimestamp", "receivedAt", NULL};
+	const struct ob_map *m = r->map;
+	const struct ob_map_event *me;
+	const char *name_path = m->source == OB_SEGMENT	   ? "event"
+				: m->source == OB_MIXPANEL ? "event"
+							   : "event_type";
+	const char *user_path = m->source == OB_SEGMENT ? "userId"
+				: m->source == OB_MIXPANEL
+				    ? "properties.distinct_id"
+				    : "user_id";
+	struct ob_buf *at = &r->member[C_AT], *id = &r->member[C_ID];
+	int got;
+
+	if (!json_is_object(obj))
+		return ob_fail(err, OB_EDATA,
+			       "expected a JSON object, found %s",
+			       ob_json_kind(obj));
+	row->kind = OB_ROW_EVENT;
+	if (m->source == OB_SEGMENT) {
+		struct ob_buf *call = &r->member[C_TYPE];
+		if ((got = path_text(r, obj, "type", call, err)) < 0)
+			return -1;
+		if (!got)
+			return ob_fail(err, OB_EDATA,
+				       "missing 'type' (the "
+				       "Segment call)");
+		if (strcmp(call->data, "identify") == 0 ||
+		    strcmp(call->data, "page") == 0 ||
+		    strcmp(call->data, "screen") == 0 ||
+		    strcmp(call->data, "alias") == 0) {
+			row->kind = OB_ROW_OTHER;
+			return 1;
+		}
+		if (strcmp(call->data, "group") == 0)
+			row->kind = OB_ROW_LINK;
+		else if (strcmp(call->data, "track") != 0)
+			return ob_fail(err, OB_EDATA,
+				       "unknown Segment call '%s' (expected "
+				       "track, group, identify, page, screen "
+				       "or alias)",
+				       call->data);
+	}
+	if ((got = path_text(r, obj, user_path, &r->user, err)) < 0)
+		return -1;
+	row->user = got ? r->user.data : NULL;
+	/* The time, by the source's field. */
+	if (m->source == OB_SEGMENT) {
+		got = 0;
+		for (size_t i = 0; segment_times[i] && !got; i++)
+			if ((got = path_text(r, obj, segment_times[i], at,
+					     err)) < 0)
+				return -1;
+	} else if (m->source == OB_MIXPANEL) {
+		if (epoch_text(ob_json_path(obj, "properties.time"), at, err) <
+		    0)
+			return -1;
+		got = 1;
+	} else {
+		if ((got = path_text(r, obj, "event_time", at, err)) < 0)
+			return -1;
+		/* Amplitude writes UTC without saying so. */
+		if (got && at->len == 19)
+			ob_buf_addc(at, 'Z');
+		else if (got && at->len > 20 && at->data[19] == '.' &&
+			 !strpbrk(at->data + 19, "Zz+-"))
+			ob_buf_addc(at, 'Z');
+	}
+	row->at = got ? at->data : NULL;
+	if (row->kind == OB_ROW_LINK) {
+		if ((got = path_text(r, obj, "groupId", &r->member[C_ACCOUNT],
+				     err)) < 0)
+			return -1;
+		row->account = got ? r->member[C_ACCOUNT].data : NULL;
+		if (!row->account || !row->user)
+			row->kind = OB_ROW_OTHER; /* an anonymous group call */
+		return 1;
+	}
+	for (size_t i = 0; i < m->naccounts; i++) {
+		if ((got = path_text(r, obj, m->accounts[i],
+				     &r->member[C_ACCOUNT], err)) < 0)
+			return -1;
+		if (got) {
+			row->account = r->member[C_ACCOUNT].data;
+			break;
+		}
+	}
+	/* The id: the source's own, so a re-import adds nothing. */
+	got = path_text(r, obj,
+			m->source == OB_SEGMENT	   ? "messageId"
+			: m->source == OB_MIXPANEL ? "properties.$insert_id"
+						   : "$insert_id",
+			id, err);
+	if (got == 0 && m->source == OB_AMPLITUDE)
+		got = path_text(r, obj, "uuid", id, err);
+	if (got < 0)
+		return -1;
+	row->id = got ? id->data : NULL;
+	/* What the event is. */
+	if ((got = path_text(r, obj, name_path, &r->name, err)) < 0)
+		return -1;
+	if (!got)
+		return ob_fail(err, OB_EDATA, "missing '%s' (the event name)",
+			       name_path);
+	if ((me = ob_map_lookup(m, r->name.data))) {
+		row->type = me->type;
+		if (me->value) {
+			if ((got = path_text(r, obj, me->value,
+					     &r->member[C_VALUE], err)) < 0)
+				return -1;
+			row->value = got ? r->member[C_VALUE].data : NULL;
+		} else if (ob_event_type_lookup(me->type) ==
+			   OB_EV_FEATURE_USED) {
+			row->value = r->name.data; /* the feature's name */
+		}
+	} else if (m->unmapped_custom &&
+		   ob_map_custom_type(r->name.data, r->custom)) {
+		row->type = r->custom;
+	} else {
+		row->kind = OB_ROW_UNMAPPED;
+	}
+	return 1;
+}
+
+static int next_source(struct ob_event_reader *r, struct ob_event_fields *row,
+		       struct ob_err *err)
+{
+	json_t *obj;
+	int n = next_json(r, false, &obj, &row->line, err);
+	if (n <= 0)
+		return n;
+	n = source_fields(r, obj, row, err);
+	json_decref(obj);
+	return n;
+}
+
+int ob_event_reader_next(struct ob_event_reader *r, struct ob_event_fields *row,
+			 struct ob_err *err)
+{
 	memset(row, 0, sizeof(*row));
-	return r->format == OB_IMPORT_CSV ? next_csv(r, row, err)
-					  : next_jsonl(r, row, err);
+	switch (r->format) {
+	case OB_IMPORT_CSV:
+		return next_csv(r, row, err);
+	case OB_IMPORT_JSONL:
+		return next_jsonl(r, row, err);
+	default:
+		return next_source(r, row, err);
+	}
 }
 
 static bool needs_value(enum ob_event_type t, const char **what)
@@ -257,8 +490,9 @@ int ob_event_check(const struct ob_event_fields *f, bool now_ok,
 	out->known = ob_event_type_lookup(f->type);
 	if (!f->at || !*f->at) {
 		if (!now_ok)
-			return ob_fail(err, OB_EDATA, "missing at (the "
-						      "event's time)");
+			return ob_fail(err, OB_EDATA,
+				       "missing at (the "
+				       "event's time)");
 		out->at = ob_time_now();
 		out->bare = false;
 	} else if ((why = ob_time_parse(f->at, &out->at, &out->bare))) {
@@ -274,8 +508,7 @@ int ob_event_check(const struct ob_event_fields *f, bool now_ok,
 	if (needs_value(out->known, &what) && vlen == 0)
 		return ob_fail(err, OB_EDATA, "%s events need %s as value",
 			       f->type, what);
-	if (out->known == OB_EV_NPS &&
-	    !ob_parse_int(f->value, 0, 10, &nps))
+	if (out->known == OB_EV_NPS && !ob_parse_int(f->value, 0, 10, &nps))
 		return ob_fail(err, OB_EDATA,
 			       "nps value '%s': expected a whole number from "
 			       "0 to 10",

@@ -138,13 +138,34 @@ static const struct ob_command commands[] = {
 	{
 		.name = "import",
 		.run = ob_cmd_import,
-		.usage = "FILE... [--format csv|jsonl] [--skip-invalid]",
-		.summary = "Import events from CSV or JSON Lines files; all or "
-			   "nothing.",
+		.usage = "FILE... [--format csv|jsonl] [--from SOURCE --map "
+			 "MAP.yaml] [--skip-invalid]",
+		.summary = "Import events from CSV or JSON Lines files, or from "
+			   "an analytics export; all or nothing.",
 		.help = "  --format FORMAT    csv or jsonl (default: from the "
 			"file name; '-' is stdin)\n"
+			"  --from SOURCE      an export of segment, mixpanel or "
+			"amplitude, read\n"
+			"                     through --map MAP.yaml\n"
 			"  --skip-invalid     store the valid rows and report the "
-			"others\n",
+			"others\n"
+			"  Files may be gzip (.gz, or gzip on stdin) or, for "
+			"exports, a zip of them.\n",
+	},
+	{
+		.group = "map",
+		.name = "check",
+		.run = ob_cmd_map_check,
+		.usage = "MAP.yaml...",
+		.summary = "Check source maps: print every error as "
+			   "FILE:LINE:COLUMN.",
+	},
+	{
+		.group = "user",
+		.name = "list",
+		.run = ob_cmd_user_list,
+		.usage = "[--account ID]",
+		.summary = "List the analytics users linked to accounts.",
 	},
 	{
 		.name = "due",

@@ -120,6 +120,12 @@ static const struct {
 	 " red INTEGER NOT NULL CHECK (red IN (0, 1)),"
 	 " escalations TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;",
 	 NULL},
+	/* 4 -> 5: the links of the analytics tools' users to accounts. */
+	{"CREATE TABLE user_link (user_id TEXT PRIMARY KEY,"
+	 " account INTEGER NOT NULL REFERENCES account (id),"
+	 " linked_at INTEGER NOT NULL) STRICT;"
+	 "CREATE INDEX user_link_account ON user_link (account, user_id);",
+	 NULL},
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 

@@ -28,7 +28,7 @@ enum query {
 	Q_END
 };
 
-_Static_assert((int)Q_END <= (int)OB_STORE_NSLOTS,
+_Static_assert((int)Q_END <= (int)OB_STORE_SLOTS_USER,
 	       "the store's statement slots");
 
 #define MSG_COLUMNS                                                            \

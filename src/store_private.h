@@ -17,6 +17,7 @@
 /* Statement slots for the store's other files, each its own range. */
 enum {
 	OB_STORE_SLOTS_OUTBOX = 0,
+	OB_STORE_SLOTS_USER = 48,
 	OB_STORE_NSLOTS = 64,
 };
 

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "onboard/date.h"
+#include "onboard/map.h"
 #include "onboard/output.h"
 #include "onboard/playbook.h"
 #include "onboard/store.h"
@@ -81,6 +82,15 @@ int ob_cli_usage_error(const struct ob_ctx *ctx, const char *fmt, ...)
 int ob_cli_report(const struct ob_err *err);
 /* Prints each diagnostic as FILE:LINE:COLUMN: error: MESSAGE. */
 void ob_cli_print_diags(const char *file, const struct ob_diags *diags);
+/*
+ * Reads a YAML file (a playbook, a map: `what`) of at most
+ * OB_PLAYBOOK_MAX_BYTES and without NUL bytes. Returns OB_OK with *data
+ * (free it), or the exit code after printing why.
+ */
+int ob_cli_read_yaml(const char *path, const char *what, char **data,
+		     size_t *len);
+/* Reads and checks a source map: OB_OK with *m, or the exit code. */
+int ob_cli_read_map(const char *path, struct ob_map *m);
 
 /*
  * The output format of a listing command: ctx->format or table. Returns
@@ -188,5 +198,7 @@ int ob_cmd_send(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_outbox(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_outbox_retry(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_outbox_cancel(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_map_check(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_user_list(struct ob_ctx *ctx, int argc, char **argv);
 
 #endif

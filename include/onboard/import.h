@@ -15,13 +15,23 @@
 #include "onboard/event.h"
 #include "onboard/util.h"
 
-enum ob_import_format { OB_IMPORT_CSV, OB_IMPORT_JSONL };
+enum ob_import_format { OB_IMPORT_CSV, OB_IMPORT_JSONL, OB_IMPORT_SOURCE };
 
 #define OB_IMPORT_LINE_MAX (1024 * 1024)
+
+/* What a line of an analytics export is (a native row is an event). */
+enum ob_row_kind {
+	OB_ROW_EVENT,
+	OB_ROW_LINK,	 /* a Segment group call: user to account */
+	OB_ROW_UNMAPPED, /* an event name the map leaves out */
+	OB_ROW_OTHER,	 /* identify, page, screen, alias */
+};
 
 /* An event as a file gives it; NULL for an absent field. */
 struct ob_event_fields {
 	const char *account, *type, *at, *value, *id;
+	const char *user; /* an export's user; NULL for native rows */
+	enum ob_row_kind kind;
 	long line; /* where the row starts */
 };
 
@@ -32,16 +42,27 @@ struct ob_event_reader;
  * are OB_EDATA with *line set. JSON Lines are parsed by json.c.
  */
 int ob_event_reader_open(FILE *f, enum ob_import_format format,
-			 struct ob_event_reader **out,
-			 long *line, struct ob_err *err);
+			 struct ob_event_reader **out, long *line,
+			 struct ob_err *err);
 /*
  * The next row: 1, 0 at the end, -1 on an error. An invalid row is
  * OB_EDATA with row->line set, and the reader can go on; any other code
  * (a read error) ends the file.
  */
-int ob_event_reader_next(struct ob_event_reader *r,
-			 struct ob_event_fields *row, struct ob_err *err);
+int ob_event_reader_next(struct ob_event_reader *r, struct ob_event_fields *row,
+			 struct ob_err *err);
 void ob_event_reader_close(struct ob_event_reader *r);
+
+/*
+ * Starts reading an analytics export (JSON Lines shaped as map->source
+ * writes them) through a map, which must outlive the reader. Its rows
+ * come out of ob_event_reader_next: an event (its account NULL when no
+ * account path has a value: the user's link decides), a link, or a line
+ * to skip. Problems with a line are OB_EDATA with row->line set.
+ */
+struct ob_map;
+struct ob_event_reader *ob_source_reader_open(FILE *f,
+					      const struct ob_map *map);
 
 /* What ob_event_check makes of a row's fields. */
 struct ob_event_parsed {

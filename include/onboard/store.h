@@ -253,6 +253,26 @@ int ob_store_account_list_by_rowid(struct ob_store *st,
 					     const struct ob_account *a),
 				   void *ctx, struct ob_err *err);
 
+/* --- users of the analytics tools --------------------------------------- */
+
+/*
+ * The account a user is linked to: 0 with *account its id (free it), 1
+ * when the user has no link.
+ */
+int ob_store_user_account(struct ob_store *st, const char *user,
+			  char **account, struct ob_err *err);
+/*
+ * Links a user to an account (a rowid), replacing a link to another one;
+ * a link to the same account keeps its linked_at.
+ */
+int ob_store_user_link(struct ob_store *st, const char *user,
+		       int64_t account, int64_t linked_at, struct ob_err *err);
+/* The links, by user; of one account (its id) when account is not NULL. */
+int ob_store_user_list(struct ob_store *st, const char *account,
+		       int (*fn)(void *ctx, const char *user,
+				 const char *account, int64_t linked_at),
+		       void *ctx, struct ob_err *err);
+
 /* --- check-in actions ------------------------------------------------- */
 
 /* Records a check-in done, skipped or snoozed. */

@@ -4,19 +4,19 @@
 
 run init
 expect "init creates the database" 0 "" \
-	"onboard: created database '$T/onboard.db' (schema version 4)
+	"onboard: created database '$T/onboard.db' (schema version 5)
 onboard: loaded the bundled playbook 'saas-default' as the default"
 run init
 expect "init is idempotent" 0 "" \
-	"onboard: up to date: database '$T/onboard.db' (schema version 4)"
+	"onboard: up to date: database '$T/onboard.db' (schema version 5)"
 run playbook list --format csv
 expect_has "the default playbook is loaded once" 0 stdout \
 	"saas-default,true,"
 assert "one playbook" test "$(printf '%s\n' "$out" | wc -l)" = 2
 assert "WAL journal" \
 	test "$(sqlite3 "$T/onboard.db" 'PRAGMA journal_mode')" = wal
-assert "schema version 4" \
-	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 4
+assert "schema version 5" \
+	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 5
 
 # The schema in the database is schema.sql, as the binary embeds it.
 sqlite3 "$T/fresh.db" <"$ROOT/schema.sql"
@@ -51,17 +51,17 @@ sqlite3 "$T/v1.db" "PRAGMA user_version = 1;
 	INSERT INTO event VALUES (1, 12, 1793869200000000, 0, '9', '');"
 run --db "$T/v1.db" account list --format csv
 expect_has "a version 1 file is migrated" 0 stdout "acme,Acme,mid"
-assert "to version 4" test "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" = 4
+assert "to version 5" test "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" = 5
 assert "keeping its events" test "$(sqlite3 "$T/v1.db" 'SELECT count(*) FROM event')" = 5
 assert "with signals built from them" test \
 	"$(sqlite3 "$T/v1.db" 'SELECT account, counts, nps_value, features FROM signal')" = \
 	"1|1:1,2:2,12:2|9|1"
 assert "the migrated shape is schema.sql's" test "$(shape "$T/v1.db")" = "$(shape "$T/fresh.db")"
 
-# What version 4 added, taken away again: a file made by this binary
+# What versions 4 and 5 added, taken away again: a file made by this binary
 # becomes one of version 3.
 to_v3() {
-	sqlite3 "$1" "DROP TABLE alert_state; DROP TABLE outbox_account;
+	sqlite3 "$1" "DROP TABLE user_link; DROP TABLE alert_state; DROP TABLE outbox_account;
 		DROP TABLE outbox; DROP TABLE csm;
 		ALTER TABLE account DROP COLUMN opt_out; PRAGMA user_version = 3;"
 }
@@ -84,12 +84,21 @@ sqlite3 "$T/v2.db" "DROP INDEX checkin_action_account;
 run --db "$T/v2.db" score acme --today 2026-11-20 --format json
 assert "a version 2 file is migrated: nps 7" test \
 	"$(printf '%s' "$out" | jq '.[0].metrics.nps')" = 7
-assert "to version 4" test "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" = 4
+assert "to version 5" test "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" = 5
 assert "scores as numbers, one of the twins" test \
 	"$(sqlite3 "$T/v2.db" "SELECT group_concat(value, ' ') FROM (SELECT value FROM event WHERE type = 12 ORDER BY at)")" = "10 7"
 assert "the summary rebuilt" test \
 	"$(sqlite3 "$T/v2.db" 'SELECT counts, nps_value FROM signal')" = "12:2|7"
 assert "the v2 shape migrated is schema.sql's" test "$(shape "$T/v2.db")" = "$(shape "$T/fresh.db")"
+
+# A version 4 file: no user links yet, and a link can be made once it
+# is migrated.
+"$ONBOARD" --db "$T/v4.db" init -q
+sqlite3 "$T/v4.db" "DROP TABLE user_link; PRAGMA user_version = 4;"
+run --db "$T/v4.db" user list
+expect "a version 4 file is migrated: no user links" 0 "USER  ACCOUNT  LINKED AT" ""
+assert "to version 5" test "$(sqlite3 "$T/v4.db" 'PRAGMA user_version')" = 5
+assert "the v4 shape migrated is schema.sql's" test "$(shape "$T/v4.db")" = "$(shape "$T/fresh.db")"
 
 # A version 3 file: its accounts may all be mailed, and it has an empty
 # CSM directory and outbox.
@@ -99,13 +108,13 @@ to_v3 "$T/v3.db"
 run --db "$T/v3.db" account list --format json
 assert "a version 3 file is migrated: no opt-out" test \
 	"$(printf '%s' "$out" | jq -c '[.[0].id, .[0].opt_out]')" = '["acme",false]'
-assert "to version 4" test "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" = 4
+assert "to version 5" test "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" = 5
 assert "the v3 shape migrated is schema.sql's" test "$(shape "$T/v3.db")" = "$(shape "$T/fresh.db")"
 
 sqlite3 "$T/onboard.db" 'PRAGMA user_version = 99'
 run account list
 expect "a newer schema is refused" 1 "" \
-	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (4): upgrade onboard"
+	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (5): upgrade onboard"
 
 sqlite3 "$T/theirs.db" 'CREATE TABLE notes (x)'
 run --db "$T/theirs.db" init
