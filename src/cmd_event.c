@@ -505,9 +505,13 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 						      "MAP.yaml"
 						    : "--map needs --from "
 						      "SOURCE");
+
+	inputs = xcalloc((size_t)nfiles, sizeof(*inputs));
+	formats = xcalloc((size_t)nfiles, sizeof(*formats));
+	counts = xcalloc((size_t)nfiles, sizeof(*counts));
 	if (map_path) {
 		if ((code = ob_cli_read_map(map_path, &map)) != OB_OK)
-			return code;
+			goto out;
 		have_map = true;
 		if ((int)map.source != ob_source_parse(from)) {
 			ob_cli_error("--from %s, but map '%s' is for %s", from,
@@ -517,11 +521,6 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 		}
 		run.map = &map;
 	}
-	inputs = xcalloc((size_t)nfiles, sizeof(*inputs));
-	formats = xcalloc((size_t)nfiles, sizeof(*formats));
-	counts = xcalloc((size_t)nfiles, sizeof(*counts));
-	if (map_path && code != OB_OK)
-		goto out;
 	/* Every file must open before anything is written. */
 	for (int i = 0; i < nfiles && code == OB_OK; i++) {
 		const char *path = argv[optind + i];

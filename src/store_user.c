@@ -11,7 +11,9 @@ int ob_store_user_account(struct ob_store *st, const char *user,
 {
 	sqlite3_stmt *s = ob_store_sql(
 	    st, Q_USER_GET,
-	    "SELECT account, linked_at FROM user_link WHERE user_id = ?1", err);
+	    "SELECT a.ext_id FROM user_link u JOIN account a "
+	    "ON a.id = u.account WHERE u.user_id = ?1",
+	    err);
 	int rc;
 	if (!s)
 		return -1;
