@@ -26,7 +26,7 @@ _onboard()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local globals="--db --today --format -q --quiet -h --help --version"
-	local commands="init playbook account csm log import due done skip snooze score escalations report calendar render send outbox"
+	local commands="init playbook account csm log import map user due done skip snooze score escalations report calendar render send outbox"
 	local types="login feature_used response action_item_done action_item_missed meeting_attended meeting_rescheduled stakeholder_added ticket_opened ticket_resolved milestone nps note"
 	local i cmd="" sub="" args=()
 	COMPREPLY=()
@@ -38,7 +38,8 @@ _onboard()
 			--kickoff | --contact | --email | --playbook | --at | \
 			--value | --id | --channel | --note | --reason | --until | \
 			--week | --days | -o | --output | --full-name | \
-			--opt-out | --account | --limit | --maildir | --state)
+			--opt-out | --account | --limit | --maildir | --state | \
+			--from | --map)
 			((i++))
 			continue
 			;;
@@ -47,7 +48,8 @@ _onboard()
 		if [[ -z $cmd ]]; then
 			cmd=${COMP_WORDS[i]}
 		elif [[ ($cmd == playbook || $cmd == account || $cmd == csm ||
-			$cmd == outbox) && -z $sub ]]; then
+			$cmd == outbox || $cmd == map || $cmd == user) &&
+			-z $sub ]]; then
 			sub=${COMP_WORDS[i]}
 		else
 			args+=("${COMP_WORDS[i]}")
@@ -55,8 +57,12 @@ _onboard()
 	done
 
 	case $prev in
-	--db | -o | --output)
+	--db | -o | --output | --map)
 		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--from)
+		COMPREPLY=($(compgen -W "segment mixpanel amplitude" -- "$cur"))
 		return
 		;;
 	--maildir)
@@ -172,7 +178,23 @@ _onboard()
 		;;
 	send) opts="--csm --account --limit --maildir --no-alerts --dry-run" ;;
 	log) opts="--at --value --id" ;;
-	import) opts="--format --skip-invalid" ;;
+	import) opts="--format --from --map --skip-invalid" ;;
+	map)
+		if [[ -z $sub ]]; then
+			COMPREPLY=($(compgen -W "check" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		return
+		;;
+	user)
+		if [[ -z $sub ]]; then
+			COMPREPLY=($(compgen -W "list" -- "$cur"))
+		elif [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--account $globals" -- "$cur"))
+		fi
+		return
+		;;
 	due) opts="--csm --tier --overdue --automated --manual" ;;
 	done) opts="--channel --note --at" ;;
 	skip) opts="--reason" ;;
