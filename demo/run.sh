@@ -15,6 +15,12 @@ quiet() { "$onboard" "$@" -q; }
 step init
 step account import demo/accounts.csv
 step import demo/events.csv
+# Their product usage as Segment archives it: gzip JSON Lines, read
+# through the bundled map; the group call links Carl to Contoso.
+gzip -c demo/segment.jsonl >"$BUILD/demo/segment-2026-11-19.json.gz"
+step import --from segment --map playbooks/maps/segment.yaml \
+	"$BUILD/demo/segment-2026-11-19.json.gz"
+step user list
 # What the CSMs did so far.
 quiet done northwind first-check --at 2026-11-17 --channel email
 quiet done contoso first-check --at 2026-11-04 --channel email
