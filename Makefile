@@ -103,7 +103,7 @@ deps:
 FUZZ_CC    ?= clang
 FUZZ_FLAGS  = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_DIR    = build-fuzz
-FUZZERS     = playbook csv events time template
+FUZZERS     = playbook csv events time template map sources
 FUZZ_BIN    = $(FUZZERS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_OBJ    = $(CORE_SRC:src/%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/embedded.o
 FUZZ_TIME  ?= 60
