@@ -10,6 +10,10 @@
 #            beside the sqlite3 shell's .import of the same file into a
 #            table keyed the same way (its identity: account, type, at,
 #            value), in the same run
+#   exports  the same 1,000,000 events as JSON Lines, a Segment archive
+#            (gzip), a Mixpanel raw export and an Amplitude zip of gzip
+#            members (bench/exports.py; 3 users per account), each
+#            imported into a fresh copy of the same database
 #   due      100,000 active accounts, with 1,000,000 and 10,000,000 events:
 #            as generated (no check-in done: the worst case, about 470,000
 #            rows listed) and with 85% of opened check-ins done
@@ -118,6 +122,26 @@ for i in $(seq 1 "$RUNS"); do
 done
 import=$(median <imp.txt)
 sqlimport=$(median <sql.txt)
+
+# The same events as JSON Lines and as each analytics export
+# (bench/exports.py), each into a fresh copy of the base database.
+[ -s amplitude-1m.zip ] || { say "writing the exports (bench/exports.py)..."; python3 "$OLDPWD/bench/exports.py" events-1m.csv; }
+import_runs() { # NAME ARGS...: RUNS imports into fresh copies
+	name=$1
+	shift
+	: >"$name.txt"
+	for i in $(seq 1 "$RUNS"); do
+		cp base.db src.db
+		rm -f src.db-wal src.db-shm
+		measure "$ONBOARD" --db src.db import -q "$@" >>"$name.txt"
+	done
+	median <"$name.txt"
+}
+say "import of JSON Lines and the exports, $RUNS runs each"
+jsonl=$(import_runs jsonl events-1m.jsonl)
+segment=$(import_runs segment --from segment --map map-segment.yaml segment-1m.json.gz)
+mixpanel=$(import_runs mixpanel --from mixpanel --map map-mixpanel.yaml mixpanel-1m.jsonl)
+amplitude=$(import_runs amplitude --from amplitude --map map-amplitude.yaml amplitude-1m.zip)
 mv imp.db db-1m.db
 
 if [ ! -s db-10m.db ] || [ events-10m.csv -nt db-10m.db ]; then
@@ -192,6 +216,11 @@ mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 	echo "| sqlite3 .import, same keys | 1M events | $(s "$sqlimport") | $(m "$sqlimport") | | |"
 	echo "| import speed-up over .import | | $(ratio "$(s "$sqlimport")" "$(s "$import")")x | | >= 3x | $(bar "$(ratio "$(s "$sqlimport")" "$(s "$import")")" 3 '>=') |"
 	echo "| onboard import (once) | 10M events | $(s "$import10") | $(m "$import10") | | |"
+	echo "| import, JSON Lines | 1M events | $(s "$jsonl") | $(m "$jsonl") | >= 70% of CSV's events/s | $(ratio "$(s "$import")" "$(s "$jsonl")") $(bar "$(ratio "$(s "$import")" "$(s "$jsonl")")" 0.7 '>=') |"
+	for src in segment mixpanel amplitude; do
+		eval "v=\$$src"
+		echo "| import --from $src | 1M events, 300,000 users | $(s "$v") | $(m "$v") | >= 60% of JSON Lines' events/s | $(ratio "$(s "$jsonl")" "$(s "$v")") $(bar "$(ratio "$(s "$jsonl")" "$(s "$v")")" 0.6 '>=') |"
+	done
 	echo "| due, none done ($rows1 rows) | 1M events | $(s "$due1") | $(m "$due1") | < 0.5 s | $(bar "$(s "$due1")" 0.5 '<') |"
 	echo "| due, none done | 10M events | $(s "$due10") | $(m "$due10") | < 0.5 s | $(bar "$(s "$due10")" 0.5 '<') |"
 	echo "| due, 85% done ($rowsd1 rows) | 1M events | $(s "$dued1") | $(m "$dued1") | < 0.5 s | $(bar "$(s "$dued1")" 0.5 '<') |"

@@ -185,41 +185,51 @@ struct import_run {
 			nothing will be written */
 };
 
-/* The user's link, read from the store the first time. */
-static struct user_link *user_get(struct import_run *run, const char *user,
-				  struct ob_err *err)
+/* The user's entry, new (no link known) when the import has not met it. */
+static struct user_link *user_entry(struct user_links *u, const char *user,
+				    bool *is_new)
 {
-	struct user_links *u = &run->users;
 	struct ob_strmap_entry *e = ob_strmap_get(&u->index, user);
 	struct user_link *l;
-	char *account = NULL;
+	*is_new = !e;
 	if (e)
 		return &u->items[e->value];
-	if (ob_store_user_account(run->st, user, &account, err) < 0)
-		return NULL;
 	ob_grow(&u->items, &u->cap, u->n + 1, sizeof(*u->items));
 	l = &u->items[u->n];
 	memset(l, 0, sizeof(*l));
-	l->account = account;
 	ob_strmap_put(&u->index, user)->value = (int64_t)u->n++;
 	return l;
 }
 
-static int user_link(struct import_run *run, const char *user,
-		     const char *account, int64_t rowid, int64_t at,
-		     struct ob_err *err)
+/* The user's link, read from the store the first time. */
+static struct user_link *user_get(struct import_run *run, const char *user,
+				  struct ob_err *err)
 {
-	struct user_link *l = user_get(run, user, err);
-	if (!l)
-		return -1;
+	bool is_new;
+	struct user_link *l = user_entry(&run->users, user, &is_new);
+	if (is_new &&
+	    ob_store_user_account(run->st, user, &l->account, err) < 0)
+		return NULL;
+	return l;
+}
+
+/*
+ * A line names the user with an account: the link is written at the end
+ * (the store keeps an older link's date when it names the same account),
+ * without asking the store what it had.
+ */
+static void user_link(struct import_run *run, const char *user,
+		      const char *account, int64_t rowid, int64_t at)
+{
+	bool is_new;
+	struct user_link *l = user_entry(&run->users, user, &is_new);
 	if (l->account && strcmp(l->account, account) == 0)
-		return 0;
+		return;
 	free(l->account);
 	l->account = xstrdup(account);
 	l->rowid = rowid;
 	l->at = at;
 	l->changed = true;
-	return 0;
 }
 
 static int users_write(struct import_run *run, struct ob_err *err)
@@ -291,8 +301,7 @@ static int source_row(struct import_run *run, struct ob_event_fields *row,
 	/* The link dates from the line that made it. */
 	if (!row->at || ob_time_parse(row->at, &at, &bare))
 		at = ob_time_now();
-	if (user_link(run, row->user, row->account, ref.rowid, at, err) < 0)
-		return -1;
+	user_link(run, row->user, row->account, ref.rowid, at);
 	if (row->kind == OB_ROW_LINK) {
 		n->linked++;
 		return 0;
