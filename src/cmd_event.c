@@ -158,20 +158,17 @@ static int file_format(const struct ob_ctx *ctx, const char *path,
 }
 
 /*
- * The users an import has met, and their accounts: looked up in the
- * store once each, written back (the new and changed links) at the end,
- * inside the import's transaction.
+ * The accounts of the users whose lines named none, in front of the
+ * store (which holds every link, written or queued, and is asked only
+ * when a line names no account): emptied when full, so that its memory
+ * stays bounded however many users an export names.
  */
-struct user_link {
-	char *account; /* NULL: the user has no link */
-	int64_t rowid, at;
-	bool changed;
-};
+#define USER_CACHE_MAX 16384
 
-struct user_links {
-	struct ob_strmap index; /* user -> its link's index */
-	struct user_link *items;
-	size_t n, cap;
+struct user_cache {
+	struct ob_strmap index; /* user -> index in accounts */
+	char **accounts;	/* their account ids; NULL: no link */
+	size_t n;
 };
 
 /* What every file of one import shares. */
@@ -179,82 +176,66 @@ struct import_run {
 	struct ob_store *st;
 	struct ob_playbook_cache pc;
 	const struct ob_map *map; /* an analytics export's, or NULL */
-	struct user_links users;
+	struct user_cache users;
 	bool skip_invalid;
 	bool failed; /* an invalid row was found: without --skip-invalid,
 			nothing will be written */
 };
 
-/* The user's entry, new (no link known) when the import has not met it. */
-static struct user_link *user_entry(struct user_links *u, const char *user,
-				    bool *is_new)
+static void users_release(struct user_cache *u)
 {
-	struct ob_strmap_entry *e = ob_strmap_get(&u->index, user);
-	struct user_link *l;
-	*is_new = !e;
-	if (e)
-		return &u->items[e->value];
-	ob_grow(&u->items, &u->cap, u->n + 1, sizeof(*u->items));
-	l = &u->items[u->n];
-	memset(l, 0, sizeof(*l));
+	for (size_t i = 0; i < u->n; i++)
+		free(u->accounts[i]);
+	free(u->accounts);
+	ob_strmap_release(&u->index);
+	memset(u, 0, sizeof(*u));
+}
+
+/* Caches a new user's account (NULL: none), which it takes. */
+static void users_put(struct user_cache *u, const char *user, char *account)
+{
+	if (u->n == USER_CACHE_MAX)
+		users_release(u);
+	if (!u->accounts)
+		u->accounts = xcalloc(USER_CACHE_MAX, sizeof(*u->accounts));
+	u->accounts[u->n] = account;
 	ob_strmap_put(&u->index, user)->value = (int64_t)u->n++;
-	return l;
 }
 
-/* The user's link, read from the store the first time. */
-static struct user_link *user_get(struct import_run *run, const char *user,
-				  struct ob_err *err)
+/* The account of the user's link, NULL when it has none. */
+static int user_account(struct import_run *run, const char *user,
+			const char **account, struct ob_err *err)
 {
-	bool is_new;
-	struct user_link *l = user_entry(&run->users, user, &is_new);
-	if (is_new &&
-	    ob_store_user_account(run->st, user, &l->account, err) < 0)
-		return NULL;
-	return l;
-}
-
-/*
- * A line names the user with an account: the link is written at the end
- * (the store keeps an older link's date when it names the same account),
- * without asking the store what it had.
- */
-static void user_link(struct import_run *run, const char *user,
-		      const char *account, int64_t rowid, int64_t at)
-{
-	bool is_new;
-	struct user_link *l = user_entry(&run->users, user, &is_new);
-	if (l->account && strcmp(l->account, account) == 0)
-		return;
-	free(l->account);
-	l->account = xstrdup(account);
-	l->rowid = rowid;
-	l->at = at;
-	l->changed = true;
-}
-
-static int users_write(struct import_run *run, struct ob_err *err)
-{
-	struct user_links *u = &run->users;
-	for (size_t i = 0; i < u->index.cap; i++) {
-		struct ob_strmap_entry *e = &u->index.slots[i];
-		struct user_link *l;
-		if (!e->key)
-			continue;
-		l = &u->items[e->value];
-		if (l->changed && ob_store_user_link(run->st, e->key, l->rowid,
-						     l->at, err) < 0)
+	struct ob_strmap_entry *e = ob_strmap_get(&run->users.index, user);
+	char *found = NULL;
+	if (!e) {
+		if (ob_store_user_account(run->st, user, &found, err) < 0)
 			return -1;
-		l->changed = false;
+		users_put(&run->users, user, found);
+		e = ob_strmap_get(&run->users.index, user);
 	}
+	*account = run->users.accounts[e->value];
 	return 0;
 }
 
-static void users_release(struct user_links *u)
+/*
+ * A line names the user with an account: the store links them (a link
+ * to the same account keeps its date), and a cached lookup follows.
+ */
+static int user_link(struct import_run *run, const char *user,
+		     const char *account, int64_t rowid, int64_t at,
+		     struct ob_err *err)
 {
-	for (size_t i = 0; i < u->n; i++)
-		free(u->items[i].account);
-	free(u->items);
-	ob_strmap_release(&u->index);
+	struct ob_strmap_entry *e = ob_strmap_get(&run->users.index, user);
+	if (ob_store_user_link(run->st, user, account, rowid, at, err) < 0)
+		return -1;
+	/* account may be the cached one */
+	if (e && (!run->users.accounts[e->value] ||
+		  strcmp(run->users.accounts[e->value], account) != 0)) {
+		free(run->users.accounts[e->value]);
+		run->users.accounts[e->value] = xstrdup(account);
+	}
+	return 0;
 }
 
 /*
@@ -267,7 +248,6 @@ static int source_row(struct import_run *run, struct ob_event_fields *row,
 		      struct import_counts *n, struct ob_err *err)
 {
 	struct ob_account_ref ref;
-	struct user_link *l;
 	int64_t at;
 	bool bare;
 	int r;
@@ -275,11 +255,9 @@ static int source_row(struct import_run *run, struct ob_event_fields *row,
 		*(row->kind == OB_ROW_UNMAPPED ? &n->unmapped : &n->other) += 1;
 		return 0;
 	}
-	if (!row->account && row->user) {
-		if (!(l = user_get(run, row->user, err)))
-			return -1;
-		row->account = l->account;
-	}
+	if (!row->account && row->user &&
+	    user_account(run, row->user, &row->account, err) < 0)
+		return -1;
 	r = row->account ? ob_store_account_ref(run->st, row->account, &ref, err)
 			 : 1;
 	if (r < 0)
@@ -301,7 +279,8 @@ static int source_row(struct import_run *run, struct ob_event_fields *row,
 	/* The link dates from the line that made it. */
 	if (!row->at || ob_time_parse(row->at, &at, &bare))
 		at = ob_time_now();
-	user_link(run, row->user, row->account, ref.rowid, at);
+	if (user_link(run, row->user, row->account, ref.rowid, at, err) < 0)
+		return -1;
 	if (row->kind == OB_ROW_LINK) {
 		n->linked++;
 		return 0;
@@ -462,9 +441,8 @@ static int import_input(struct import_run *run, struct ob_input *in,
 	}
 	ob_buf_release(&name);
 	/* Written per file, to count each file's additions. */
-	if (ret == 0 && (users_write(run, fatal) < 0 ||
-			 ob_store_events_flush(run->st, &added, &duplicates,
-					       fatal) < 0))
+	if (ret == 0 &&
+	    ob_store_events_flush(run->st, &added, &duplicates, fatal) < 0)
 		ret = -1;
 	if (ret == 0) {
 		n->added += added;

@@ -36,6 +36,16 @@ int ob_store_sql_fail(struct ob_store *st, int rc, struct ob_err *err,
 int ob_store_sql_done(struct ob_store *st, sqlite3_stmt *s, struct ob_err *err,
 		      const char *doing);
 
+/*
+ * The account id of user's link in the queue not yet handed to the
+ * writer, or NULL: written links are SQLite's to tell.
+ */
+const char *ob_store_user_queued(struct ob_store *st, const char *user);
+/* Writes a queued link: the writer's side of ob_store_user_link. */
+int ob_store_user_link_write(struct ob_store *st, const char *user,
+			     int64_t account, int64_t linked_at,
+			     struct ob_err *err);
+
 static inline char *column_text(sqlite3_stmt *s, int col)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);

@@ -9,12 +9,17 @@ _Static_assert((int)Q_END <= (int)OB_STORE_NSLOTS,
 int ob_store_user_account(struct ob_store *st, const char *user,
 			  char **account, struct ob_err *err)
 {
-	sqlite3_stmt *s = ob_store_sql(
-	    st, Q_USER_GET,
-	    "SELECT a.ext_id FROM user_link u JOIN account a "
-	    "ON a.id = u.account WHERE u.user_id = ?1",
-	    err);
+	const char *queued = ob_store_user_queued(st, user);
+	sqlite3_stmt *s;
 	int rc;
+	if (queued) {
+		*account = xstrdup(queued);
+		return 0;
+	}
+	s = ob_store_sql(st, Q_USER_GET,
+			 "SELECT a.ext_id FROM user_link u JOIN account a "
+			 "ON a.id = u.account WHERE u.user_id = ?1",
+			 err);
 	if (!s)
 		return -1;
 	bind_text(s, 1, user);
@@ -29,8 +34,9 @@ int ob_store_user_account(struct ob_store *st, const char *user,
 	return ob_store_sql_fail(st, rc, err, "reading user links");
 }
 
-int ob_store_user_link(struct ob_store *st, const char *user, int64_t account,
-		       int64_t linked_at, struct ob_err *err)
+int ob_store_user_link_write(struct ob_store *st, const char *user,
+			     int64_t account, int64_t linked_at,
+			     struct ob_err *err)
 {
 	sqlite3_stmt *s = ob_store_sql(
 	    st, Q_USER_PUT,

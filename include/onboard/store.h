@@ -262,11 +262,14 @@ int ob_store_account_list_by_rowid(struct ob_store *st,
 int ob_store_user_account(struct ob_store *st, const char *user,
 			  char **account, struct ob_err *err);
 /*
- * Links a user to an account (a rowid), replacing a link to another one;
- * a link to the same account keeps its linked_at.
+ * Links a user to an account (its id and rowid), replacing a link to
+ * another one; a link to the same account keeps its linked_at. The link
+ * is written with the queued events (ob_store_event_add), in the same
+ * transaction; ob_store_user_account sees it at once.
  */
 int ob_store_user_link(struct ob_store *st, const char *user,
-		       int64_t account, int64_t linked_at, struct ob_err *err);
+		       const char *account_id, int64_t account,
+		       int64_t linked_at, struct ob_err *err);
 /* The links, by user; of one account (its id) when account is not NULL. */
 int ob_store_user_list(struct ob_store *st, const char *account,
 		       int (*fn)(void *ctx, const char *user,

@@ -190,6 +190,43 @@ run import --from segment --map $M/segment.yaml "$T/cut2.json.gz"
 expect_has "gzip: cut in its first block" 65 stderr "$T/cut2.json.gz"
 gzip -c "$F/../../../playbooks/maps/segment.yaml" >/dev/null
 
+# Links past one batch of the store's queue (65,536 events) and past the
+# import's cache of users (16,384): 20,000 users linked by group calls,
+# 50,000 events to push them out, a user moving to another account, then
+# an event of every user without an account, each taking its link.
+printf 'source: segment\naccount: context.groupId\nevents:\n  Signed In: login\n' >"$T/many.yaml"
+awk 'BEGIN {
+	for (i = 0; i < 20000; i++)
+		printf "{\"type\":\"group\",\"userId\":\"u%d\",\"groupId\":\"%s\",\"messageId\":\"g%d\",\"timestamp\":\"2026-11-02T08:00:00Z\"}\n", i, i % 2 ? "globex" : "acme", i
+	for (i = 0; i < 50000; i++)
+		printf "{\"type\":\"track\",\"event\":\"Signed In\",\"userId\":\"filler\",\"context\":{\"groupId\":\"acme\"},\"messageId\":\"f%d\",\"timestamp\":\"2026-11-03T08:%02d:%02dZ\"}\n", i, i / 60 % 60, i % 60
+	printf "{\"type\":\"group\",\"userId\":\"u1\",\"groupId\":\"acme\",\"messageId\":\"moved\",\"timestamp\":\"2026-11-04T08:00:00Z\"}\n"
+	for (i = 0; i < 20000; i++)
+		printf "{\"type\":\"track\",\"event\":\"Signed In\",\"userId\":\"u%d\",\"messageId\":\"t%d\",\"timestamp\":\"2026-11-05T09:00:00Z\"}\n", i, i
+}' >"$T/many.jsonl"
+run --db "$T/many.db" init -q
+run --db "$T/many.db" account add acme --name Acme --tier high --kickoff 2026-11-01 -q
+run --db "$T/many.db" account add globex --name Globex --tier mid --kickoff 2026-11-01 -q
+run --db "$T/many.db" import --from segment --map "$T/many.yaml" "$T/many.jsonl"
+expect "links past a batch and the user cache" 0 "" "onboard: $T/many.jsonl: 90001 rows read, 70000 added, 0 duplicates, 0 invalid, 0 skipped (0 unmapped, 0 unknown account, 0 other calls), 20001 linked"
+many() { sqlite3 "$T/many.db" "$1"; }
+assert "every user's event on its account" test "$(many "SELECT a.ext_id, count(*) FROM event e JOIN account a ON a.id = e.account GROUP BY 1 ORDER BY 1")" = "acme|60001
+globex|9999"
+assert "every user linked once" test "$(many "SELECT count(*), count(DISTINCT user_id) FROM user_link")" = "20001|20001"
+links() {
+	many "SELECT u.user_id, a.ext_id, strftime('%Y-%m-%dT%H:%M:%SZ',
+		u.linked_at / 1000000, 'unixepoch') FROM user_link u JOIN account a
+		ON a.id = u.account WHERE u.user_id IN ('u0', 'u1', 'u3')
+		ORDER BY 1"
+}
+want="u0|acme|2026-11-02T08:00:00Z
+u1|acme|2026-11-04T08:00:00Z
+u3|globex|2026-11-02T08:00:00Z"
+assert "the moved user on its new account since the move, the others since their group call" test "$(links)" = "$want"
+run --db "$T/many.db" import --from segment --map "$T/many.yaml" "$T/many.jsonl"
+expect "links past a batch: a re-import adds nothing" 0 "" "onboard: $T/many.jsonl: 90001 rows read, 0 added, 70000 duplicates, 0 invalid, 0 skipped (0 unmapped, 0 unknown account, 0 other calls), 20001 linked"
+assert "a re-import keeps the links' dates" test "$(links)" = "$want"
+
 # The native import reads gzip too.
 printf 'account,type,at\nacme,login,2026-11-09T09:00:00Z\n' | gzip -c >"$T/native.csv.gz"
 run import "$T/native.csv.gz"
