@@ -2,7 +2,8 @@
 """make bench: the bench's CSV events as JSON Lines and as the exports of
 Segment (gzip), Mixpanel and Amplitude (a zip of gzip members), each line
 shaped as the vendor documents it, the same events in every file. Three
-users per account; Segment names the account as context.groupId,
+users per account; the JSON Lines come twice, without ids and with
+the ids the exports give (Mixpanel's $insert_id). Segment names the account as context.groupId,
 Mixpanel as properties.company_id, Amplitude in groups.company. Also
 writes the maps that read them (each type's name mapped to itself)."""
 import calendar, csv, gzip, json, sys, zipfile
@@ -27,6 +28,7 @@ def epoch(at):
                             int(at[11:13]), int(at[14:16]), int(at[17:19])))
 
 jsonl = open("events-1m.jsonl", "w")
+jsonl_ids = open("events-1m-ids.jsonl", "w")
 seg = gzip.open("segment-1m.json.gz", "wt", compresslevel=6)
 mix = open("mixpanel-1m.jsonl", "w")
 zf = zipfile.ZipFile("amplitude-1m.zip", "w", zipfile.ZIP_STORED)
@@ -45,6 +47,8 @@ with open(src, newline="") as f:
         if value:
             native["value"] = value
         jsonl.write(json.dumps(native, separators=(",", ":")) + "\n")
+        native["id"] = f"ins{i:012d}"
+        jsonl_ids.write(json.dumps(native, separators=(",", ":")) + "\n")
         props = {"value": value} if value else {}
         ts = at if len(at) > 10 else at + "T00:00:00Z"
         seg.write(json.dumps({
@@ -72,5 +76,5 @@ with open(src, newline="") as f:
 if amp:
     flush_amp()
 zf.close()
-for f in (jsonl, seg, mix):
+for f in (jsonl, jsonl_ids, seg, mix):
     f.close()
