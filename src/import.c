@@ -22,6 +22,8 @@ struct ob_event_reader {
 	int column_of[NCOLUMNS];
 	size_t ncolumns;
 	/* JSONL */
+	char *chunk; /* READ_CHUNK bytes read ahead, [pos, end) unread */
+	size_t pos, end;
 	struct ob_buf line;
 	long lineno;
 	bool started;
@@ -74,6 +76,7 @@ void ob_event_reader_close(struct ob_event_reader *r)
 		return;
 	ob_csv_close(r->csv);
 	ob_buf_release(&r->line);
+	free(r->chunk);
 	for (int i = 0; i < NCOLUMNS; i++)
 		ob_buf_release(&r->member[i]);
 	ob_buf_release(&r->user);
@@ -114,23 +117,52 @@ static int next_csv(struct ob_event_reader *r, struct ob_event_fields *row,
  * Reads one line into r->line, without its line end. Returns 1, 0 at the
  * end, or -1 for a line over the limit (consumed all the same).
  */
-static int read_line(struct ob_event_reader *r, struct ob_err *err)
+/*
+ * Lines are cut from chunks with memchr: reading them a byte at a time
+ * through stdio was a tenth of an export's import.
+ */
+#define READ_CHUNK 65536
+
+/* The next chunk of the file: 1, 0 at its end, -1 on a read error. */
+static int read_chunk(struct ob_event_reader *r, struct ob_err *err)
 {
-	int c;
-	bool any = false, too_long = false;
-	ob_buf_reset(&r->line);
-	while ((c = getc_unlocked(r->f)) != EOF) {
-		any = true;
-		if (c == '\n')
-			break;
-		if (r->line.len < OB_IMPORT_LINE_MAX)
-			ob_buf_addc(&r->line, (char)c);
-		else
-			too_long = true;
-	}
+	if (!r->chunk)
+		r->chunk = xmalloc(READ_CHUNK);
+	r->pos = 0;
+	r->end = fread(r->chunk, 1, READ_CHUNK, r->f);
 	if (ferror(r->f))
 		return ob_fail(err, OB_ENOINPUT, "read error: %s",
 			       strerror(errno));
+	return r->end > 0;
+}
+
+static int read_line(struct ob_event_reader *r, struct ob_err *err)
+{
+	bool any = false, too_long = false;
+	int got;
+	ob_buf_reset(&r->line);
+	for (;;) {
+		const char *p, *nl;
+		size_t n, room;
+		if (r->pos == r->end && (got = read_chunk(r, err)) <= 0) {
+			if (got < 0)
+				return -1;
+			break;
+		}
+		p = r->chunk + r->pos;
+		n = r->end - r->pos;
+		nl = memchr(p, '\n', n);
+		if (nl)
+			n = (size_t)(nl - p);
+		any = true;
+		room = OB_IMPORT_LINE_MAX - r->line.len;
+		if (n > room)
+			too_long = true;
+		ob_buf_add(&r->line, p, n < room ? n : room);
+		r->pos += n + (nl != NULL);
+		if (nl)
+			break;
+	}
 	if (!any)
 		return 0;
 	r->lineno++;
