@@ -7,7 +7,8 @@
 /*
  * Records an action on a check-in of an account, after checking it
  * against the account's schedule as of the action's day: the check-in
- * must be one the account has, open already, and not done or skipped.
+ * must be one the account has, open already, and not done or skipped
+ * (on any day, unless it is a follow-up).
  */
 static int record(struct ob_ctx *ctx, const char *id,
 		  struct ob_checkin_action *action)
@@ -21,6 +22,8 @@ static int record(struct ob_ctx *ctx, const char *id,
 	const struct ob_checkin_instance *ci = NULL;
 	char date[OB_DATE_LEN];
 	int64_t pid;
+	ob_day done_on;
+	bool completed, done;
 	int code;
 
 	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
@@ -53,11 +56,29 @@ static int record(struct ob_ctx *ctx, const char *id,
 			action->checkin, a.id, a.tier, pb->name);
 		goto fail;
 	}
-	if (ci->state == OB_CI_DONE || ci->state == OB_CI_SKIPPED) {
-		ob_date_format(ci->done_on, date);
-		ob_fail(&err, OB_EDATA, "check-in '%s' of '%s' was already %s on %s",
-			action->checkin, a.id, ob_checkin_state_name(ci->state),
-			date);
+	completed = ci->state == OB_CI_DONE || ci->state == OB_CI_SKIPPED;
+	done = ci->state == OB_CI_DONE;
+	done_on = ci->done_on;
+	/*
+	 * A check-in of the script is completed once, whatever the day: the
+	 * schedule as of a backdated action's day has not seen the later
+	 * completions. Follow-ups come again.
+	 */
+	if (!completed && ci->checkin != &pb->follow_up.checkin) {
+		int r = ob_store_checkin_completion(
+		    st, a.rowid, action->checkin, &done, &done_on, &err);
+		if (r < 0)
+			goto fail;
+		completed = r == 0;
+	}
+	if (completed) {
+		ob_date_format(done_on, date);
+		ob_fail(
+		    &err, OB_EDATA,
+		    "check-in '%s' of '%s' was already %s on %s",
+		    action->checkin, a.id,
+		    ob_checkin_state_name(done ? OB_CI_DONE : OB_CI_SKIPPED),
+		    date);
 		goto fail;
 	}
 	if (ci->dated && action->day < ci->opens) {

@@ -49,19 +49,25 @@ static bool follow_up(const struct ob_playbook *pb, int tier, ob_day kickoff,
 	bool snoozed = false;
 	if (!f->present)
 		return false;
+	/*
+	 * Actions come by day, then as recorded. A snooze counts for the
+	 * follow-up it was made for: once that one is done or skipped, or a
+	 * later check-in done moves the next one, even on the snooze's day,
+	 * the next follow-up is not snoozed.
+	 */
 	for (size_t a = 0; a < sig->nactions; a++) {
 		const struct ob_action *act = &sig->actions[a];
 		bool mine = strcmp(act->checkin, "follow-up") == 0;
-		if ((act->kind == OB_ACTION_DONE ||
-		     (mine && act->kind == OB_ACTION_SKIPPED)) &&
-		    act->day > base)
+		bool completes = act->kind == OB_ACTION_DONE ||
+				 (mine && act->kind == OB_ACTION_SKIPPED);
+		if (completes && (mine || act->day > base)) {
+			snoozed = false;
+			ci->snoozed_until = 0;
+		}
+		if (completes && act->day > base)
 			base = act->day;
-	}
-	for (size_t a = 0; a < sig->nactions; a++) {
-		const struct ob_action *act = &sig->actions[a];
-		/* A snooze counts for the follow-up it was made for. */
-		if (act->kind == OB_ACTION_SNOOZED &&
-		    strcmp(act->checkin, "follow-up") == 0 && act->day >= base) {
+		if (mine && act->kind == OB_ACTION_SNOOZED &&
+		    act->day >= base) {
 			snoozed = act->until > today;
 			ci->snoozed_until = act->until;
 		}

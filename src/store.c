@@ -151,6 +151,7 @@ enum query {
 	Q_ACCOUNT_LIST,
 	Q_ACCOUNT_LIST_ROWID,
 	Q_CHECKIN_ACTIONS,
+	Q_CHECKIN_COMPLETION,
 	Q_CHECKIN_ACTION_INSERT,
 	Q_ACCOUNT_REF,
 	Q_ACCOUNT_REFS,
@@ -244,6 +245,10 @@ static const char *const sql[NQUERIES] = {
 		"SELECT checkin, action, day, until_day "
 		"FROM checkin_action WHERE account = ?1 AND day <= ?2 "
 		"ORDER BY day, id",
+	[Q_CHECKIN_COMPLETION] =
+		"SELECT action, day FROM checkin_action WHERE account = ?1 "
+		"AND checkin = ?2 AND action IN ('done', 'skipped') "
+		"ORDER BY action = 'done' DESC, day DESC, id DESC LIMIT 1",
 	[Q_CHECKIN_ACTION_INSERT] =
 		"INSERT INTO checkin_action (account, checkin, action, day, "
 		"until_day, channel, note, recorded_at) "
@@ -1432,6 +1437,29 @@ int ob_store_checkin_action_add(struct ob_store *st, int64_t account,
 	bind_text(s, 7, a->note);
 	bind_now(s, 8);
 	return step_done(st, s, err, "recording a check-in");
+}
+
+int ob_store_checkin_completion(struct ob_store *st, int64_t account,
+				const char *checkin, bool *done, ob_day *day,
+				struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_CHECKIN_COMPLETION, err);
+	int rc;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	bind_text(s, 2, checkin);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*done = strcmp((const char *)sqlite3_column_text(s, 0),
+			       "done") == 0;
+		*day = column_date(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1
+				 : db_fail(st, rc, err, "reading check-ins");
 }
 
 /* --- events ------------------------------------------------------------- */

@@ -278,6 +278,14 @@ int ob_store_user_list(struct ob_store *st, const char *account,
 
 /* --- check-in actions ------------------------------------------------- */
 
+/*
+ * Whether a check-in of the account was ever done or skipped, whatever
+ * the day: 0 with *done (else skipped) and the day of the latest such
+ * action (a done before a skip), 1 when never.
+ */
+int ob_store_checkin_completion(struct ob_store *st, int64_t account,
+				const char *checkin, bool *done, ob_day *day,
+				struct ob_err *err);
 /* Records a check-in done, skipped or snoozed. */
 int ob_store_checkin_action_add(struct ob_store *st, int64_t account,
 				const struct ob_checkin_action *a,

@@ -164,4 +164,42 @@ assert "most overdue first, red first, then by id" test "$(printf '%s' "$out" |
 	    | . as $k | [range(1; length) | select($k[. - 1] > $k[.])] | length')" = 0
 assert "535 days overdue at the top" test \
 	"$(printf '%s' "$out" | jq -r '.[0] | "\(.account) \(.days_overdue)"')" = "old-a 535"
+# Two faults a model of SPEC's scheduler found. A check-in of the script
+# is completed once: a backdated done sees a schedule without the later
+# completion, and must still be refused.
+cat >"$T/faults.yaml" <<'EOF'
+name: faults
+tiers: {low: {}}
+checkins:
+  - { id: c1, days: 1-5 }
+follow_up: { from_day: 2, every_days: 1 }
+EOF
+F="--db $T/faults.db"
+"$ONBOARD" $F init -q
+"$ONBOARD" $F playbook load "$T/faults.yaml" -q
+"$ONBOARD" $F account add x --name X --tier low --kickoff 2026-01-01 -q
+"$ONBOARD" $F account set x --playbook faults -q
+run $F --today 2026-01-05 done x c1
+expect "done on its day" 0 "" "onboard: done: c1 for 'x' on 2026-01-05"
+run $F --today 2026-01-06 done x c1
+expect "done twice" 65 "" "onboard: check-in 'c1' of 'x' was already done on 2026-01-05"
+run $F --today 2026-01-06 done x c1 --at 2026-01-03
+expect "done twice, backdated before the first" 65 "" "onboard: check-in 'c1' of 'x' was already done on 2026-01-05"
+run $F --today 2026-01-06 skip x c1 --reason late
+expect "skip what was done" 65 "" "onboard: check-in 'c1' of 'x' was already done on 2026-01-05"
+run $F --today 2026-01-06 snooze x c1 --until 2026-01-09
+expect "snooze what was done" 65 "" "onboard: check-in 'c1' of 'x' was already done on 2026-01-05"
+assert "one completion stored" test "$(sqlite3 "$T/faults.db" "SELECT count(*) FROM checkin_action WHERE checkin = 'c1'")" = 1
+# A snooze belongs to the follow-up it was made for: done on the day of
+# the snooze, the next one is due on its day, as when the steps are a day
+# apart.
+run $F --today 2026-01-03 snooze x follow-up --until 2026-01-20
+run $F --today 2026-01-03 done x follow-up
+expect "the snoozed follow-up done on the snooze's day" 0 "" "onboard: done: follow-up for 'x' on 2026-01-03"
+run $F --today 2026-01-04 due --format json
+assert "the next follow-up is due, not snoozed" test "$(printf '%s' "$out" | jq -r '.[] | select(.checkin == "follow-up") | "\(.opens) \(.state)"')" = "2026-01-04 due"
+run $F --today 2026-01-06 snooze x follow-up --until 2026-01-20
+expect "snooze the next one" 0 "" "onboard: snoozed: follow-up for 'x' until 2026-01-20"
+run $F --today 2026-01-07 due --format json
+assert "a snooze of the current follow-up still holds" test "$(printf '%s' "$out" | jq '[.[] | select(.checkin == "follow-up")] | length')" = 0
 finish
