@@ -51,11 +51,51 @@ void ob_cli_note(const struct ob_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The next word's length; an option in brackets is one word. */
+static size_t word_length(const char *text)
+{
+	size_t n = 0;
+	int depth = 0;
+	for (; text[n] && (depth > 0 || text[n] != ' '); n++) {
+		if (text[n] == '[')
+			depth++;
+		else if (text[n] == ']' && depth > 0)
+			depth--;
+	}
+	return n;
+}
+
+void ob_cli_print_wrapped(FILE *f, const char *text, int at, int indent)
+{
+	int col = at;
+	bool first = true;
+	for (;;) {
+		size_t n;
+		while (*text == ' ')
+			text++;
+		if (!(n = word_length(text)))
+			break;
+		if (!first && col + 1 + (int)n > OB_CLI_HELP_WIDTH) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (!first) {
+			putc(' ', f);
+			col++;
+		}
+		fwrite(text, 1, n, f);
+		col += (int)n;
+		text += n;
+		first = false;
+	}
+	putc('\n', f);
+}
+
 static void print_synopsis(FILE *f, const struct ob_command *cmd)
 {
-	fprintf(f, "usage: onboard %s%s%s%s%s\n", cmd->group ? cmd->group : "",
-		cmd->group ? " " : "", cmd->name, *cmd->usage ? " " : "",
-		cmd->usage);
+	int at =
+	    fprintf(f, "usage: onboard %s%s%s%s", cmd->group ? cmd->group : "",
+		    cmd->group ? " " : "", cmd->name, *cmd->usage ? " " : "");
+	ob_cli_print_wrapped(f, cmd->usage, at, at);
 }
 
 int ob_cli_usage_error(const struct ob_ctx *ctx, const char *fmt, ...)
@@ -89,7 +129,8 @@ void ob_cli_print_diags(const char *file, const struct ob_diags *diags)
 static void print_command_help(const struct ob_command *cmd)
 {
 	print_synopsis(stdout, cmd);
-	printf("\n%s\n", cmd->summary);
+	putchar('\n');
+	ob_cli_print_wrapped(stdout, cmd->summary, 0, 0);
 	if (cmd->help && *cmd->help)
 		printf("\nOptions:\n%s", cmd->help);
 	printf("\nGlobal options (before or after the command): --db PATH, "

@@ -128,7 +128,8 @@ static const struct ob_command commands[] = {
 		.usage = "ID TYPE [--at TIME] [--value V] [--id EXT]",
 		.summary = "Record one event for an account.",
 		.help = "  --at TIME          when: RFC 3339 (2026-11-20T09:15:00Z) "
-			"or a date (default: now)\n"
+			"or a date\n"
+			"                     (default: now)\n"
 			"  --value V          the event's value: the feature, the "
 			"NPS score, the ticket,\n"
 			"                     the milestone id\n"
@@ -337,7 +338,8 @@ static void usage(FILE *f)
 		char name[64];
 		snprintf(name, sizeof(name), "%s%s%s", c->group ? c->group : "",
 			 c->group ? " " : "", c->name);
-		fprintf(f, "  %-18s %s\n", name, c->summary);
+		fprintf(f, "  %-18s ", name);
+		ob_cli_print_wrapped(f, c->summary, 21, 21);
 	}
 	fputs("\nGlobal options, before or after the command:\n"
 	      "  --db PATH          the database (default $ONBOARD_DB, else\n"
@@ -378,10 +380,12 @@ static bool is_group(const char *name)
 static void list_group(FILE *f, const char *group)
 {
 	fprintf(f, "usage: onboard %s SUBCOMMAND\n\nSubcommands:\n", group);
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (commands[i].group && strcmp(commands[i].group, group) == 0)
-			fprintf(f, "  %-10s %s\n", commands[i].name,
-				commands[i].summary);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (!commands[i].group || strcmp(commands[i].group, group) != 0)
+			continue;
+		fprintf(f, "  %-10s ", commands[i].name);
+		ob_cli_print_wrapped(f, commands[i].summary, 13, 13);
+	}
 }
 
 static bool want_color(void)

@@ -82,6 +82,13 @@ int ob_cli_usage_error(const struct ob_ctx *ctx, const char *fmt, ...)
 int ob_cli_report(const struct ob_err *err);
 /* Prints each diagnostic as FILE:LINE:COLUMN: error: MESSAGE. */
 void ob_cli_print_diags(const char *file, const struct ob_diags *diags);
+/* Help fits an 80-column terminal. */
+#define OB_CLI_HELP_WIDTH 80
+/*
+ * Prints text, the cursor at column at, its words wrapped to end by
+ * OB_CLI_HELP_WIDTH with later lines indented by indent; then a newline.
+ */
+void ob_cli_print_wrapped(FILE *f, const char *text, int at, int indent);
 /*
  * Reads a YAML file (a playbook, a map: `what`) of at most
  * OB_PLAYBOOK_MAX_BYTES and without NUL bytes. Returns OB_OK with *data

@@ -24,7 +24,9 @@ expect "a bad id" 65 "" \
 	"onboard: bad account id 'be ta': expected letters, digits and . _ : @ - (starting with a letter or digit)"
 run account add beta --tier mid --kickoff 2026-11-02
 expect "a missing --name" 2 "" "onboard: --name is required
-usage: onboard account add ID --name NAME --tier TIER --kickoff DATE [--csm C] [--contact P] [--email E] [--playbook P] [--opt-out yes|no]"
+usage: onboard account add ID --name NAME --tier TIER --kickoff DATE [--csm C]
+                           [--contact P] [--email E] [--playbook P]
+                           [--opt-out yes|no]"
 run account add beta --name "$(printf 'Bad\tname')" --tier mid --kickoff 2026-11-02
 expect_has "control characters in a name" 65 stderr "without control characters"
 run account add beta --name Beta --tier mid --kickoff 2026-11-02 --status paused

@@ -88,4 +88,15 @@ if [ -w /dev/full ]; then
 	expect_has "a write error on stdout" 1 stderr "cannot write the output"
 fi
 
+# Help fits an 80-column terminal: the list, and every command's.
+run --help
+assert "onboard --help fits 80 columns" test "$(printf '%s\n' "$out" | awk 'length > 80' | wc -l)" = 0
+wide=""
+for c in $(printf '%s\n' "$out" | awk 'substr($0, 1, 2) == "  " && substr($0, 3, 1) ~ /[a-z]/ {
+	n = substr($0, 3, 18); sub(/ +$/, "", n); gsub(/ /, "_", n); print n }'); do
+	c=$(printf '%s' "$c" | tr _ ' ')
+	# shellcheck disable=SC2086 # a group and its subcommand
+	"$ONBOARD" $c --help | awk 'length > 80' | grep -q . && wide="$wide $c,"
+done
+assert "every command's --help fits 80 columns" test -z "$wide"
 finish
