@@ -26,11 +26,35 @@ static const struct option global_options[] = {
 };
 #define NGLOBAL (sizeof(global_options) / sizeof(global_options[0]))
 
+/*
+ * Writes one line to stderr. Messages quote what users and their files
+ * gave (ids, names, paths, cells): whatever in it would drive a terminal
+ * (an escape sequence setting the title, a bidi override) is made
+ * visible here, where every message leaves, so no message can miss it.
+ */
+static void vdiag(const char *prefix, const char *fmt, va_list ap)
+{
+	struct ob_buf text = {0}, line = {0};
+	ob_buf_vaddf(&text, fmt, ap);
+	ob_buf_adds(&line, prefix);
+	ob_buf_add_visible(&line, text.data ? text.data : "", text.len);
+	ob_buf_addc(&line, '\n');
+	fwrite(line.data, 1, line.len, stderr);
+	ob_buf_release(&text);
+	ob_buf_release(&line);
+}
+
 static void vsay(const char *fmt, va_list ap)
 {
-	fputs("onboard: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vdiag("onboard: ", fmt, ap);
+}
+
+void ob_cli_diag(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vdiag("", fmt, ap);
+	va_end(ap);
 }
 
 void ob_cli_error(const char *fmt, ...)
@@ -118,11 +142,11 @@ int ob_cli_report(const struct ob_err *err)
 void ob_cli_print_diags(const char *file, const struct ob_diags *diags)
 {
 	for (size_t i = 0; i < diags->n; i++)
-		fprintf(stderr, "%s:%d:%d: error: %s\n", file,
+		ob_cli_diag("%s:%d:%d: error: %s", file,
 			diags->items[i].line, diags->items[i].column,
 			diags->items[i].message);
 	if (diags->dropped)
-		fprintf(stderr, "%s: %zu more errors not shown\n", file,
+		ob_cli_diag("%s: %zu more errors not shown", file,
 			diags->dropped);
 }
 
@@ -515,7 +539,7 @@ int ob_cli_read_yaml(const char *path, const char *what, char **data,
 	int line = 1;
 	if (ob_read_file(path, OB_PLAYBOOK_MAX_BYTES, data, len, &err) < 0) {
 		if (err.code == OB_EDATA) {
-			fprintf(stderr, "%s:1:1: error: %s\n", path, err.msg);
+			ob_cli_diag("%s:1:1: error: %s", path, err.msg);
 			return OB_EDATA;
 		}
 		return ob_cli_report(&err);
@@ -524,7 +548,7 @@ int ob_cli_read_yaml(const char *path, const char *what, char **data,
 		return OB_OK;
 	for (const char *p = *data; p < nul; p++)
 		line += *p == '\n';
-	fprintf(stderr, "%s:%d:1: error: NUL byte in the %s\n", path, line,
+	ob_cli_diag("%s:%d:1: error: NUL byte in the %s", path, line,
 		what);
 	free(*data);
 	return OB_EDATA;

@@ -282,15 +282,15 @@ static int import_row(struct ob_store *st, struct ob_playbook_cache *pc,
 	}
 	id = f.value[F_ID] ? f.value[F_ID] : "";
 	if ((why = ob_account_check_id(id))) {
-		fprintf(stderr, "%s:%ld: error: bad account id '%s': %s\n", file,
+		ob_cli_diag("%s:%ld: error: bad account id '%s': %s", file,
 			rec->line, id, why);
 		t->invalid++;
 		return 0;
 	}
 	if (ob_strmap_get(seen, id)) {
-		fprintf(stderr,
+		ob_cli_diag(
 			"%s:%ld: error: account '%s' appears twice in the file "
-			"(first on line %lld)\n",
+			"(first on line %lld)",
 			file, rec->line, id,
 			(long long)ob_strmap_get(seen, id)->value);
 		t->invalid++;
@@ -313,7 +313,7 @@ static int import_row(struct ob_store *st, struct ob_playbook_cache *pc,
 			*fatal = err;
 			return -1;
 		}
-		fprintf(stderr, "%s:%ld: error: %s\n", file, rec->line, err.msg);
+		ob_cli_diag("%s:%ld: error: %s", file, rec->line, err.msg);
 		t->invalid++;
 		return 0;
 	}
@@ -359,18 +359,18 @@ int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv)
 	r = ob_csv_read(csv, &rec, &err);
 	if (r <= 0) {
 		if (r == 0)
-			fprintf(stderr, "%s:1: error: empty file: expected a "
-					"header row naming the columns\n",
+			ob_cli_diag("%s:1: error: empty file: expected a "
+					"header row naming the columns",
 				file);
 		else
-			fprintf(stderr, "%s:%ld: error: %s\n", file,
+			ob_cli_diag("%s:%ld: error: %s", file,
 				ob_csv_line(csv), err.msg);
 		code = r == 0 || err.code == OB_EDATA ? OB_EDATA : err.code;
 		goto out;
 	}
 	if (ob_csv_header(&rec, field_names, NFIELDS, 1, column_of, &err) <
 	    0) {
-		fprintf(stderr, "%s:%ld: error: %s\n", file, rec.line, err.msg);
+		ob_cli_diag("%s:%ld: error: %s", file, rec.line, err.msg);
 		code = OB_EDATA;
 		goto out;
 	}
@@ -386,19 +386,19 @@ int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv)
 				code = ob_cli_report(&err);
 				break;
 			}
-			fprintf(stderr, "%s:%ld: error: %s\n", file,
+			ob_cli_diag("%s:%ld: error: %s", file,
 				ob_csv_line(csv), err.msg);
 			t.invalid++;
 			continue;
 		}
 		if (rec.nfields != ncolumns) {
 			if (rec.nfields == 1 && !*rec.fields[0])
-				fprintf(stderr, "%s:%ld: error: empty line\n",
+				ob_cli_diag("%s:%ld: error: empty line",
 					file, rec.line);
 			else
-				fprintf(stderr,
+				ob_cli_diag(
 					"%s:%ld: error: expected %zu fields "
-					"as in the header, found %zu\n",
+					"as in the header, found %zu",
 					file, rec.line, ncolumns, rec.nfields);
 			t.invalid++;
 			continue;

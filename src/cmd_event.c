@@ -302,7 +302,7 @@ static void member_name(struct ob_buf *b, const char *file,
 static void report_row(struct import_run *run, struct import_counts *n,
 		       const char *name, long line, const struct ob_err *err)
 {
-	fprintf(stderr, "%s:%ld: error: %s\n", name, line, err->msg);
+	ob_cli_diag("%s:%ld: error: %s", name, line, err->msg);
 	n->invalid++;
 	run->failed = true;
 }
@@ -431,7 +431,7 @@ static int import_input(struct import_run *run, struct ob_input *in,
 	if (got < 0 && ret == 0) {
 		if (err.code == OB_EDATA) {
 			member_name(&name, file, member);
-			fprintf(stderr, "%s: error: %s\n", name.data, err.msg);
+			ob_cli_diag("%s: error: %s", name.data, err.msg);
 			n->invalid++;
 			run->failed = true;
 		} else {
@@ -516,7 +516,7 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 			break;
 		if (ob_input_open(path, &inputs[i], &err) < 0) {
 			if (err.code == OB_EDATA)
-				fprintf(stderr, "%s: error: %s\n",
+				ob_cli_diag("%s: error: %s",
 					strcmp(path, "-") ? path : "(stdin)",
 					err.msg);
 			else

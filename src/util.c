@@ -162,43 +162,92 @@ void ob_buf_release(struct ob_buf *b)
 	b->len = b->cap = 0;
 }
 
+/*
+ * The length of the UTF-8 sequence at p (up to end) and its code point,
+ * or 0 when the bytes there are no valid sequence.
+ */
+static size_t utf8_decode(const unsigned char *p, const unsigned char *end,
+			  unsigned *out)
+{
+	unsigned c = *p, cp;
+	size_t len;
+	if (c < 0x80) {
+		*out = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*out = cp;
+	return len;
+}
+
 bool ob_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *end = p + n;
+	unsigned cp;
+	size_t len;
+	/* Every line of an import goes through here: ASCII first. */
+	for (; p < end; p += len)
+		if (!(len = *p < 0x80 ? 1 : utf8_decode(p, end, &cp)))
+			return false;
+	return true;
+}
+
+/*
+ * What a terminal acts on instead of showing: C0 and C1 controls, DEL,
+ * and the bidirectional overrides and isolates that reorder a line.
+ */
+static bool terminal_control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+	       (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void ob_buf_add_visible(struct ob_buf *b, const char *s, size_t n)
+{
+	static const char letters[] = "abtnvfr";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
-		unsigned c = *p;
-		size_t len;
 		unsigned cp;
-		if (c < 0x80) {
+		size_t len = utf8_decode(p, end, &cp);
+		if (len && !terminal_control(cp)) {
+			ob_buf_add(b, (const char *)p, len);
+			p += len;
+			continue;
+		}
+		if (len == 1 && cp >= '\a' && cp <= '\r') {
+			ob_buf_addc(b, '\\');
+			ob_buf_addc(b, letters[cp - '\a']);
 			p++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if ((size_t)(end - p) < len)
-			return false;
-		for (size_t i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		p += len;
+		/* Each byte of it in octal, as C and git's quoting write them. */
+		for (size_t i = 0; i < (len ? len : 1); i++)
+			ob_buf_addf(b, "\\%03o", p[i]);
+		p += len ? len : 1;
 	}
-	return true;
 }
 
 size_t ob_utf8_width(const char *s)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "onboard/output.h"
+#include "onboard/util.h"
 
 static const struct ob_column cols[] = {
 	{"id", "ID", 0, false},
@@ -181,6 +182,35 @@ static void test_int_range(void **state)
 	free(text);
 }
 
+static void expect_visible(const char *in, size_t n, const char *want)
+{
+	struct ob_buf b = {0};
+	ob_buf_add_visible(&b, in, n);
+	assert_string_equal(b.data ? b.data : "", want);
+	ob_buf_release(&b);
+}
+
+/* What messages print of what users gave: nothing a terminal acts on. */
+static void test_visible(void **state)
+{
+	(void)state;
+	expect_visible("", 0, "");
+	expect_visible("Zoë, 9€ \\ 'x'", 16, "Zoë, 9€ \\ 'x'");
+	expect_visible("\a\b\t\n\v\f\r", 7, "\\a\\b\\t\\n\\v\\f\\r");
+	expect_visible("\033]0;t\007", 6, "\\033]0;t\\a");
+	expect_visible("a\0b\177", 4, "a\\000b\\177");
+	/* C1 controls: U+0085 and U+009B (CSI) */
+	expect_visible("\302\205\302\233", 4, "\\302\\205\\302\\233");
+	/* bidi: U+202E right-to-left override, U+2066 isolate; U+2028 shown */
+	expect_visible("\342\200\256\342\201\246\342\200\250", 9,
+		       "\\342\\200\\256\\342\\201\\246\342\200\250");
+	/* no UTF-8: a lone continuation, an overlong form, a cut sequence */
+	expect_visible("\200\300\257\342\202", 5,
+		       "\\200\\300\\257\\342\\202");
+	expect_visible("\355\240\200", 3, "\\355\\240\\200"); /* a surrogate */
+	expect_visible("\360\237\230\200", 4, "\360\237\230\200"); /* U+1F600 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_color),
 		cmocka_unit_test(test_table_fits),
+		cmocka_unit_test(test_visible),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,12 @@ const struct option *ob_cli_global_options(size_t *n);
 int ob_cli_apply_global(struct ob_ctx *ctx, int opt, const char *arg,
 			int *exit_code);
 
+/*
+ * Prints a line of diagnostics (FILE:LINE: error: ...) to stderr, with
+ * what would drive a terminal made visible (ob_buf_add_visible), as
+ * every function here that prints a message does.
+ */
+void ob_cli_diag(const char *fmt, ...) OB_PRINTF(1, 2);
 /* Prints `onboard: MESSAGE` to stderr. */
 void ob_cli_error(const char *fmt, ...) OB_PRINTF(1, 2);
 /* Prints `onboard: MESSAGE` to stderr unless --quiet: progress notes. */

@@ -150,6 +150,13 @@ static inline uint64_t ob_hash_mix(uint64_t h)
 bool ob_utf8_valid(const char *s, size_t n);
 /* Display width of a UTF-8 string, counting one column per code point. */
 size_t ob_utf8_width(const char *s);
+/*
+ * Adds s (n bytes), what would drive a terminal made visible: controls
+ * as C escapes (\n, \033, \302\233 for U+009B), bidirectional
+ * overrides and bytes that are no UTF-8 in octal. Printable text, UTF-8
+ * included, is added as it is.
+ */
+void ob_buf_add_visible(struct ob_buf *b, const char *s, size_t n);
 
 /*
  * Reads a whole file ("-" is stdin) into a NUL-terminated buffer, refusing

@@ -461,9 +461,8 @@ run account add h2 --playbook hostile --tier low --kickoff 2026-11-02 --name H2 
 	--email h2@customer.example
 sql "UPDATE account SET email = 'h2@customer.example' || char(10) || 'Bcc: evil@attacker.example' WHERE ext_id = 'h2'"
 run send --today 2026-11-03 --no-alerts
-expect "an address mail software would refuse is not sent" 0 "" \
-"onboard: not sent: 'h2' has the e-mail 'h2@customer.example
-Bcc: evil@attacker.example', which mail software would refuse
+expect "an address mail software would refuse is not sent, its line break shown" 0 "" \
+"onboard: not sent: 'h2' has the e-mail 'h2@customer.example\\nBcc: evil@attacker.example', which mail software would refuse
 onboard: 1 sent, 0 deferred, 0 failed, 0 unconfirmed, 1 not sent (no e-mail or opted out), 0 alerts"
 mailcheck "$FAKE_DIR/1.msg" >"$T/h.txt"
 assert "the hostile message parses without defects" test $? = 0
