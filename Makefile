@@ -1,6 +1,7 @@
 # onboard: `make` builds build/onboard; `make check` runs every test;
-# `make demo` shows what a CSM sees on the bundled demo data. `make check`
-# and `make demo` install missing Debian packages first (scripts/deps.sh).
+# `make demo` shows what a CSM sees on the bundled demo data. Both install
+# missing Debian packages first, quietly (scripts/deps.sh): `make demo`
+# only what building and running need, `make check` the test tools too.
 # SAN=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer into
 # build-san/, SAN=thread with ThreadSanitizer into build-tsan/ (one
 # directory per configuration).
@@ -53,7 +54,7 @@ Q = @
 say = @echo
 endif
 
-.PHONY: all check unit-tests cli-tests demo install uninstall clean deps \
+.PHONY: all check unit-tests cli-tests demo install uninstall clean deps build-deps \
 	fuzz fuzz-run fuzz-check bench
 .DELETE_ON_ERROR:
 
@@ -96,7 +97,11 @@ $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
 deps:
-	@sh scripts/deps.sh
+	@BUILD=$(BUILD) sh scripts/deps.sh test
+
+# What building and running take, and no more: the demo needs no test tools.
+build-deps:
+	@BUILD=$(BUILD) sh scripts/deps.sh build
 
 # libFuzzer harnesses (clang): the core built again with the fuzzer's
 # instrumentation, ASan and UBSan, into build-fuzz/.
@@ -167,7 +172,7 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/onboard
 	@BUILD=$(BUILD) sh bench/run.sh
 
-demo: deps
+demo: build-deps
 	@$(MAKE) --no-print-directory $(BUILD)/onboard
 	@BUILD=$(BUILD) sh demo/run.sh
 
