@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 /* A table cell: its text, and the colour of a status word. */
 struct cell {
@@ -28,6 +30,13 @@ struct ob_out {
 	size_t *shown; /* table: the columns with a heading, in order */
 	size_t nshown;
 	size_t *width;  /* table: set once the first rows are measured */
+	/*
+	 * A table on a terminal: as wide as it is, and the column that would
+	 * be cut most (the reasons) printed whole on a line under its row.
+	 */
+	size_t line_width; /* TABLE_WIDTH in a pipe or a file */
+	bool tty;
+	size_t below;	   /* the shown column under its row; nshown: none */
 };
 
 /*
@@ -39,7 +48,23 @@ struct ob_out {
 static void start_table(struct ob_out *o);
 static void print_cells(struct ob_out *o);
 
+/* A table's width in a pipe or a file, as documented. */
 #define TABLE_WIDTH 80
+
+/* A terminal's width: $COLUMNS, else what the terminal says; 0: none. */
+static size_t terminal_width(FILE *f)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	long n;
+	if (!isatty(fileno(f)))
+		return 0;
+	if (env && (n = strtol(env, NULL, 10)) >= 20 && n <= 1000)
+		return (size_t)n;
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return TABLE_WIDTH;
+}
 
 struct ob_out *ob_out_begin(FILE *f, enum ob_format format,
 			    const struct ob_column *cols, size_t ncols,
@@ -55,6 +80,13 @@ struct ob_out *ob_out_begin(FILE *f, enum ob_format format,
 	for (size_t i = 0; i < ncols; i++)
 		if (cols[i].heading)
 			o->shown[o->nshown++] = i;
+	o->below = o->nshown;
+	o->line_width = TABLE_WIDTH;
+	if (format == OB_FORMAT_TABLE) {
+		size_t w = terminal_width(f);
+		o->line_width = w ? w : TABLE_WIDTH;
+		o->tty = w != 0;
+	}
 	if (format == OB_FORMAT_CSV) {
 		for (size_t i = 0; i < ncols; i++) {
 			if (i)
@@ -282,7 +314,7 @@ void ob_out_alert(struct ob_out *o, const char *text, bool alert)
 		ob_out_text(o, text);
 		return;
 	}
-	table_cell(o, text, alert && o->color ? "\033[31m" : NULL);
+	table_cell(o, text, alert && o->color && *text ? "\033[31m" : NULL);
 	o->col++;
 }
 
@@ -386,19 +418,26 @@ static void put_line(FILE *f, struct ob_buf *b)
  * line fits TABLE_WIDTH: the one allowed the most room gives first (the
  * reasons, say, before a check-in id), down to 6 columns or its heading.
  */
+static size_t line_total(const struct ob_out *o, const size_t *width)
+{
+	size_t total = 0, n = 0;
+	for (size_t k = 0; k < o->nshown; k++)
+		if (k != o->below)
+			total += width[k] + (n++ ? 2 : 0);
+	return total;
+}
+
 static void fit_width(const struct ob_out *o, size_t *width)
 {
-	size_t total = 0;
-	for (size_t k = 0; k < o->nshown; k++)
-		total += width[k] + (k ? 2 : 0);
-	while (total > TABLE_WIDTH) {
+	size_t total = line_total(o, width);
+	while (total > o->line_width) {
 		size_t pick = o->nshown;
 		for (size_t k = 0; k < o->nshown; k++) {
 			const struct ob_column *c = &o->cols[o->shown[k]];
 			size_t least = ob_utf8_width(c->heading);
 			if (least < 6)
 				least = 6;
-			if (!c->max_width || width[k] <= least)
+			if (k == o->below || !c->max_width || width[k] <= least)
 				continue;
 			if (pick == o->nshown ||
 			    c->max_width > o->cols[o->shown[pick]].max_width)
@@ -424,9 +463,26 @@ static void start_table(struct ob_out *o)
 		if (w > o->width[k])
 			o->width[k] = w;
 	}
+	/*
+	 * On a terminal, rather than cut the column allowed the most room,
+	 * print it whole under each row.
+	 */
+	if (o->tty) {
+		size_t pick = o->nshown;
+		for (size_t k = 0; k < o->nshown; k++) {
+			const struct ob_column *c = &o->cols[o->shown[k]];
+			if (c->max_width &&
+			    (pick == o->nshown ||
+			     c->max_width > o->cols[o->shown[pick]].max_width))
+				pick = k;
+		}
+		if (pick < o->nshown && line_total(o, o->width) > o->line_width)
+			o->below = pick;
+	}
 	for (size_t k = 0; k < o->nshown; k++) {
 		const struct ob_column *c = &o->cols[o->shown[k]];
-		if (c->max_width && o->width[k] > (size_t)c->max_width)
+		if (k != o->below && c->max_width &&
+		    o->width[k] > (size_t)c->max_width)
 			o->width[k] = (size_t)c->max_width;
 	}
 	fit_width(o, o->width);
@@ -434,6 +490,8 @@ static void start_table(struct ob_out *o)
 		return;
 	for (size_t k = 0; k < o->nshown; k++) {
 		const struct ob_column *c = &o->cols[o->shown[k]];
+		if (k == o->below)
+			continue;
 		put_fitted(&line, c->heading, o->width[k], c->right);
 		ob_buf_adds(&line, "  ");
 	}
@@ -441,30 +499,75 @@ static void start_table(struct ob_out *o)
 	ob_buf_release(&line);
 }
 
+/*
+ * Appends the column printed under its row: indented, its words wrapped
+ * to the line's width.
+ */
+static void put_below(const struct ob_out *o, struct ob_buf *b,
+		      const char *text)
+{
+	size_t col = 0;
+	while (*text) {
+		size_t n, w;
+		char word[256];
+		while (*text == ' ')
+			text++;
+		if (!(n = strcspn(text, " ")))
+			break;
+		w = n < sizeof(word) ? n : sizeof(word) - 1;
+		memcpy(word, text, w);
+		word[w] = '\0';
+		w = ob_utf8_width(word);
+		if (col && col + 1 + w > o->line_width) {
+			ob_buf_addc(b, '\n');
+			col = 0;
+		}
+		if (!col) {
+			ob_buf_adds(b, "    ");
+			col = 4;
+		} else {
+			ob_buf_addc(b, ' ');
+			col++;
+		}
+		ob_buf_add(b, text, n);
+		col += w;
+		text += n;
+	}
+}
+
 /* Prints the rows held, and lets them go. */
 static void print_cells(struct ob_out *o)
 {
 	struct ob_buf *line = &o->line; /* a table's own use of it */
+	const char *below = NULL;
 	for (size_t i = 0; i < o->ncells; i++) {
 		size_t k = i % o->nshown, width = o->width[k];
 		const struct ob_column *c = &o->cols[o->shown[k]];
 		const struct cell *cl = &o->cells[i];
 		const char *text = o->cell_text.data + cl->text;
-		/* Colour the word only, so trimming still sees blanks. */
-		if (cl->color) {
+		if (k == o->below) {
+			below = text;
+		} else if (cl->color) {
+			/* Colour the word only, so trimming still sees blanks. */
 			size_t w = ob_utf8_width(text);
 			ob_buf_adds(line, cl->color);
-			put_fitted(line, text, w < width ? w : width,
-				   false);
+			put_fitted(line, text, w < width ? w : width, false);
 			ob_buf_adds(line, "\033[0m");
 			if (w < width)
 				pad(line, width - w);
+			ob_buf_adds(line, "  ");
 		} else {
 			put_fitted(line, text, width, c->right);
+			ob_buf_adds(line, "  ");
 		}
-		ob_buf_adds(line, "  ");
-		if (k == o->nshown - 1)
+		if (k != o->nshown - 1)
+			continue;
+		put_line(o->f, line);
+		if (below && *below) {
+			put_below(o, line, below);
 			put_line(o->f, line);
+		}
+		below = NULL;
 	}
 	o->ncells = 0;
 	ob_buf_reset(&o->cell_text);

@@ -91,6 +91,24 @@ hi       day-14           2d overdue  email          green
 lo       follow-up        due         call           yellow  A support tic…
 mi       follow-up        due         email          green
 2 due, 3 overdue, 0 red accounts" ""
+# On a terminal the table takes the terminal's width, and the reasons,
+# rather than cut, go whole on a line under their row.
+NO_COLOR=1 python3 "$ROOT/tests/cli/ptyrun.py" 80 "$ONBOARD" due --csm dana --today 2026-11-18 >"$T/tty80"
+assert "a terminal, 80 columns: reasons under their rows" test "$(cat "$T/tty80")" = \
+"ACCOUNT  CHECK-IN         STATE       CHANNEL  AUTO  STATUS  ESC
+mi       end-of-week      9d overdue  call           green
+lo       progress-digest  2d overdue  email    yes   yellow
+    A support ticket is open
+hi       day-14           2d overdue  email          green
+lo       follow-up        due         call           yellow
+    A support ticket is open
+mi       follow-up        due         email          green
+2 due, 3 overdue, 0 red accounts"
+NO_COLOR=1 python3 "$ROOT/tests/cli/ptyrun.py" 120 "$ONBOARD" due --csm dana --today 2026-11-18 >"$T/tty120"
+assert "a terminal wide enough: reasons whole in their column" test "$(sed -n 3p "$T/tty120")" = \
+"lo       progress-digest  2d overdue  email    yes   yellow  A support ticket is open"
+NO_COLOR=1 python3 "$ROOT/tests/cli/ptyrun.py" 80 env COLUMNS=120 "$ONBOARD" due --csm dana --today 2026-11-18 >"$T/tty-columns"
+assert "COLUMNS wins over the terminal's size" cmp -s "$T/tty120" "$T/tty-columns"
 run due --today 2026-11-18 --format json
 assert "every SPEC field, in order" test \
 	"$(printf '%s' "$out" | jq -c '.[0] | keys_unsorted')" = \
