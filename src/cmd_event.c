@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "onboard/cli.h"
 #include "onboard/import.h"
@@ -171,12 +173,77 @@ struct user_cache {
 	size_t n;
 };
 
+/*
+ * A long import's progress, on a terminal only: rows read, their rate
+ * and how much of the file, redrawn on one line of stderr every
+ * ONBOARD_PROGRESS_MS (default 250) and erased before anything else is
+ * printed there.
+ */
+struct progress {
+	bool on, shown;
+	int64_t every_us, start_us, last_us;
+};
+
+static int64_t monotonic_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void progress_init(struct progress *p, const struct ob_ctx *ctx)
+{
+	const char *every = getenv("ONBOARD_PROGRESS_MS");
+	long ms = every && *every ? strtol(every, NULL, 10) : 250;
+	p->on = !ctx->quiet && isatty(STDERR_FILENO);
+	p->every_us = ms > 0 ? (int64_t)ms * 1000 : 0;
+}
+
+/* A file begins: its rate counts from now. */
+static void progress_file(struct progress *p)
+{
+	p->start_us = p->last_us = monotonic_us();
+}
+
+static void progress_tick(struct progress *p, const struct ob_input *in,
+			  const char *name, long rows)
+{
+	struct ob_buf b = {0};
+	int64_t now, read, size;
+	if (!p->on || (now = monotonic_us()) - p->last_us < p->every_us)
+		return;
+	p->last_us = now;
+	ob_input_progress(in, &read, &size);
+	ob_buf_adds(&b, "\r\033[K");
+	ob_buf_add_visible(&b, name, strlen(name));
+	ob_buf_addf(&b, ": %ld rows read", rows);
+	if (now > p->start_us)
+		ob_buf_addf(&b, ", %.0f rows/s",
+			    (double)rows * 1e6 / (double)(now - p->start_us));
+	if (size > 0 && read >= 0)
+		ob_buf_addf(&b, ", %d%%",
+			    (int)(100 * (read < size ? read : size) / size));
+	fwrite(b.data, 1, b.len, stderr);
+	fflush(stderr);
+	ob_buf_release(&b);
+	p->shown = true;
+}
+
+/* Erases the progress line, so that what stderr says next starts clean. */
+static void progress_clear(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = false;
+}
+
 /* What every file of one import shares. */
 struct import_run {
 	struct ob_store *st;
 	struct ob_playbook_cache pc;
 	const struct ob_map *map; /* an analytics export's, or NULL */
 	struct user_cache users;
+	struct progress progress;
 	bool skip_invalid;
 	bool failed; /* an invalid row was found: without --skip-invalid,
 			nothing will be written */
@@ -302,6 +369,7 @@ static void member_name(struct ob_buf *b, const char *file,
 static void report_row(struct import_run *run, struct import_counts *n,
 		       const char *name, long line, const struct ob_err *err)
 {
+	progress_clear(&run->progress);
 	ob_cli_diag("%s:%ld: error: %s", name, line, err->msg);
 	n->invalid++;
 	run->failed = true;
@@ -348,7 +416,9 @@ static int import_member(struct import_run *run, struct ob_input *in,
 			}
 			goto fail;
 		}
-		n->rows++;
+		/* The clock is asked every 4,096 rows, not every row. */
+		if ((++n->rows & 4095) == 0)
+			progress_tick(&run->progress, in, name, n->rows);
 		if (got > 0 && run->map &&
 		    (got = source_row(run, &row, n, &err)) == 0)
 			continue;
@@ -422,6 +492,7 @@ static int import_input(struct import_run *run, struct ob_input *in,
 	FILE *f;
 	int got, ret = 0;
 	int64_t added, duplicates;
+	progress_file(&run->progress);
 	while ((got = ob_input_next(in, &f, &member, &err)) > 0) {
 		member_name(&name, file, member);
 		if ((ret = import_member(run, in, f, name.data, format, n,
@@ -429,6 +500,7 @@ static int import_input(struct import_run *run, struct ob_input *in,
 			break;
 	}
 	if (got < 0 && ret == 0) {
+		progress_clear(&run->progress);
 		if (err.code == OB_EDATA) {
 			member_name(&name, file, member);
 			ob_cli_diag("%s: error: %s", name.data, err.msg);
@@ -528,6 +600,7 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 		goto out;
 	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &run.st)) != OB_OK)
 		goto out;
+	progress_init(&run.progress, ctx);
 	if (ob_store_begin(run.st, &err) < 0) {
 		code = ob_cli_report(&err);
 		ob_cli_note(ctx, "nothing written");
@@ -538,6 +611,7 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 		const char *name = strcmp(path, "-") ? path : "(stdin)";
 		if (import_input(&run, inputs[i], name, formats[i], &counts[i],
 				 &err) < 0) {
+			progress_clear(&run.progress);
 			/* A batch may fail mid-file (a full disk): the
 			 * rollback takes back the earlier ones too. */
 			ob_store_rollback(run.st);
@@ -547,6 +621,7 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv)
 		}
 		add_counts(&total, &counts[i]);
 	}
+	progress_clear(&run.progress);
 	if (run.failed && !run.skip_invalid) {
 		ob_store_rollback(run.st);
 		code = OB_EDATA;

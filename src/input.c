@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BLOCK (64 * 1024)
@@ -23,6 +24,7 @@ struct ob_input {
 	FILE *f;
 	char *member;
 	char block[BLOCK]; /* the inner reader's buffer */
+	int64_t size;	   /* of a regular file; 0: unknown */
 	int error;	   /* 0, OB_EDATA or OB_ENOINPUT */
 	char message[256];
 };
@@ -86,7 +88,11 @@ int ob_input_open(const char *path, struct ob_input **out, struct ob_err *err)
 {
 	struct ob_input *in = xcalloc(1, sizeof(*in));
 	bool std = strcmp(path, "-") == 0;
+	struct stat sb;
 	int r;
+	if ((std ? fstat(STDIN_FILENO, &sb) : stat(path, &sb)) == 0 &&
+	    S_ISREG(sb.st_mode))
+		in->size = (int64_t)sb.st_size;
 	in->outer = new_reader();
 	archive_read_support_format_zip(in->outer);
 	r = std ? archive_read_open_fd(in->outer, STDIN_FILENO, BLOCK)
@@ -187,6 +193,13 @@ void ob_input_error(const struct ob_input *in, struct ob_err *err)
 		ob_fail(err, in->error, "%s", in->message);
 	else
 		ob_fail(err, OB_ENOINPUT, "read error: %s", strerror(EIO));
+}
+
+void ob_input_progress(const struct ob_input *in, int64_t *read,
+		       int64_t *size)
+{
+	*read = archive_filter_bytes(in->outer, -1);
+	*size = in->size;
 }
 
 void ob_input_close(struct ob_input *in)

@@ -9,6 +9,7 @@
 #ifndef ONBOARD_INPUT_H
 #define ONBOARD_INPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "onboard/util.h"
@@ -32,6 +33,13 @@ int ob_input_next(struct ob_input *in, FILE **f, const char **member,
  * corrupt compressed stream is OB_EDATA; an I/O error OB_ENOINPUT.
  */
 void ob_input_error(const struct ob_input *in, struct ob_err *err);
+/*
+ * How far the input is read: the bytes of the file read so far (of a
+ * compressed one, its compressed bytes), and its size (0 when it is not
+ * known: a pipe).
+ */
+void ob_input_progress(const struct ob_input *in, int64_t *read,
+		       int64_t *size);
 void ob_input_close(struct ob_input *in);
 
 #endif

@@ -354,4 +354,20 @@ expect "signals out of step with the events: an error, nothing written" 1 "" \
 "onboard: database '$T/onboard.db': 2 of 2 events taken as new were stored already: the signals are out of step with the events
 onboard: nothing written"
 assert "signals out of step: nothing written" test "$(count)" = "$before"
+# A long import shows its progress on a terminal (here redrawn every
+# 4,096 rows: ONBOARD_PROGRESS_MS=0), erased before the summary; never
+# in a pipe or a file, nor with -q.
+awk 'BEGIN { print "account,type,at,id"
+	for (i = 0; i < 20000; i++) printf "beta,login,2026-11-03T09:00:00Z,p%d\n", i }' >"$T/long.csv"
+cp "$T/onboard.db" "$T/progress.db"
+ONBOARD_PROGRESS_MS=0 python3 "$ROOT/tests/cli/ptyrun.py" 80 "$ONBOARD" --db "$T/progress.db" import "$T/long.csv" >"$T/tty"
+assert "progress on a terminal: rows, rate and percent of the file" \
+	grep -q "$(printf '\r\033\\[K')$T/long.csv: 16384 rows read, [0-9]* rows/s, [0-9]*%" "$T/tty"
+assert "progress erased before the summary" test "$(tr '\r' '\n' <"$T/tty" | tail -1)" = \
+	"$(printf '\033[K')onboard: $T/long.csv: 20000 rows read, 20000 added, 0 duplicates, 0 invalid"
+ONBOARD_PROGRESS_MS=0 python3 "$ROOT/tests/cli/ptyrun.py" 80 "$ONBOARD" --db "$T/progress.db" import -q "$T/long.csv" >"$T/tty-q"
+assert "no progress with -q" test ! -s "$T/tty-q"
+cp "$T/onboard.db" "$T/progress.db"
+ONBOARD_PROGRESS_MS=0 run --db "$T/progress.db" import "$T/long.csv"
+expect "no progress in a file" 0 "" "onboard: $T/long.csv: 20000 rows read, 20000 added, 0 duplicates, 0 invalid"
 finish
