@@ -97,7 +97,7 @@ static void put_date(struct ob_buf *out, ob_day d)
 	ob_buf_adds(out, buf);
 }
 
-/* What a placeholder stands for; see the README for the fallbacks. */
+/* What a placeholder stands for; see doc/GUIDE.md for the fallbacks. */
 static void value(void *ctx, const char *name, struct ob_buf *out)
 {
 	const struct fill *f = ctx;

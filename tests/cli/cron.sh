@@ -1,4 +1,4 @@
-# The README's cron jobs, end to end: the nightly import, the morning due
+# The cron jobs of doc/GUIDE.md, end to end: the nightly import, the morning due
 # list mailed to each CSM, the Monday report to the leads.
 . tests/cli/lib.sh
 

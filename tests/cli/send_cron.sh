@@ -1,4 +1,4 @@
-# Ten mornings of the README's cron recipe: the nightly import, then
+# Ten mornings of the cron recipe of doc/GUIDE.md: the nightly import, then
 # `onboard send`, then the due list. Every automated check-in of a
 # low-touch account goes out once, on the first morning of its window;
 # the CSM gets one alert, the morning the account turns red.
