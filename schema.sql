@@ -115,9 +115,11 @@ CREATE TABLE signal (
 	response_last_at  INTEGER,
 	response_first_day INTEGER,
 	response_last_day INTEGER,
-	nps_at            INTEGER,             -- the latest NPS event
+	nps_at            INTEGER,             -- the latest NPS with a time
 	nps_value         TEXT,
-	features          INTEGER NOT NULL     -- distinct feature_used values
+	features          INTEGER NOT NULL,    -- distinct feature_used values
+	nps_day           INTEGER,             -- the latest NPS given as a date
+	nps_day_value     TEXT
 ) STRICT;
 
 -- The distinct values of the event types whose values matter as a set:

@@ -126,6 +126,28 @@ static const struct {
 	 " linked_at INTEGER NOT NULL) STRICT;"
 	 "CREATE INDEX user_link_account ON user_link (account, user_id);",
 	 NULL},
+	/*
+	 * 5 -> 6: the latest NPS given as a date only, beside the latest
+	 * with a time (a date is later than that day's times, in the
+	 * reader's zone): both read again from the events.
+	 */
+	{"ALTER TABLE signal ADD COLUMN nps_day INTEGER;"
+	 "ALTER TABLE signal ADD COLUMN nps_day_value TEXT;"
+	 "UPDATE signal SET"
+	 " nps_at = (SELECT at FROM event e WHERE e.account = signal.account"
+	 " AND e.type = 12 AND e.bare = 0"
+	 " ORDER BY at DESC, CAST(value AS INTEGER) DESC LIMIT 1),"
+	 " nps_value = (SELECT value FROM event e"
+	 " WHERE e.account = signal.account AND e.type = 12 AND e.bare = 0"
+	 " ORDER BY at DESC, CAST(value AS INTEGER) DESC LIMIT 1),"
+	 " nps_day = (SELECT at / 86400000000 FROM event e"
+	 " WHERE e.account = signal.account AND e.type = 12 AND e.bare = 1"
+	 " ORDER BY at DESC, CAST(value AS INTEGER) DESC LIMIT 1),"
+	 " nps_day_value = (SELECT value FROM event e"
+	 " WHERE e.account = signal.account AND e.type = 12 AND e.bare = 1"
+	 " ORDER BY at DESC, CAST(value AS INTEGER) DESC LIMIT 1)"
+	 " WHERE nps_at IS NOT NULL;",
+	 NULL},
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -185,7 +207,7 @@ enum query {
 	"account, last_at, last_day, counts, login_first_at, login_last_at, "  \
 	"login_first_day, login_last_day, response_first_at, "                 \
 	"response_last_at, response_first_day, response_last_day, nps_at, "    \
-	"nps_value, features"
+	"nps_value, features, nps_day, nps_day_value"
 
 #define PLAYBOOK_COLUMNS                                                       \
 	"p.id, p.name, p.source, p.origin, p.loaded_at, p.is_default, "        \
@@ -292,7 +314,7 @@ static const char *const sql[NQUERIES] = {
 			   "signal.account = ?1",
 	[Q_SIGNAL_PUT] = "INSERT OR REPLACE INTO signal (" SIGNAL_COLUMNS
 			 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-			 "?11, ?12, ?13, ?14, ?15)",
+			 "?11, ?12, ?13, ?14, ?15, ?16, ?17)",
 	[Q_CUSTOM_TYPES] = "SELECT id, name FROM event_type WHERE id > 13",
 	/*
 	 * An account's events of a type from a day on (taken from its
@@ -308,10 +330,15 @@ static const char *const sql[NQUERIES] = {
 	[Q_LAST_BEFORE] =
 		"SELECT max(at) FROM event WHERE account = ?1 AND "
 		"type = ?2 AND bare = ?3 AND at < ?4",
+	/* The latest timed NPS and the latest dated one: the reader picks. */
 	[Q_NPS_AS_OF] =
-		"SELECT value FROM event WHERE account = ?1 AND type = 12 AND "
-		"(bare = 0 AND at < ?2 OR bare = 1 AND at < ?3) "
-		"ORDER BY at DESC, CAST(value AS INTEGER) DESC LIMIT 1",
+		"SELECT t.at, t.value, d.at, d.value FROM (SELECT 1) LEFT JOIN "
+		"(SELECT at, value FROM event WHERE account = ?1 AND type = 12 "
+		"AND bare = 0 AND at < ?2 ORDER BY at DESC, "
+		"CAST(value AS INTEGER) DESC LIMIT 1) t LEFT JOIN "
+		"(SELECT at, value FROM event WHERE account = ?1 AND type = 12 "
+		"AND bare = 1 AND at < ?3 ORDER BY at DESC, "
+		"CAST(value AS INTEGER) DESC LIMIT 1) d",
 	[Q_FEATURES_AS_OF] =
 		"SELECT count(DISTINCT value) FROM event WHERE account = ?1 AND "
 		"type = 2 AND (bare = 0 AND at < ?2 OR bare = 1 AND at < ?3)",
@@ -803,10 +830,17 @@ static int migrate(struct ob_store *st, struct ob_err *err)
 		if (exec(st, ob_schema_sql, err) < 0)
 			goto fail;
 	} else {
+		/*
+		 * The steps' SQL first, then their functions, which rebuild
+		 * derived rows (the summaries) with this binary's queries:
+		 * those need the latest shape.
+		 */
 		for (int v = version; v < target; v++)
-			if (exec(st, migrations[v - 1].sql, err) < 0 ||
-			    (migrations[v - 1].fn &&
-			     migrations[v - 1].fn(st, err) < 0))
+			if (exec(st, migrations[v - 1].sql, err) < 0)
+				goto fail;
+		for (int v = version; v < target; v++)
+			if (migrations[v - 1].fn &&
+			    migrations[v - 1].fn(st, err) < 0)
 				goto fail;
 	}
 	{
@@ -1682,6 +1716,11 @@ static void read_summary(sqlite3_stmt *s, struct ob_summary *sum)
 		snprintf(sum->nps_value, sizeof(sum->nps_value), "%s",
 			 (const char *)sqlite3_column_text(s, 13));
 	sum->features = sqlite3_column_int64(s, 14);
+	sum->has_nps_day = sqlite3_column_type(s, 15) != SQLITE_NULL;
+	sum->nps_day = sqlite3_column_int(s, 15);
+	if (sum->has_nps_day)
+		snprintf(sum->nps_day_value, sizeof(sum->nps_day_value), "%s",
+			 (const char *)sqlite3_column_text(s, 16));
 }
 
 static int put_summary(struct ob_store *st, const struct ob_summary *sum,
@@ -1714,6 +1753,11 @@ static int put_summary(struct ob_store *st, const struct ob_summary *sum,
 		sqlite3_bind_text(s, 14, sum->nps_value, -1, SQLITE_STATIC);
 	}
 	sqlite3_bind_int64(s, 15, sum->features);
+	if (sum->has_nps_day) {
+		sqlite3_bind_int(s, 16, sum->nps_day);
+		sqlite3_bind_text(s, 17, sum->nps_day_value, -1,
+				  SQLITE_STATIC);
+	}
 	return step_done(st, s, err, "updating signals");
 }
 
@@ -1746,7 +1790,7 @@ static int write_summaries(struct ob_store *st, struct ob_err *err)
 			db_fail(st, rc, err, "reading signals");
 			goto out;
 		}
-		features = (uint32_t)sqlite3_column_int64(s, 15);
+		features = (uint32_t)sqlite3_column_int64(s, 17);
 		if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
 			read_summary(s, &stored);
 			sqlite3_reset(s);
@@ -2623,8 +2667,12 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
 	sqlite3_bind_int64(s, 3, cut_bare);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW && q == Q_NPS_AS_OF)
-		snprintf(t->latest_value, sizeof(t->latest_value), "%s",
-			 (const char *)sqlite3_column_text(s, 0));
+		ob_latest_nps(sqlite3_column_type(s, 0) != SQLITE_NULL,
+			      sqlite3_column_int64(s, 0),
+			      (const char *)sqlite3_column_text(s, 1),
+			      sqlite3_column_type(s, 2) != SQLITE_NULL,
+			      (ob_day)(sqlite3_column_int64(s, 2) / OB_DAY_US),
+			      (const char *)sqlite3_column_text(s, 3), t);
 	else if (rc == SQLITE_ROW)
 		t->distinct_values = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);

@@ -76,10 +76,26 @@ static void count_add(struct ob_summary *s, int type, int64_t n)
 	s->ncustom++;
 }
 
-/* The latest NPS: by instant, ties by the greater score (as the events'
- * query does). */
-static void nps_add(struct ob_summary *s, int64_t at, const char *value)
+/*
+ * The latest NPS with a time, by instant, and the latest given as a date,
+ * by date; ties by the greater score (as the events' queries do).
+ */
+static void nps_add(struct ob_summary *s, int64_t at, bool bare,
+		    const char *value)
 {
+	if (bare) {
+		ob_day day = (ob_day)(at / OB_DAY_US);
+		if (s->has_nps_day &&
+		    (day < s->nps_day ||
+		     (day == s->nps_day &&
+		      atoi(value) <= atoi(s->nps_day_value))))
+			return;
+		s->has_nps_day = true;
+		s->nps_day = day;
+		snprintf(s->nps_day_value, sizeof(s->nps_day_value), "%s",
+			 value);
+		return;
+	}
 	if (s->has_nps &&
 	    (at < s->nps_at ||
 	     (at == s->nps_at && atoi(value) <= atoi(s->nps_value))))
@@ -99,7 +115,7 @@ void ob_summary_add(struct ob_summary *s, int type, int64_t at, bool bare,
 	else if (type == OB_EV_RESPONSE)
 		span_add(&s->response, at, bare);
 	else if (type == OB_EV_NPS)
-		nps_add(s, at, value);
+		nps_add(s, at, bare, value);
 }
 
 void ob_summary_merge(struct ob_summary *s, const struct ob_summary *from)
@@ -108,7 +124,10 @@ void ob_summary_merge(struct ob_summary *s, const struct ob_summary *from)
 	span_merge(&s->login, &from->login);
 	span_merge(&s->response, &from->response);
 	if (from->has_nps)
-		nps_add(s, from->nps_at, from->nps_value);
+		nps_add(s, from->nps_at, false, from->nps_value);
+	if (from->has_nps_day)
+		nps_add(s, (int64_t)from->nps_day * OB_DAY_US, true,
+			from->nps_day_value);
 	for (int t = 1; t < OB_EV_NKNOWN; t++)
 		s->known[t] += from->known[t];
 	for (size_t i = 0; i < from->ncustom; i++)
@@ -210,12 +229,22 @@ void ob_summary_details(const struct ob_summary *s, struct ob_type_signal *t)
 		set_span(t, &s->login);
 	else if (t->type == OB_EV_RESPONSE)
 		set_span(t, &s->response);
-	else if (t->type == OB_EV_NPS && s->has_nps) {
-		snprintf(t->latest_value, sizeof(t->latest_value), "%s",
-			 s->nps_value);
-		t->latest_at = s->nps_at;
-	} else if (t->type == OB_EV_FEATURE_USED)
+	else if (t->type == OB_EV_NPS && (s->has_nps || s->has_nps_day))
+		ob_latest_nps(s->has_nps, s->nps_at, s->nps_value,
+			      s->has_nps_day, s->nps_day, s->nps_day_value, t);
+	else if (t->type == OB_EV_FEATURE_USED)
 		t->distinct_values = s->features;
+}
+
+void ob_latest_nps(bool has_at, int64_t at, const char *at_value,
+		   bool has_day, ob_day day, const char *day_value,
+		   struct ob_type_signal *t)
+{
+	/* A date stands for some time that day: after that day's times. */
+	bool by_day = has_day && (!has_at || day >= ob_time_local_day(at, false));
+	snprintf(t->latest_value, sizeof(t->latest_value), "%s",
+		 by_day ? day_value : at_value);
+	t->latest_at = by_day ? (int64_t)day * OB_DAY_US : at;
 }
 
 void ob_summary_release(struct ob_summary *s)

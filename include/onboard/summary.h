@@ -67,9 +67,16 @@ struct ob_summary {
 	struct ob_span any;      /* every event: its last is the latest */
 	struct ob_span login;
 	struct ob_span response;
+	/*
+	 * The latest NPS with a time and the latest given as a date only:
+	 * which is later depends on the reader's time zone (SPEC section 1),
+	 * so both are kept and the reader picks (ob_summary_details).
+	 */
 	int64_t nps_at;
-	bool has_nps;
+	bool has_nps, has_nps_day;
 	char nps_value[3];       /* "0" .. "10" */
+	char nps_day_value[3];
+	ob_day nps_day;
 	uint32_t features;       /* distinct feature_used values (stored
 				  * ones; the store counts them) */
 	uint32_t known[OB_EV_NKNOWN]; /* events per known type */
@@ -120,6 +127,14 @@ void ob_summary_signals(const struct ob_summary *s,
  * last login or response, the latest NPS, the distinct features.
  */
 void ob_summary_details(const struct ob_summary *s, struct ob_type_signal *t);
+/*
+ * Sets t's latest NPS from the latest with a time and the latest given as
+ * a date (either may be absent): in SPEC's order, by local date, and on
+ * one date the one given as a date.
+ */
+void ob_latest_nps(bool has_at, int64_t at, const char *at_value,
+		   bool has_day, ob_day day, const char *day_value,
+		   struct ob_type_signal *t);
 void ob_summary_release(struct ob_summary *s);
 
 #endif

@@ -4,19 +4,19 @@
 
 run init
 expect "init creates the database" 0 "" \
-	"onboard: created database '$T/onboard.db' (schema version 5)
+	"onboard: created database '$T/onboard.db' (schema version 6)
 onboard: loaded the bundled playbook 'saas-default' as the default"
 run init
 expect "init is idempotent" 0 "" \
-	"onboard: up to date: database '$T/onboard.db' (schema version 5)"
+	"onboard: up to date: database '$T/onboard.db' (schema version 6)"
 run playbook list --format csv
 expect_has "the default playbook is loaded once" 0 stdout \
 	"saas-default,true,"
 assert "one playbook" test "$(printf '%s\n' "$out" | wc -l)" = 2
 assert "WAL journal" \
 	test "$(sqlite3 "$T/onboard.db" 'PRAGMA journal_mode')" = wal
-assert "schema version 5" \
-	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 5
+assert "schema version 6" \
+	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 6
 
 # The schema in the database is schema.sql, as the binary embeds it.
 sqlite3 "$T/fresh.db" <"$ROOT/schema.sql"
@@ -51,16 +51,21 @@ sqlite3 "$T/v1.db" "PRAGMA user_version = 1;
 	INSERT INTO event VALUES (1, 12, 1793869200000000, 0, '9', '');"
 run --db "$T/v1.db" account list --format csv
 expect_has "a version 1 file is migrated" 0 stdout "acme,Acme,mid"
-assert "to version 5" test "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" = 5
+assert "to version 6" test "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" = 6
 assert "keeping its events" test "$(sqlite3 "$T/v1.db" 'SELECT count(*) FROM event')" = 5
 assert "with signals built from them" test \
 	"$(sqlite3 "$T/v1.db" 'SELECT account, counts, nps_value, features FROM signal')" = \
 	"1|1:1,2:2,12:2|9|1"
 assert "the migrated shape is schema.sql's" test "$(shape "$T/v1.db")" = "$(shape "$T/fresh.db")"
 
-# What versions 4 and 5 added, taken away again: a file made by this binary
-# becomes one of version 3.
+# What versions 4 to 6 added, taken away again: a file made by this
+# binary becomes one of version 5, or 3.
+to_v5() {
+	sqlite3 "$1" "ALTER TABLE signal DROP COLUMN nps_day;
+		ALTER TABLE signal DROP COLUMN nps_day_value; PRAGMA user_version = 5;"
+}
 to_v3() {
+	to_v5 "$1"
 	sqlite3 "$1" "DROP TABLE user_link; DROP TABLE alert_state; DROP TABLE outbox_account;
 		DROP TABLE outbox; DROP TABLE csm;
 		ALTER TABLE account DROP COLUMN opt_out; PRAGMA user_version = 3;"
@@ -84,7 +89,7 @@ sqlite3 "$T/v2.db" "DROP INDEX checkin_action_account;
 run --db "$T/v2.db" score acme --today 2026-11-20 --format json
 assert "a version 2 file is migrated: nps 7" test \
 	"$(printf '%s' "$out" | jq '.[0].metrics.nps')" = 7
-assert "to version 5" test "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" = 5
+assert "to version 6" test "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" = 6
 assert "scores as numbers, one of the twins" test \
 	"$(sqlite3 "$T/v2.db" "SELECT group_concat(value, ' ') FROM (SELECT value FROM event WHERE type = 12 ORDER BY at)")" = "10 7"
 assert "the summary rebuilt" test \
@@ -94,11 +99,30 @@ assert "the v2 shape migrated is schema.sql's" test "$(shape "$T/v2.db")" = "$(s
 # A version 4 file: no user links yet, and a link can be made once it
 # is migrated.
 "$ONBOARD" --db "$T/v4.db" init -q
+to_v5 "$T/v4.db"
 sqlite3 "$T/v4.db" "DROP TABLE user_link; PRAGMA user_version = 4;"
 run --db "$T/v4.db" user list
 expect "a version 4 file is migrated: no user links" 0 "" ""
-assert "to version 5" test "$(sqlite3 "$T/v4.db" 'PRAGMA user_version')" = 5
+assert "to version 6" test "$(sqlite3 "$T/v4.db" 'PRAGMA user_version')" = 6
 assert "the v4 shape migrated is schema.sql's" test "$(shape "$T/v4.db")" = "$(shape "$T/fresh.db")"
+
+# A version 5 file: its latest NPS was the latest by instant, a date
+# counting as its midnight UTC; the timed and the dated ones are read
+# again from the events, and the reader's zone picks.
+"$ONBOARD" --db "$T/v5.db" init -q
+"$ONBOARD" --db "$T/v5.db" account add acme --name Acme --tier mid --kickoff 2026-11-02 -q
+"$ONBOARD" --db "$T/v5.db" log acme nps --value 3 --at 2026-11-05T20:00:00Z -q
+"$ONBOARD" --db "$T/v5.db" log acme nps --value 10 --at 2026-11-05 -q
+to_v5 "$T/v5.db"
+sqlite3 "$T/v5.db" "UPDATE signal SET nps_at = 1793908800000000, nps_value = '3'"
+run --db "$T/v5.db" score acme --today 2026-11-20 --format json
+assert "a version 5 file is migrated: the dated NPS is that day's latest" test \
+	"$(printf '%s' "$out" | jq '.[0].metrics.nps')" = 10
+assert "to version 6" test "$(sqlite3 "$T/v5.db" 'PRAGMA user_version')" = 6
+assert "the NPS of both kinds in the summary" test \
+	"$(sqlite3 "$T/v5.db" 'SELECT nps_at, nps_value, nps_day, nps_day_value FROM signal')" = \
+	"1793908800000000|3|20762|10"
+assert "the v5 shape migrated is schema.sql's" test "$(shape "$T/v5.db")" = "$(shape "$T/fresh.db")"
 
 # A version 3 file: its accounts may all be mailed, and it has an empty
 # CSM directory and outbox.
@@ -108,13 +132,13 @@ to_v3 "$T/v3.db"
 run --db "$T/v3.db" account list --format json
 assert "a version 3 file is migrated: no opt-out" test \
 	"$(printf '%s' "$out" | jq -c '[.[0].id, .[0].opt_out]')" = '["acme",false]'
-assert "to version 5" test "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" = 5
+assert "to version 6" test "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" = 6
 assert "the v3 shape migrated is schema.sql's" test "$(shape "$T/v3.db")" = "$(shape "$T/fresh.db")"
 
 sqlite3 "$T/onboard.db" 'PRAGMA user_version = 99'
 run account list
 expect "a newer schema is refused" 1 "" \
-	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (5): upgrade onboard"
+	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (6): upgrade onboard"
 
 sqlite3 "$T/theirs.db" 'CREATE TABLE notes (x)'
 run --db "$T/theirs.db" init

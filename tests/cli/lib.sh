@@ -13,6 +13,7 @@ export ONBOARD_DB="$T/onboard.db" TZ=UTC LC_ALL=C
 unset ONBOARD_TODAY NO_COLOR XDG_DATA_HOME
 passed=0
 failed=0
+out="" err="" rc=0
 
 # run ARGS...: runs onboard with stdin from /dev/null; sets $rc, $out, $err.
 run() {

@@ -1,0 +1,45 @@
+# A bare date is that day, in every time zone (SPEC section 1): events
+# are ordered by local date, then timed ones before those given as a
+# date on the same date. The latest NPS, on the summaries' path (as of a
+# day after every event) and on the events' (as of a day before some).
+. tests/cli/lib.sh
+
+nps() { # ZONE TODAY: acme's NPS as of TODAY, read in ZONE
+	TZ=$1 "$ONBOARD" score acme --today "$2" --format json | jq '.[0].metrics.nps'
+}
+
+# SPEC's example, west of UTC: 00:54Z on the 28th is the evening of the
+# 27th in Los Angeles, and the score given on the 28th is the later one.
+TZ=America/Los_Angeles "$ONBOARD" init -q
+TZ=America/Los_Angeles "$ONBOARD" account add acme --name Acme --tier mid --kickoff 2026-10-23 -q
+TZ=America/Los_Angeles "$ONBOARD" log acme nps --value 3 --at 2026-10-28T00:54:00Z -q
+TZ=America/Los_Angeles "$ONBOARD" log acme nps --value 10 --at 2026-10-28 -q
+assert "west of UTC: the dated score is the later" test "$(nps America/Los_Angeles 2026-11-05)" = 10
+
+# Imported under UTC, read in three zones: 20:00Z on the 5th is the 5th
+# in UTC and in Los Angeles (before that day's date), the 6th in Tokyo
+# (after it).
+rm -f "$T/onboard.db"
+TZ=UTC "$ONBOARD" init -q
+TZ=UTC "$ONBOARD" account add acme --name Acme --tier mid --kickoff 2026-11-02 -q
+TZ=UTC "$ONBOARD" log acme nps --value 3 --at 2026-11-05T20:00:00Z -q
+TZ=UTC "$ONBOARD" log acme nps --value 10 --at 2026-11-05 -q
+assert "read in UTC: the dated score, later on the same date" test "$(nps UTC 2026-11-20)" = 10
+assert "read in Los Angeles: the same" test "$(nps America/Los_Angeles 2026-11-20)" = 10
+assert "read in Tokyo: the timed score, on the next date" test "$(nps Asia/Tokyo 2026-11-20)" = 3
+# East of UTC, the timed score of the same local date comes first.
+TZ=Asia/Tokyo "$ONBOARD" log acme nps --value 7 --at 2026-11-07T10:00:00+09:00 -q
+TZ=Asia/Tokyo "$ONBOARD" log acme nps --value 5 --at 2026-11-07 -q
+assert "east of UTC: the dated score after that date's times" test "$(nps Asia/Tokyo 2026-11-20)" = 5
+
+# The same as of a day before later events: read from the events.
+TZ=UTC "$ONBOARD" log acme login --at 2026-11-10T09:00:00Z -q
+assert "as of an earlier day, in UTC" test "$(nps UTC 2026-11-06)" = 10
+# 10:00 in Tokyo on the 7th is the evening of the 6th in Los Angeles.
+assert "as of an earlier day, in Los Angeles" test "$(nps America/Los_Angeles 2026-11-06)" = 7
+assert "as of an earlier day, in Tokyo" test "$(nps Asia/Tokyo 2026-11-06)" = 3
+assert "as of the day of the later pair, in Tokyo" test "$(nps Asia/Tokyo 2026-11-07)" = 5
+# score of every account reads the summaries in a stream: the same.
+assert "the stream's NPS, in Tokyo" test \
+	"$(TZ=Asia/Tokyo "$ONBOARD" score --today 2026-11-20 --format json | jq '.[0].metrics.nps')" = 5
+finish
