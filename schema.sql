@@ -132,14 +132,19 @@ CREATE TABLE signal_value (
 	PRIMARY KEY (type, account, value)
 ) STRICT, WITHOUT ROWID;
 
--- Tickets open after the latest events: each ticket_opened event with no
--- ticket_resolved of the same reference at the same instant or later.
+-- Tickets that may be open after the latest events: each ticket_opened
+-- event that no ticket_resolved of the same reference follows in every
+-- zone, with the reference's latest resolution with a time and the latest
+-- given as a date: whether those follow it (a date is later than that
+-- day's times) is the reader's zone's to say.
 CREATE TABLE ticket_open (
-	account INTEGER NOT NULL, -- as in event
-	ref     TEXT NOT NULL,
-	at      INTEGER NOT NULL,
-	bare    INTEGER NOT NULL,
-	ext_id  TEXT NOT NULL,
+	account      INTEGER NOT NULL, -- as in event
+	ref          TEXT NOT NULL,
+	at           INTEGER NOT NULL,
+	bare         INTEGER NOT NULL,
+	ext_id       TEXT NOT NULL,
+	resolved_at  INTEGER,          -- microseconds
+	resolved_day INTEGER,          -- days since 1970-01-01
 	PRIMARY KEY (account, ref, at, bare, ext_id)
 ) STRICT, WITHOUT ROWID;
 

@@ -413,11 +413,7 @@ static void put_line(FILE *f, struct ob_buf *b)
 	ob_buf_reset(b);
 }
 
-/*
- * Narrows the columns that may be cut (those with a max_width) until a
- * line fits TABLE_WIDTH: the one allowed the most room gives first (the
- * reasons, say, before a check-in id), down to 6 columns or its heading.
- */
+/* A line's width: its columns and the blanks between them. */
 static size_t line_total(const struct ob_out *o, const size_t *width)
 {
 	size_t total = 0, n = 0;
@@ -427,6 +423,12 @@ static size_t line_total(const struct ob_out *o, const size_t *width)
 	return total;
 }
 
+/*
+ * Narrows the columns that may be cut (those with a max_width) until a
+ * line fits the table's width: the one allowed the most room gives first
+ * (the reasons, say, before a check-in id), down to 6 columns or its
+ * heading.
+ */
 static void fit_width(const struct ob_out *o, size_t *width)
 {
 	size_t total = line_total(o, width);

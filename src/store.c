@@ -23,10 +23,24 @@ static int rebuild_signals(struct ob_store *st, struct ob_err *err);
 static int canonical_nps(struct ob_store *st, struct ob_err *err);
 
 /*
+ * When a ticket's resolution closes an opening in every zone (UTC-12 to
+ * UTC+14), as SQL on a ticket_open row (at, bare): one with a time at the
+ * instant t, one given as the date d. The reader's zone decides the rest
+ * (ob_ticket_open).
+ */
+#define DAY_US_TEXT "86400000000"
+#define TICKET_RESOLVED_AT(t)                                                   \
+	"(bare = 0 AND at <= " t " OR bare = 1 AND (" t " - 43200000000) / "  \
+	DAY_US_TEXT " > at / " DAY_US_TEXT ")"
+#define TICKET_RESOLVED_DAY(d)                                                  \
+	"(bare = 1 AND " d " >= at / " DAY_US_TEXT " OR bare = 0 AND " d      \
+	" >= (at + 50400000000) / " DAY_US_TEXT ")"
+
+/*
  * Migration steps, append-only: migrations[i] moves a database from
- * version i + 1 to i + 2, with SQL and then, where SQL alone will not do,
- * a function. A new database runs schema.sql instead, which is always
- * the result of every step.
+ * version i + 1 to i + 2, with SQL and, where SQL alone will not do, a
+ * function (the steps' functions run after all their SQL). A new database
+ * runs schema.sql instead, which is always the result of every step.
  */
 static const struct {
 	const char *sql;
@@ -127,11 +141,25 @@ static const struct {
 	 "CREATE INDEX user_link_account ON user_link (account, user_id);",
 	 NULL},
 	/*
-	 * 5 -> 6: the latest NPS given as a date only, beside the latest
-	 * with a time (a date is later than that day's times, in the
-	 * reader's zone): both read again from the events.
+	 * 5 -> 6: a date is later than that day's times, in the reader's
+	 * zone: the latest NPS given as a date only, beside the latest with
+	 * a time, and the tickets that may be open with their latest
+	 * resolutions, read again from the events.
 	 */
-	{"ALTER TABLE signal ADD COLUMN nps_day INTEGER;"
+	{"ALTER TABLE ticket_open ADD COLUMN resolved_at INTEGER;"
+	 "ALTER TABLE ticket_open ADD COLUMN resolved_day INTEGER;"
+	 "DELETE FROM ticket_open;"
+	 "INSERT INTO ticket_open SELECT account, value, at, bare, ext_id,"
+	 " resolved_at, resolved_day FROM (SELECT o.account, o.value, o.at,"
+	 " o.bare, o.ext_id, (SELECT max(r.at) FROM event r"
+	 " WHERE r.account = o.account AND r.type = 10 AND r.value = o.value"
+	 " AND r.bare = 0) AS resolved_at, (SELECT max(r.at) / " DAY_US_TEXT
+	 " FROM event r WHERE r.account = o.account AND r.type = 10"
+	 " AND r.value = o.value AND r.bare = 1) AS resolved_day"
+	 " FROM event o WHERE o.type = 9)"
+	 " WHERE NOT coalesce(" TICKET_RESOLVED_AT("resolved_at") ", 0)"
+	 " AND NOT coalesce(" TICKET_RESOLVED_DAY("resolved_day") ", 0);"
+	 "ALTER TABLE signal ADD COLUMN nps_day INTEGER;"
 	 "ALTER TABLE signal ADD COLUMN nps_day_value TEXT;"
 	 "UPDATE signal SET"
 	 " nps_at = (SELECT at FROM event e WHERE e.account = signal.account"
@@ -186,6 +214,7 @@ enum query {
 	Q_TICKET_RESOLVED_LATER,
 	Q_TICKET_OPEN_ADD,
 	Q_TICKET_OPEN_CLOSE,
+	Q_TICKET_OPEN_RESOLVED,
 	Q_SIGNAL_GET,
 	Q_SIGNAL_MERGE,
 	Q_SIGNAL_PUT,
@@ -295,13 +324,29 @@ static const char *const sql[NQUERIES] = {
 	[Q_VALUE_BULK_INSERT] = "INSERT OR IGNORE INTO signal_value (account, "
 				"type, value) SELECT account, type, value "
 				"FROM ob_pending_bulk WHERE type IN (2, 11)",
+	/* A ticket's latest resolutions: with a time, and given as a date. */
 	[Q_TICKET_RESOLVED_LATER] =
-		"SELECT 1 FROM event WHERE account = ?1 AND type = 10 AND "
-		"at >= ?2 AND value = ?3 LIMIT 1",
+		"SELECT max(CASE WHEN bare = 0 THEN at END), "
+		"max(CASE WHEN bare = 1 THEN at END) / " DAY_US_TEXT " "
+		"FROM event WHERE account = ?1 AND type = 10 AND value = ?2",
 	[Q_TICKET_OPEN_ADD] = "INSERT OR IGNORE INTO ticket_open (account, "
-			      "ref, at, bare, ext_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[Q_TICKET_OPEN_CLOSE] = "DELETE FROM ticket_open WHERE account = ?1 "
-				"AND ref = ?2 AND at <= ?3",
+			      "ref, at, bare, ext_id, resolved_at, resolved_day) "
+			      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/*
+	 * A resolution (?3 its instant, ?4 bare, ?5 its date) closes the
+	 * openings it follows in every zone, and is noted on the others,
+	 * which the reader's zone decides.
+	 */
+	[Q_TICKET_OPEN_CLOSE] =
+		"DELETE FROM ticket_open WHERE account = ?1 AND ref = ?2 AND "
+		"CASE WHEN ?4 = 0 THEN " TICKET_RESOLVED_AT("?3") " ELSE "
+		TICKET_RESOLVED_DAY("?5") " END",
+	[Q_TICKET_OPEN_RESOLVED] =
+		"UPDATE ticket_open SET resolved_at = CASE WHEN ?4 = 0 THEN "
+		"max(coalesce(resolved_at, ?3), ?3) ELSE resolved_at END, "
+		"resolved_day = CASE WHEN ?4 = 1 THEN "
+		"max(coalesce(resolved_day, ?5), ?5) ELSE resolved_day END "
+		"WHERE account = ?1 AND ref = ?2",
 	[Q_SIGNAL_GET] = "SELECT " SIGNAL_COLUMNS " FROM signal "
 			 "WHERE account = ?1",
 	/*
@@ -350,20 +395,24 @@ static const char *const sql[NQUERIES] = {
 		"SELECT DISTINCT value FROM event WHERE account = ?1 AND "
 		"type = ?2 AND (bare = 0 AND at < ?3 OR bare = 1 AND at < ?4) "
 		"ORDER BY value",
+	/* Openings as of a day, with their ticket's latest resolutions. */
 	[Q_OPEN_TICKETS] =
-		"SELECT o.at, o.bare FROM event o WHERE o.account = ?1 AND "
-		"o.type = 9 AND (o.bare = 0 AND o.at < ?2 OR "
-		"o.bare = 1 AND o.at < ?3) AND NOT EXISTS (SELECT 1 FROM event r "
+		"SELECT o.at, o.bare, (SELECT max(r.at) FROM event r "
 		"WHERE r.account = ?1 AND r.type = 10 AND r.value = o.value AND "
-		"r.at >= o.at AND (r.bare = 0 AND r.at < ?2 OR "
-		"r.bare = 1 AND r.at < ?3)) ORDER BY o.at",
+		"r.bare = 0 AND r.at < ?2), (SELECT max(r.at) / " DAY_US_TEXT " "
+		"FROM event r WHERE r.account = ?1 AND r.type = 10 AND "
+		"r.value = o.value AND r.bare = 1 AND r.at < ?3) "
+		"FROM event o WHERE o.account = ?1 AND o.type = 9 AND "
+		"(o.bare = 0 AND o.at < ?2 OR o.bare = 1 AND o.at < ?3) "
+		"ORDER BY o.at",
 	[Q_MILESTONES_NOW] = "SELECT value FROM signal_value WHERE type = 11 "
 			     "AND account = ?1",
 	[Q_FIRST_EVENT] =
 		"SELECT at, bare FROM event WHERE account = ?1 AND type = ?2 "
 		"AND (?3 IS NULL OR value = ?3) AND (bare = 0 AND at < ?4 OR "
 		"bare = 1 AND at < ?5) ORDER BY at LIMIT 1",
-	[Q_TICKETS_NOW] = "SELECT at, bare FROM ticket_open WHERE account = ?1",
+	[Q_TICKETS_NOW] = "SELECT at, bare, resolved_at, resolved_day "
+			  "FROM ticket_open WHERE account = ?1",
 };
 
 /*
@@ -1915,34 +1964,66 @@ static int rebuild_signals(struct ob_store *st, struct ob_err *err)
 }
 
 /*
- * Keeps ticket_open right: an opening is open unless a resolution of the
- * same ticket is at the same instant or later (it may have come first);
- * a resolution closes every earlier opening of its ticket.
+ * Whether the latest resolutions of a ticket close its opening at (at,
+ * bare) in every zone, UTC-12 to UTC+14: TICKET_RESOLVED_AT and
+ * TICKET_RESOLVED_DAY in C.
+ */
+static bool resolved_everywhere(int64_t at, bool bare, bool has_at,
+				int64_t resolved_at, bool has_day,
+				int64_t resolved_day)
+{
+	const int64_t west = INT64_C(43200000000), east = INT64_C(50400000000);
+	int64_t day = at / OB_DAY_US;
+	if (has_at && (bare ? (resolved_at - west) / OB_DAY_US > day
+			    : resolved_at >= at))
+		return true;
+	return has_day &&
+	       (bare ? resolved_day >= day : resolved_day >= (at + east) / OB_DAY_US);
+}
+
+/*
+ * Keeps ticket_open right: an opening stays unless a resolution of the
+ * same ticket follows it in every zone (it may have come first); each
+ * keeps its ticket's latest resolutions for the reader's zone to decide.
  */
 static int track_ticket(struct ob_store *st, const struct pending_event *e,
 			const char *ref, struct ob_err *err)
 {
 	sqlite3_stmt *s;
+	bool has_at, has_day;
+	int64_t at, day;
 	int rc;
 	if (e->type == OB_EV_TICKET_RESOLVED) {
-		if (!(s = stmt(st, Q_TICKET_OPEN_CLOSE, err)))
-			return -1;
-		sqlite3_bind_int64(s, 1, e->account);
-		sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, e->at);
-		return step_done(st, s, err, "closing a ticket");
+		for (int q = 0; q < 2; q++) {
+			if (!(s = stmt(st, q ? Q_TICKET_OPEN_RESOLVED
+					     : Q_TICKET_OPEN_CLOSE,
+				       err)))
+				return -1;
+			sqlite3_bind_int64(s, 1, e->account);
+			sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 3, e->at);
+			sqlite3_bind_int(s, 4, e->bare);
+			sqlite3_bind_int64(s, 5, e->at / OB_DAY_US);
+			if (step_done(st, s, err, "closing a ticket") < 0)
+				return -1;
+		}
+		return 0;
 	}
+	/* The resolutions stored, this batch's included (written first). */
 	if (!(s = stmt(st, Q_TICKET_RESOLVED_LATER, err)))
 		return -1;
 	sqlite3_bind_int64(s, 1, e->account);
-	sqlite3_bind_int64(s, 2, e->at);
-	sqlite3_bind_text(s, 3, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
+	has_at = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
+	has_day = rc == SQLITE_ROW && sqlite3_column_type(s, 1) != SQLITE_NULL;
+	at = has_at ? sqlite3_column_int64(s, 0) : 0;
+	day = has_day ? sqlite3_column_int64(s, 1) : 0;
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW)
 		return db_fail(st, rc, err, "reading tickets");
+	if (resolved_everywhere(e->at, e->bare, has_at, at, has_day, day))
+		return 0;
 	if (!(s = stmt(st, Q_TICKET_OPEN_ADD, err)))
 		return -1;
 	sqlite3_bind_int64(s, 1, e->account);
@@ -1950,6 +2031,10 @@ static int track_ticket(struct ob_store *st, const struct pending_event *e,
 	sqlite3_bind_int64(s, 3, e->at);
 	sqlite3_bind_int(s, 4, e->bare);
 	sqlite3_bind_text(s, 5, st->arena.data + e->ext_id, -1, SQLITE_STATIC);
+	if (has_at)
+		sqlite3_bind_int64(s, 6, at);
+	if (has_day)
+		sqlite3_bind_int64(s, 7, day);
 	return step_done(st, s, err, "opening a ticket");
 }
 
@@ -2821,6 +2906,22 @@ int ob_store_event_values(struct ob_store *st, int64_t account, int type,
 	return stop < 0 ? -1 : 0;
 }
 
+/*
+ * The opening at s's columns col.. (at, bare, and its ticket's latest
+ * resolutions with a time and as a date), when it is open in the
+ * reader's zone.
+ */
+static bool opening_open(sqlite3_stmt *s, int col, int64_t *at, bool *bare)
+{
+	*at = sqlite3_column_int64(s, col);
+	*bare = sqlite3_column_int(s, col + 1) != 0;
+	return ob_ticket_open(*at, *bare,
+			      sqlite3_column_type(s, col + 2) != SQLITE_NULL,
+			      sqlite3_column_int64(s, col + 2),
+			      sqlite3_column_type(s, col + 3) != SQLITE_NULL,
+			      (ob_day)sqlite3_column_int64(s, col + 3));
+}
+
 int ob_store_open_tickets(struct ob_store *st, int64_t account, ob_day as_of,
 			  int (*fn)(void *ctx, int64_t at, bool bare),
 			  void *ctx, struct ob_err *err)
@@ -2834,9 +2935,12 @@ int ob_store_open_tickets(struct ob_store *st, int64_t account, ob_day as_of,
 	sqlite3_bind_int64(s, 1, account);
 	sqlite3_bind_int64(s, 2, cut_at);
 	sqlite3_bind_int64(s, 3, cut_bare);
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		stop = fn(ctx, sqlite3_column_int64(s, 0),
-			  sqlite3_column_int(s, 1) != 0);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t at;
+		bool bare;
+		if (opening_open(s, 0, &at, &bare))
+			stop = fn(ctx, at, bare);
+	}
 	sqlite3_reset(s);
 	if (!stop && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading tickets");
@@ -2898,6 +3002,15 @@ static void add_ticket(struct ob_account_data *d, int64_t at, bool bare)
 	d->ntickets++;
 }
 
+static void add_open_ticket(struct ob_account_data *d, sqlite3_stmt *s,
+			    int col)
+{
+	int64_t at;
+	bool bare;
+	if (opening_open(s, col, &at, &bare))
+		add_ticket(d, at, bare);
+}
+
 /* Reads the action at statement s's columns 0.. into d. */
 static void add_action(struct ob_account_data *d, sqlite3_stmt *s, int col)
 {
@@ -2953,8 +3066,7 @@ static int milestones_and_tickets(struct ob_store *st, int64_t account,
 		return -1;
 	sqlite3_bind_int64(s, 1, account);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		add_ticket(d, sqlite3_column_int64(s, 0),
-			   sqlite3_column_int(s, 1) != 0);
+		add_open_ticket(d, s, 0);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading tickets");
@@ -3007,7 +3119,8 @@ static const char *const stream_sql[4] = {
 	"SELECT " SIGNAL_COLUMNS " FROM signal ORDER BY account",
 	"SELECT account, value FROM signal_value WHERE type = 11 "
 	"ORDER BY account",
-	"SELECT account, at, bare FROM ticket_open ORDER BY account",
+	"SELECT account, at, bare, resolved_at, resolved_day FROM ticket_open "
+	"ORDER BY account",
 	"SELECT account, checkin, action, day, until_day "
 	"FROM checkin_action WHERE day <= ?1 ORDER BY account, day, id",
 };
@@ -3122,8 +3235,7 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 			goto fail;
 	}
 	for (; cursor_at(&x->tickets, account);) {
-		add_ticket(out, sqlite3_column_int64(x->tickets.s, 1),
-			   sqlite3_column_int(x->tickets.s, 2) != 0);
+		add_open_ticket(out, x->tickets.s, 1);
 		if (cursor_step(x, &x->tickets, err) < 0)
 			goto fail;
 	}

@@ -247,6 +247,20 @@ void ob_latest_nps(bool has_at, int64_t at, const char *at_value,
 	t->latest_at = by_day ? (int64_t)day * OB_DAY_US : at;
 }
 
+bool ob_ticket_open(int64_t at, bool bare, bool has_resolved_at,
+		    int64_t resolved_at, bool has_resolved_day,
+		    ob_day resolved_day)
+{
+	ob_day day = bare ? (ob_day)(at / OB_DAY_US) : ob_time_local_day(at, false);
+	/* A resolution at the same instant or later closes it. */
+	if (has_resolved_at &&
+	    (bare ? ob_time_local_day(resolved_at, false) > day
+		  : resolved_at >= at))
+		return false;
+	/* One given as a date closes what was opened that day or before. */
+	return !(has_resolved_day && resolved_day >= day);
+}
+
 void ob_summary_release(struct ob_summary *s)
 {
 	free(s->custom);

@@ -135,6 +135,15 @@ void ob_summary_details(const struct ob_summary *s, struct ob_type_signal *t);
 void ob_latest_nps(bool has_at, int64_t at, const char *at_value,
 		   bool has_day, ob_day day, const char *day_value,
 		   struct ob_type_signal *t);
+/*
+ * Whether a ticket opened at (at, bare) is open, in the reader's zone,
+ * given the latest resolution of it with a time and the latest given as
+ * a date (SPEC section 1's order: by local date, a date after that day's
+ * times).
+ */
+bool ob_ticket_open(int64_t at, bool bare, bool has_resolved_at,
+		    int64_t resolved_at, bool has_resolved_day,
+		    ob_day resolved_day);
 void ob_summary_release(struct ob_summary *s);
 
 #endif

@@ -62,7 +62,9 @@ assert "the migrated shape is schema.sql's" test "$(shape "$T/v1.db")" = "$(shap
 # binary becomes one of version 5, or 3.
 to_v5() {
 	sqlite3 "$1" "ALTER TABLE signal DROP COLUMN nps_day;
-		ALTER TABLE signal DROP COLUMN nps_day_value; PRAGMA user_version = 5;"
+		ALTER TABLE signal DROP COLUMN nps_day_value;
+		ALTER TABLE ticket_open DROP COLUMN resolved_at;
+		ALTER TABLE ticket_open DROP COLUMN resolved_day; PRAGMA user_version = 5;"
 }
 to_v3() {
 	to_v5 "$1"
@@ -113,7 +115,11 @@ assert "the v4 shape migrated is schema.sql's" test "$(shape "$T/v4.db")" = "$(s
 "$ONBOARD" --db "$T/v5.db" account add acme --name Acme --tier mid --kickoff 2026-11-02 -q
 "$ONBOARD" --db "$T/v5.db" log acme nps --value 3 --at 2026-11-05T20:00:00Z -q
 "$ONBOARD" --db "$T/v5.db" log acme nps --value 10 --at 2026-11-05 -q
+"$ONBOARD" --db "$T/v5.db" log acme ticket_opened --value T-1 --at 2026-11-06T20:00:00Z -q
+"$ONBOARD" --db "$T/v5.db" log acme ticket_resolved --value T-1 --at 2026-11-06 -q
 to_v5 "$T/v5.db"
+# What version 5 kept: the opening, its dated resolution being earlier.
+sqlite3 "$T/v5.db" "INSERT INTO ticket_open VALUES (1, 'T-1', 1793995200000000, 0, '')"
 sqlite3 "$T/v5.db" "UPDATE signal SET nps_at = 1793908800000000, nps_value = '3'"
 run --db "$T/v5.db" score acme --today 2026-11-20 --format json
 assert "a version 5 file is migrated: the dated NPS is that day's latest" test \
@@ -122,6 +128,9 @@ assert "to version 6" test "$(sqlite3 "$T/v5.db" 'PRAGMA user_version')" = 6
 assert "the NPS of both kinds in the summary" test \
 	"$(sqlite3 "$T/v5.db" 'SELECT nps_at, nps_value, nps_day, nps_day_value FROM signal')" = \
 	"1793908800000000|3|20762|10"
+run --db "$T/v5.db" score acme --today 2026-11-20 --format json
+assert "a version 5 file is migrated: the ticket resolved on its date is closed" test \
+	"$(printf '%s' "$out" | jq '.[0].metrics.open_tickets')" = 0
 assert "the v5 shape migrated is schema.sql's" test "$(shape "$T/v5.db")" = "$(shape "$T/fresh.db")"
 
 # A version 3 file: its accounts may all be mailed, and it has an empty

@@ -8,13 +8,38 @@ nps() { # ZONE TODAY: acme's NPS as of TODAY, read in ZONE
 	TZ=$1 "$ONBOARD" score acme --today "$2" --format json | jq '.[0].metrics.nps'
 }
 
+tickets() { # ZONE TODAY: acme's open tickets and the oldest one's age
+	TZ=$1 "$ONBOARD" score acme --today "$2" --format json |
+		jq -r '.[0].metrics | "\(.open_tickets) \(.oldest_open_ticket_days)"'
+}
+
 # SPEC's example, west of UTC: 00:54Z on the 28th is the evening of the
-# 27th in Los Angeles, and the score given on the 28th is the later one.
+# 27th in Los Angeles, and the score and the resolution given on the 28th
+# are the later ones.
 TZ=America/Los_Angeles "$ONBOARD" init -q
 TZ=America/Los_Angeles "$ONBOARD" account add acme --name Acme --tier mid --kickoff 2026-10-23 -q
 TZ=America/Los_Angeles "$ONBOARD" log acme nps --value 3 --at 2026-10-28T00:54:00Z -q
 TZ=America/Los_Angeles "$ONBOARD" log acme nps --value 10 --at 2026-10-28 -q
+TZ=America/Los_Angeles "$ONBOARD" log acme ticket_opened --value T-3 --at 2026-10-28T00:54:00Z -q
+TZ=America/Los_Angeles "$ONBOARD" log acme ticket_resolved --value T-3 --at 2026-10-28 -q
 assert "west of UTC: the dated score is the later" test "$(nps America/Los_Angeles 2026-11-05)" = 10
+assert "west of UTC: the ticket resolved on its date is closed" test "$(tickets America/Los_Angeles 2026-11-05)" = "0 null"
+assert "the same, read in UTC" test "$(tickets UTC 2026-11-05)" = "0 null"
+
+# A ticket opened on a date and resolved at a time: 23:30Z on the 28th is
+# the 28th in UTC (before the date's opening: still open, 8 days on) and
+# the 29th in Tokyo (after it: closed). The same as of a day before a
+# later event, read from the events.
+TZ=UTC "$ONBOARD" log acme ticket_opened --value T-4 --at 2026-10-28 -q
+TZ=UTC "$ONBOARD" log acme ticket_resolved --value T-4 --at 2026-10-28T23:30:00Z -q
+assert "opened on a date, resolved that evening in UTC: open" test "$(tickets UTC 2026-11-05)" = "1 8"
+assert "the same in Tokyo, the next morning: closed" test "$(tickets Asia/Tokyo 2026-11-05)" = "0 null"
+TZ=UTC "$ONBOARD" log acme login --at 2026-11-10T09:00:00Z -q
+assert "as of an earlier day, in UTC: open" test "$(tickets UTC 2026-11-05)" = "1 8"
+assert "as of an earlier day, in Tokyo: closed" test "$(tickets Asia/Tokyo 2026-11-05)" = "0 null"
+# Reopened at a time after its resolution: open again everywhere.
+TZ=UTC "$ONBOARD" log acme ticket_opened --value T-4 --at 2026-10-30T10:00:00Z -q
+assert "reopened after its resolution: open in Tokyo too" test "$(tickets Asia/Tokyo 2026-11-12)" = "1 13"
 
 # Imported under UTC, read in three zones: 20:00Z on the 5th is the 5th
 # in UTC and in Los Angeles (before that day's date), the 6th in Tokyo
