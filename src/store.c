@@ -407,10 +407,14 @@ static const char *const sql[NQUERIES] = {
 		"ORDER BY o.at",
 	[Q_MILESTONES_NOW] = "SELECT value FROM signal_value WHERE type = 11 "
 			     "AND account = ?1",
+	/* The first with a time and the first given as a date: the reader's
+	 * zone says which is first. */
 	[Q_FIRST_EVENT] =
-		"SELECT at, bare FROM event WHERE account = ?1 AND type = ?2 "
-		"AND (?3 IS NULL OR value = ?3) AND (bare = 0 AND at < ?4 OR "
-		"bare = 1 AND at < ?5) ORDER BY at LIMIT 1",
+		"SELECT (SELECT min(at) FROM event WHERE account = ?1 AND "
+		"type = ?2 AND (?3 IS NULL OR value = ?3) AND bare = 0 AND "
+		"at < ?4), (SELECT min(at) FROM event WHERE account = ?1 AND "
+		"type = ?2 AND (?3 IS NULL OR value = ?3) AND bare = 1 AND "
+		"at < ?5)",
 	[Q_TICKETS_NOW] = "SELECT at, bare, resolved_at, resolved_day "
 			  "FROM ticket_open WHERE account = ?1",
 };
@@ -2953,6 +2957,7 @@ int ob_store_first_event_day(struct ob_store *st, int64_t account, int type,
 {
 	sqlite3_stmt *s = stmt(st, Q_FIRST_EVENT, err);
 	int64_t cut_at, cut_bare;
+	bool found;
 	int rc;
 	if (!s)
 		return -1;
@@ -2963,13 +2968,22 @@ int ob_store_first_event_day(struct ob_store *st, int64_t account, int type,
 	sqlite3_bind_int64(s, 4, cut_at);
 	sqlite3_bind_int64(s, 5, cut_bare);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*day = ob_time_local_day(sqlite3_column_int64(s, 0),
-					 sqlite3_column_int(s, 1) != 0);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return db_fail(st, rc, err, "reading events");
+	}
+	found = false;
+	for (int col = 0; col < 2; col++) {
+		ob_day d;
+		if (sqlite3_column_type(s, col) == SQLITE_NULL)
+			continue;
+		d = ob_time_local_day(sqlite3_column_int64(s, col), col == 1);
+		if (!found || d < *day)
+			*day = d;
+		found = true;
+	}
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? 1 : db_fail(st, rc, err, "reading events");
+	return found ? 0 : 1;
 }
 
 /* --- what the metrics are made of ------------------------------------- */

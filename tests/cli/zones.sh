@@ -67,4 +67,19 @@ assert "as of the day of the later pair, in Tokyo" test "$(nps Asia/Tokyo 2026-1
 # score of every account reads the summaries in a stream: the same.
 assert "the stream's NPS, in Tokyo" test \
 	"$(TZ=Asia/Tokyo "$ONBOARD" score --today 2026-11-20 --format json | jq '.[0].metrics.nps')" = 5
+
+# The first of a kind: a milestone reached at 00:54Z on the 28th and
+# again given as the 28th. In Los Angeles the first is the 27th, day 4
+# after a kickoff on the 23rd; in UTC the 28th, day 5.
+rm -f "$T/onboard.db"
+TZ=UTC "$ONBOARD" init -q
+TZ=UTC "$ONBOARD" account add acme --name Acme --tier mid --kickoff 2026-10-23 -q
+TZ=UTC "$ONBOARD" log acme milestone --value first-value --at 2026-10-28 -q
+TZ=UTC "$ONBOARD" log acme milestone --value first-value --at 2026-10-28T00:54:00Z -q
+ttfv() {
+	TZ=$1 "$ONBOARD" report --today 2026-10-30 --format json | jq '.kpis.median_days_to_first_value'
+}
+assert "the first of two, in Los Angeles: the timed one, the evening before" test "$(ttfv America/Los_Angeles)" = 4
+assert "the first of two, in UTC: that date" test "$(ttfv UTC)" = 5
+
 finish
