@@ -211,7 +211,7 @@ enum query {
 	Q_EVENT_INSERT,
 	Q_EVENT_BULK_INSERT,
 	Q_VALUE_BULK_INSERT,
-	Q_TICKET_RESOLVED_LATER,
+	Q_TICKET_RESOLUTIONS,
 	Q_TICKET_OPEN_ADD,
 	Q_TICKET_OPEN_CLOSE,
 	Q_TICKET_OPEN_RESOLVED,
@@ -325,7 +325,7 @@ static const char *const sql[NQUERIES] = {
 				"type, value) SELECT account, type, value "
 				"FROM ob_pending_bulk WHERE type IN (2, 11)",
 	/* A ticket's latest resolutions: with a time, and given as a date. */
-	[Q_TICKET_RESOLVED_LATER] =
+	[Q_TICKET_RESOLUTIONS] =
 		"SELECT max(CASE WHEN bare = 0 THEN at END), "
 		"max(CASE WHEN bare = 1 THEN at END) / " DAY_US_TEXT " "
 		"FROM event WHERE account = ?1 AND type = 10 AND value = ?2",
@@ -2014,7 +2014,7 @@ static int track_ticket(struct ob_store *st, const struct pending_event *e,
 		return 0;
 	}
 	/* The resolutions stored, this batch's included (written first). */
-	if (!(s = stmt(st, Q_TICKET_RESOLVED_LATER, err)))
+	if (!(s = stmt(st, Q_TICKET_RESOLUTIONS, err)))
 		return -1;
 	sqlite3_bind_int64(s, 1, e->account);
 	sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
