@@ -2650,6 +2650,9 @@ int ob_store_user_link(struct ob_store *st, const char *user,
 		l->user = arena_add(&st->queue_arena, user);
 	} else {
 		l = &st->link_queue[*slot - 1];
+		/* Queued already (the set may be full): its date stays. */
+		if (l->account == account)
+			return 0;
 	}
 	l->account = account;
 	l->account_id = arena_add(&st->queue_arena, account_id);
