@@ -119,16 +119,22 @@ CREATE TABLE signal (
 	nps_value         TEXT,
 	features          INTEGER NOT NULL,    -- distinct feature_used values
 	nps_day           INTEGER,             -- the latest NPS given as a date
-	nps_day_value     TEXT
+	nps_day_value     TEXT,
+	first_at          INTEGER,             -- the first event
+	first_day         INTEGER
 ) STRICT;
 
 -- The distinct values of the event types whose values matter as a set:
--- feature_used (the features metric) and milestone (milestones done).
+-- feature_used (the features metric) and milestone (milestones done),
+-- each with when it was first seen (with a time, and as a date), so that
+-- a set as of an earlier day is read from here and not from the events.
 -- Keyed by type first, so one type can be read for every account in turn.
 CREATE TABLE signal_value (
-	type    INTEGER NOT NULL,
-	account INTEGER NOT NULL, -- as in event
-	value   TEXT NOT NULL,
+	type      INTEGER NOT NULL,
+	account   INTEGER NOT NULL, -- as in event
+	value     TEXT NOT NULL,
+	first_at  INTEGER,          -- microseconds
+	first_day INTEGER,          -- days since 1970-01-01
 	PRIMARY KEY (type, account, value)
 ) STRICT, WITHOUT ROWID;
 

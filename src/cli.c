@@ -400,9 +400,15 @@ static int assess_one(void *arg, const struct ob_account *a)
 	int r;
 	if (!(pb = ob_playbook_cache_get(x->pc, x->st, NULL, a->playbook_id,
 					 &pid, x->err)) ||
-	    ob_store_stream_account(x->stream, a->rowid, &data, x->err) < 0)
+	    ob_store_stream_account(
+		    x->stream, a->rowid,
+		    x->every_metric ||
+				    ob_playbook_names_metric(pb, OB_M_LOGINS_7D)
+			    ? OB_NEED_LOGINS_7D
+			    : 0,
+		    &data, x->err) < 0)
 		return -1;
-	r = ob_assess_data(x->st, pb, a, x->as_of, &data, x->every_metric, &as,
+	r = ob_assess_data(pb, a, x->as_of, &data, x->every_metric, &as,
 			   x->err);
 	ob_account_data_release(&data);
 	if (r < 0)

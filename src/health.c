@@ -114,14 +114,15 @@ int ob_assess(struct ob_store *st, const struct ob_playbook *pb,
 	struct ob_account_data data;
 	int ret;
 	memset(out, 0, sizeof(*out));
-	if (ob_store_account_data(st, a->rowid, as_of, &data, err) < 0)
+	if (ob_store_account_data(st, a->rowid, as_of, OB_NEED_LOGINS_7D, &data,
+				  err) < 0)
 		return -1;
-	ret = ob_assess_data(st, pb, a, as_of, &data, true, out, err);
+	ret = ob_assess_data(pb, a, as_of, &data, true, out, err);
 	ob_account_data_release(&data);
 	return ret;
 }
 
-int ob_assess_data(struct ob_store *st, const struct ob_playbook *pb,
+int ob_assess_data(const struct ob_playbook *pb,
 		   const struct ob_account *a, ob_day as_of,
 		   const struct ob_account_data *data, bool every_metric,
 		   struct ob_assessment *out, struct ob_err *err)
@@ -133,9 +134,7 @@ int ob_assess_data(struct ob_store *st, const struct ob_playbook *pb,
 			       "account '%s' has tier '%s', which playbook "
 			       "'%s' does not",
 			       a->id, a->tier, pb->name);
-	if (ob_signals_compute(st, pb, a, as_of, data, every_metric,
-			       &out->signals, err) < 0)
-		return -1;
+	ob_signals_compute(pb, a, as_of, data, every_metric, &out->signals);
 	struct ob_metric_value *overdue =
 		&out->signals.m[OB_M_CHECKINS_OVERDUE];
 	overdue->has = true;

@@ -73,17 +73,17 @@ static void unanswered(struct ob_signals *s, const struct ob_playbook *pb,
 		    : 0);
 }
 
-int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
-		       const struct ob_account *a, ob_day as_of,
-		       const struct ob_account_data *data, bool every_metric,
-		       struct ob_signals *out, struct ob_err *err)
+void ob_signals_compute(const struct ob_playbook *pb,
+			const struct ob_account *a, ob_day as_of,
+			const struct ob_account_data *data, bool every_metric,
+			struct ob_signals *out)
 {
 	const struct ob_signal_set *set_ = &data->signals;
 	int tier = ob_playbook_tier(pb, a->tier);
 	ob_tier_set bit = tier >= 0 ? (ob_tier_set)1 << tier : 0;
-	bool responded = false, has_login = false, tickets = false;
-	ob_day last_response = 0, last_login = 0;
-	int ret = -1, in_tier = 0, done = 0, overdue = 0;
+	bool responded = false, tickets = false;
+	ob_day last_response = 0;
+	int in_tier = 0, done = 0, overdue = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->as_of = as_of;
@@ -110,11 +110,9 @@ int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 		out->ncounts++;
 		switch (t->type) {
 		case OB_EV_LOGIN:
-			has_login = true;
-			last_login = last_day(t);
 			set(out, OB_M_LOGINS, (double)t->n);
 			set(out, OB_M_FIRST_LOGIN_DAY, first_day(t) - a->kickoff);
-			set(out, OB_M_DAYS_SINCE_LOGIN, as_of - last_login);
+			set(out, OB_M_DAYS_SINCE_LOGIN, as_of - last_day(t));
 			break;
 		case OB_EV_FEATURE_USED:
 			set(out, OB_M_FEATURES, (double)t->distinct_values);
@@ -166,16 +164,10 @@ int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 			      cmp_count);
 	}
 
-	/* Only recent logins can be in the last seven days. */
 	if (!every_metric && !ob_playbook_names_metric(pb, OB_M_LOGINS_7D))
 		out->m[OB_M_LOGINS_7D].has = false;
-	else if (has_login && last_login >= as_of - 6) {
-		int64_t n;
-		if (ob_store_count_events(st, a->rowid, OB_EV_LOGIN, as_of - 6,
-					  as_of, &n, err) < 0)
-			goto out;
-		set(out, OB_M_LOGINS_7D, (double)n);
-	}
+	else
+		set(out, OB_M_LOGINS_7D, (double)data->logins_7d);
 	if (tickets && data->ntickets) {
 		ob_day oldest = 0;
 		for (size_t i = 0; i < data->ntickets; i++) {
@@ -223,11 +215,6 @@ int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
 		done += is_done;
 	}
 	set(out, OB_M_CHECKINS_DONE, done);
-	ret = 0;
-out:
-	if (ret < 0)
-		ob_signals_release(out);
-	return ret;
 }
 
 void ob_signals_release(struct ob_signals *s)

@@ -176,6 +176,31 @@ static const struct {
 	 " ORDER BY at DESC, CAST(value AS INTEGER) DESC LIMIT 1)"
 	 " WHERE nps_at IS NOT NULL;",
 	 NULL},
+	/*
+	 * 6 -> 7: replays read what they need and no history: the first
+	 * event of each account (one with none before the day asked has
+	 * nothing to read), and when each feature and milestone was first
+	 * seen (the sets as of a day).
+	 */
+	{"ALTER TABLE signal ADD COLUMN first_at INTEGER;"
+	 "ALTER TABLE signal ADD COLUMN first_day INTEGER;"
+	 "UPDATE signal SET"
+	 " first_at = (SELECT min(at) FROM event e"
+	 " WHERE e.account = signal.account AND e.bare = 0),"
+	 " first_day = (SELECT min(at) / " DAY_US_TEXT " FROM event e"
+	 " WHERE e.account = signal.account AND e.bare = 1);"
+	 "ALTER TABLE signal_value ADD COLUMN first_at INTEGER;"
+	 "ALTER TABLE signal_value ADD COLUMN first_day INTEGER;"
+	 "UPDATE signal_value SET"
+	 " first_at = (SELECT min(at) FROM event e"
+	 " WHERE e.account = signal_value.account"
+	 " AND e.type = signal_value.type AND e.value = signal_value.value"
+	 " AND e.bare = 0),"
+	 " first_day = (SELECT min(at) / " DAY_US_TEXT " FROM event e"
+	 " WHERE e.account = signal_value.account"
+	 " AND e.type = signal_value.type AND e.value = signal_value.value"
+	 " AND e.bare = 1);",
+	 NULL},
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -224,7 +249,7 @@ enum query {
 	Q_NPS_AS_OF,
 	Q_FEATURES_AS_OF,
 	Q_COUNT_RANGE,
-	Q_VALUES_AS_OF,
+	Q_MILESTONES_AS_OF,
 	Q_OPEN_TICKETS,
 	Q_MILESTONES_NOW,
 	Q_FIRST_EVENT,
@@ -236,7 +261,7 @@ enum query {
 	"account, last_at, last_day, counts, login_first_at, login_last_at, "  \
 	"login_first_day, login_last_day, response_first_at, "                 \
 	"response_last_at, response_first_day, response_last_day, nps_at, "    \
-	"nps_value, features, nps_day, nps_day_value"
+	"nps_value, features, nps_day, nps_day_value, first_at, first_day"
 
 #define PLAYBOOK_COLUMNS                                                       \
 	"p.id, p.name, p.source, p.origin, p.loaded_at, p.is_default, "        \
@@ -321,9 +346,19 @@ static const char *const sql[NQUERIES] = {
 				"at, bare, value, ext_id) SELECT account, "
 				"type, at, bare, value, ext_id FROM "
 				"ob_pending_bulk",
-	[Q_VALUE_BULK_INSERT] = "INSERT OR IGNORE INTO signal_value (account, "
-				"type, value) SELECT account, type, value "
-				"FROM ob_pending_bulk WHERE type IN (2, 11)",
+	/* A value seen again earlier moves its first sightings back. */
+	[Q_VALUE_BULK_INSERT] =
+		"INSERT INTO signal_value (account, type, value, first_at, "
+		"first_day) SELECT account, type, value, "
+		"min(CASE WHEN bare = 0 THEN at END), "
+		"min(CASE WHEN bare = 1 THEN at END) / " DAY_US_TEXT " "
+		"FROM ob_pending_bulk WHERE type IN (2, 11) "
+		"GROUP BY account, type, value "
+		"ON CONFLICT (type, account, value) DO UPDATE SET "
+		"first_at = min(coalesce(first_at, excluded.first_at), "
+		"coalesce(excluded.first_at, first_at)), "
+		"first_day = min(coalesce(first_day, excluded.first_day), "
+		"coalesce(excluded.first_day, first_day))",
 	/* A ticket's latest resolutions: with a time, and given as a date. */
 	[Q_TICKET_RESOLUTIONS] =
 		"SELECT max(CASE WHEN bare = 0 THEN at END), "
@@ -359,7 +394,7 @@ static const char *const sql[NQUERIES] = {
 			   "signal.account = ?1",
 	[Q_SIGNAL_PUT] = "INSERT OR REPLACE INTO signal (" SIGNAL_COLUMNS
 			 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-			 "?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+			 "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	[Q_CUSTOM_TYPES] = "SELECT id, name FROM event_type WHERE id > 13",
 	/*
 	 * An account's events of a type from a day on (taken from its
@@ -384,17 +419,18 @@ static const char *const sql[NQUERIES] = {
 		"(SELECT at, value FROM event WHERE account = ?1 AND type = 12 "
 		"AND bare = 1 AND at < ?3 ORDER BY at DESC, "
 		"CAST(value AS INTEGER) DESC LIMIT 1) d",
+	/* A value counts from its first sighting: ?2 the cut-off's instant,
+	 * ?3 its day (first_day before it). */
 	[Q_FEATURES_AS_OF] =
-		"SELECT count(DISTINCT value) FROM event WHERE account = ?1 AND "
-		"type = 2 AND (bare = 0 AND at < ?2 OR bare = 1 AND at < ?3)",
+		"SELECT count(*) FROM signal_value WHERE type = 2 AND "
+		"account = ?1 AND (first_at < ?2 OR first_day < ?3)",
 	[Q_COUNT_RANGE] =
 		"SELECT count(*) FROM event WHERE account = ?1 AND type = ?2 AND "
 		"(bare = 0 AND at >= ?3 AND at < ?4 OR "
 		"bare = 1 AND at >= ?5 AND at < ?6)",
-	[Q_VALUES_AS_OF] =
-		"SELECT DISTINCT value FROM event WHERE account = ?1 AND "
-		"type = ?2 AND (bare = 0 AND at < ?3 OR bare = 1 AND at < ?4) "
-		"ORDER BY value",
+	[Q_MILESTONES_AS_OF] =
+		"SELECT value FROM signal_value WHERE type = 11 AND "
+		"account = ?1 AND (first_at < ?2 OR first_day < ?3)",
 	/* Openings as of a day, with their ticket's latest resolutions. */
 	[Q_OPEN_TICKETS] =
 		"SELECT o.at, o.bare, (SELECT max(r.at) FROM event r "
@@ -1774,6 +1810,9 @@ static void read_summary(sqlite3_stmt *s, struct ob_summary *sum)
 	if (sum->has_nps_day)
 		snprintf(sum->nps_day_value, sizeof(sum->nps_day_value), "%s",
 			 (const char *)sqlite3_column_text(s, 16));
+	/* Both kinds are present whenever the last ones are. */
+	sum->any.first_at = sqlite3_column_int64(s, 17);
+	sum->any.first_day = sqlite3_column_int(s, 18);
 }
 
 static int put_summary(struct ob_store *st, const struct ob_summary *sum,
@@ -1811,6 +1850,10 @@ static int put_summary(struct ob_store *st, const struct ob_summary *sum,
 		sqlite3_bind_text(s, 17, sum->nps_day_value, -1,
 				  SQLITE_STATIC);
 	}
+	if (sum->any.has_at)
+		sqlite3_bind_int64(s, 18, sum->any.first_at);
+	if (sum->any.has_day)
+		sqlite3_bind_int(s, 19, sum->any.first_day);
 	return step_done(st, s, err, "updating signals");
 }
 
@@ -1843,7 +1886,7 @@ static int write_summaries(struct ob_store *st, struct ob_err *err)
 			db_fail(st, rc, err, "reading signals");
 			goto out;
 		}
-		features = (uint32_t)sqlite3_column_int64(s, 17);
+		features = (uint32_t)sqlite3_column_int64(s, 19);
 		if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
 			read_summary(s, &stored);
 			sqlite3_reset(s);
@@ -2756,7 +2799,7 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
 		return -1;
 	sqlite3_bind_int64(s, 1, account);
 	sqlite3_bind_int64(s, 2, cut_at);
-	sqlite3_bind_int64(s, 3, cut_bare);
+	sqlite3_bind_int64(s, 3, q == Q_NPS_AS_OF ? cut_bare : cut_bare / OB_DAY_US);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW && q == Q_NPS_AS_OF)
 		ob_latest_nps(sqlite3_column_type(s, 0) != SQLITE_NULL,
@@ -2786,6 +2829,11 @@ static int signals_before(struct ob_store *st, int64_t account,
 {
 	size_t ntypes = OB_EV_NKNOWN + sum->ncustom;
 	out->items = xcalloc(ntypes, sizeof(*out->items));
+	/* An account that began after the day asked has nothing to read. */
+	if (!(sum->any.has_at && sum->any.first_at < cut_at) &&
+	    !(sum->any.has_day &&
+	      (int64_t)sum->any.first_day * OB_DAY_US < cut_bare))
+		return 0;
 	/* In type order, as ob_summary_signals gives them. */
 	for (size_t i = 1; i < ntypes; i++) {
 		int type;
@@ -2888,29 +2936,6 @@ int ob_store_count_events(struct ob_store *st, int64_t account, int type,
 	*count = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : db_fail(st, rc, err, "counting events");
-}
-
-int ob_store_event_values(struct ob_store *st, int64_t account, int type,
-			  ob_day as_of,
-			  int (*fn)(void *ctx, const char *value), void *ctx,
-			  struct ob_err *err)
-{
-	sqlite3_stmt *s = stmt(st, Q_VALUES_AS_OF, err);
-	int64_t cut_at, cut_bare;
-	int rc, stop = 0;
-	if (!s)
-		return -1;
-	day_cutoffs(as_of, &cut_at, &cut_bare);
-	sqlite3_bind_int64(s, 1, account);
-	sqlite3_bind_int(s, 2, type);
-	sqlite3_bind_int64(s, 3, cut_at);
-	sqlite3_bind_int64(s, 4, cut_bare);
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		stop = fn(ctx, (const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, rc, err, "reading events");
-	return stop < 0 ? -1 : 0;
 }
 
 /*
@@ -3041,44 +3066,66 @@ static void add_action(struct ob_account_data *d, sqlite3_stmt *s, int col)
 	/* channel and note stay NULL: the scheduler does not read them. */
 }
 
-static int collect_value(void *ctx, const char *value)
-{
-	add_milestone(ctx, value);
-	return 0;
-}
-
 static int collect_ticket(void *ctx, int64_t at, bool bare)
 {
 	add_ticket(ctx, at, bare);
 	return 0;
 }
 
+static bool set_has(const struct ob_signal_set *set, int type)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->items[i].type == type)
+			return true;
+	return false;
+}
+
+/* Whether a value first seen at s's columns col.. is before the cut-offs. */
+static bool seen_before(sqlite3_stmt *s, int col, int64_t cut_at,
+			int64_t cut_bare)
+{
+	return (sqlite3_column_type(s, col) != SQLITE_NULL &&
+		sqlite3_column_int64(s, col) < cut_at) ||
+	       (sqlite3_column_type(s, col + 1) != SQLITE_NULL &&
+		sqlite3_column_int64(s, col + 1) < cut_bare / OB_DAY_US);
+}
+
 /*
  * An account's milestones and tickets as of a day: from the summaries
- * when its signals are current, else from its events.
+ * when its signals are current, else as of the day (milestones from
+ * when each was first seen, the tickets from their events, when it has
+ * any by then).
  */
 static int milestones_and_tickets(struct ob_store *st, int64_t account,
 				  ob_day as_of, struct ob_account_data *d,
 				  struct ob_err *err)
 {
+	bool now = d->signals.from_summary;
+	int64_t cut_at, cut_bare;
 	sqlite3_stmt *s;
 	int rc;
-	if (!d->signals.from_summary)
-		return ob_store_event_values(st, account, OB_EV_MILESTONE,
-					     as_of, collect_value, d, err) < 0 ||
-				       ob_store_open_tickets(st, account, as_of,
-							     collect_ticket, d,
-							     err) < 0
-			       ? -1
+	day_cutoffs(as_of, &cut_at, &cut_bare);
+	if (now || set_has(&d->signals, OB_EV_MILESTONE)) {
+		if (!(s = stmt(st, now ? Q_MILESTONES_NOW : Q_MILESTONES_AS_OF,
+			       err)))
+			return -1;
+		sqlite3_bind_int64(s, 1, account);
+		if (!now) {
+			sqlite3_bind_int64(s, 2, cut_at);
+			sqlite3_bind_int64(s, 3, cut_bare / OB_DAY_US);
+		}
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			add_milestone(d,
+				      (const char *)sqlite3_column_text(s, 0));
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return db_fail(st, rc, err, "reading milestones");
+	}
+	if (!now)
+		return set_has(&d->signals, OB_EV_TICKET_OPENED)
+			       ? ob_store_open_tickets(st, account, as_of,
+						       collect_ticket, d, err)
 			       : 0;
-	if (!(s = stmt(st, Q_MILESTONES_NOW, err)))
-		return -1;
-	sqlite3_bind_int64(s, 1, account);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		add_milestone(d, (const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, rc, err, "reading milestones");
 	if (!(s = stmt(st, Q_TICKETS_NOW, err)))
 		return -1;
 	sqlite3_bind_int64(s, 1, account);
@@ -3090,14 +3137,42 @@ static int milestones_and_tickets(struct ob_store *st, int64_t account,
 	return 0;
 }
 
+/*
+ * Logins in the seven days to as_of, for OB_NEED_LOGINS_7D: a count only
+ * for an account whose last login is in them (most are not).
+ */
+static int logins_week(struct ob_store *st, int64_t account, ob_day as_of,
+		       unsigned needs, struct ob_account_data *d,
+		       struct ob_err *err)
+{
+	for (size_t i = 0; i < d->signals.n && (needs & OB_NEED_LOGINS_7D);
+	     i++) {
+		const struct ob_type_signal *t = &d->signals.items[i];
+		ob_day last = t->has_at ? ob_time_local_day(t->last_at, false)
+					: 0;
+		if (t->type != OB_EV_LOGIN)
+			continue;
+		if (t->has_day && (!t->has_at || t->last_day > last))
+			last = t->last_day;
+		return last >= as_of - 6
+			       ? ob_store_count_events(st, account, OB_EV_LOGIN,
+						       as_of - 6, as_of,
+						       &d->logins_7d, err)
+			       : 0;
+	}
+	return 0;
+}
+
 int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
-			  struct ob_account_data *out, struct ob_err *err)
+			  unsigned needs, struct ob_account_data *out,
+			  struct ob_err *err)
 {
 	sqlite3_stmt *s;
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (ob_store_signals(st, account, as_of, &out->signals, err) < 0 ||
-	    milestones_and_tickets(st, account, as_of, out, err) < 0)
+	    milestones_and_tickets(st, account, as_of, out, err) < 0 ||
+	    logins_week(st, account, as_of, needs, out, err) < 0)
 		goto fail;
 	if (!(s = stmt(st, Q_CHECKIN_ACTIONS, err)))
 		goto fail;
@@ -3134,8 +3209,8 @@ struct ob_stream {
 
 static const char *const stream_sql[4] = {
 	"SELECT " SIGNAL_COLUMNS " FROM signal ORDER BY account",
-	"SELECT account, value FROM signal_value WHERE type = 11 "
-	"ORDER BY account",
+	"SELECT account, value, first_at, first_day FROM signal_value "
+	"WHERE type = 11 ORDER BY account",
 	"SELECT account, at, bare, resolved_at, resolved_day FROM ticket_open "
 	"ORDER BY account",
 	"SELECT account, checkin, action, day, until_day "
@@ -3209,7 +3284,8 @@ fail:
 }
 
 int ob_store_stream_account(struct ob_stream *x, int64_t account,
-			    struct ob_account_data *out, struct ob_err *err)
+			    unsigned needs, struct ob_account_data *out,
+			    struct ob_err *err)
 {
 	struct ob_signal_set *set = &out->signals;
 	struct ob_summary sum = {0};
@@ -3227,35 +3303,38 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 			goto fail;
 	}
 	current = ob_summary_current(&sum, x->as_of, x->cut_at);
+	/* Events after the day asked: this one's signals as of the day. */
 	if (current)
 		ob_summary_signals(&sum, type_name, x->st, set);
+	else if (signals_before(x->st, account, x->cut_at, x->cut_bare, &sum,
+				set, err) < 0)
+		goto fail;
+	ob_summary_release(&sum);
 	for (; cursor_at(&x->actions, account);) {
 		add_action(out, x->actions.s, 1);
 		if (cursor_step(x, &x->actions, err) < 0)
 			goto fail;
 	}
-	if (!current) {
-		/* Events after the day asked: this one from its events. */
-		if (signals_before(x->st, account, x->cut_at, x->cut_bare,
-				   &sum, set, err) < 0 ||
-		    milestones_and_tickets(x->st, account, x->as_of, out,
-					   err) < 0)
-			goto fail;
-		ob_summary_release(&sum);
-		return 0;
-	}
-	ob_summary_release(&sum);
 	for (; cursor_at(&x->milestones, account);) {
-		add_milestone(out,
-			      (const char *)sqlite3_column_text(x->milestones.s, 1));
+		if (current || seen_before(x->milestones.s, 2, x->cut_at,
+					   x->cut_bare))
+			add_milestone(out, (const char *)sqlite3_column_text(
+						   x->milestones.s, 1));
 		if (cursor_step(x, &x->milestones, err) < 0)
 			goto fail;
 	}
+	/* The open tickets of now, or as of the day from their events. */
 	for (; cursor_at(&x->tickets, account);) {
-		add_open_ticket(out, x->tickets.s, 1);
+		if (current)
+			add_open_ticket(out, x->tickets.s, 1);
 		if (cursor_step(x, &x->tickets, err) < 0)
 			goto fail;
 	}
+	if ((!current && set_has(set, OB_EV_TICKET_OPENED) &&
+	     ob_store_open_tickets(x->st, account, x->as_of, collect_ticket,
+				   out, err) < 0) ||
+	    logins_week(x->st, account, x->as_of, needs, out, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	ob_summary_release(&sum);

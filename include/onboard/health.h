@@ -62,7 +62,7 @@ int ob_assess(struct ob_store *st, const struct ob_playbook *pb,
  * every_metric false: only the metrics the status and schedule need
  * (see ob_signals_compute), ob_assess computes them all.
  */
-int ob_assess_data(struct ob_store *st, const struct ob_playbook *pb,
+int ob_assess_data(const struct ob_playbook *pb,
 		   const struct ob_account *a, ob_day as_of,
 		   const struct ob_account_data *data, bool every_metric,
 		   struct ob_assessment *out, struct ob_err *err);

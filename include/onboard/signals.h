@@ -49,16 +49,15 @@ struct ob_signals {
 /*
  * Computes every metric but checkins_overdue (which needs the schedule,
  * see health.h) for account a of playbook pb as of day as_of, from data
- * the store gave. st is asked only for logins_7d, and only when the
- * account logged in within the week and the metric is wanted: with
- * every_metric false, only when a rule of pb names it (a random read
- * into the events per account was most of a `due` over millions of
- * events); otherwise it is left without a value.
+ * the store gave, and from nothing else. logins_7d is data's, which the
+ * caller asks for (OB_NEED_LOGINS_7D) with every_metric, or when a rule
+ * of pb names it (a read into the events per account was most of a
+ * `due` over millions of events); otherwise it is left without a value.
  */
-int ob_signals_compute(struct ob_store *st, const struct ob_playbook *pb,
-		       const struct ob_account *a, ob_day as_of,
-		       const struct ob_account_data *data, bool every_metric,
-		       struct ob_signals *out, struct ob_err *err);
+void ob_signals_compute(const struct ob_playbook *pb,
+			const struct ob_account *a, ob_day as_of,
+			const struct ob_account_data *data, bool every_metric,
+			struct ob_signals *out);
 void ob_signals_release(struct ob_signals *s);
 
 /* The value of a metric reference (count.TYPE of a type never seen: 0). */

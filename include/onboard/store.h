@@ -188,11 +188,6 @@ int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
 int ob_store_count_events(struct ob_store *st, int64_t account, int type,
 			  ob_day from, ob_day to, int64_t *count,
 			  struct ob_err *err);
-/* The distinct values of a type's events on or before as_of. */
-int ob_store_event_values(struct ob_store *st, int64_t account, int type,
-			  ob_day as_of,
-			  int (*fn)(void *ctx, const char *value), void *ctx,
-			  struct ob_err *err);
 /*
  * The local date of an account's first event of a type (with that value,
  * unless value is NULL) on or before as_of. Returns 1 when there is none.
@@ -216,9 +211,19 @@ struct ob_instant {
 	bool bare;
 };
 
-/* Everything the metrics of one account as of a day are made from. */
+/*
+ * What an account's data carries besides what it always does: needed by
+ * few playbooks, and a read of the account's events each.
+ */
+enum { OB_NEED_LOGINS_7D = 1 };
+
+/*
+ * Everything the metrics of one account as of a day are made from, so
+ * that computing them never goes back to the store.
+ */
 struct ob_account_data {
 	struct ob_signal_set signals;
+	int64_t logins_7d; /* OB_NEED_LOGINS_7D: logins in the 7 days to it */
 	char **milestones; /* distinct values of its milestone events */
 	size_t nmilestones;
 	struct ob_instant *tickets; /* when each open ticket was opened */
@@ -232,7 +237,8 @@ void ob_account_data_release(struct ob_account_data *d);
 
 /* One account's data as of a day, with a few queries. */
 int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
-			  struct ob_account_data *out, struct ob_err *err);
+			  unsigned needs, struct ob_account_data *out,
+			  struct ob_err *err);
 
 /*
  * The same for many accounts, read in one pass: ask for accounts in
@@ -243,7 +249,8 @@ struct ob_stream;
 int ob_store_stream_open(struct ob_store *st, ob_day as_of,
 			 struct ob_stream **out, struct ob_err *err);
 int ob_store_stream_account(struct ob_stream *s, int64_t account,
-			    struct ob_account_data *out, struct ob_err *err);
+			    unsigned needs, struct ob_account_data *out,
+			    struct ob_err *err);
 void ob_store_stream_close(struct ob_stream *s);
 
 /* Accounts in rowid order (the order streams want). */
