@@ -397,15 +397,18 @@ static const char *const sql[NQUERIES] = {
 			 "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	[Q_CUSTOM_TYPES] = "SELECT id, name FROM event_type WHERE id > 13",
 	/*
-	 * An account's events of a type from a day on (taken from its
-	 * summary's count for the day before): ?3 is the first instant of
-	 * the day, ?4 its midnight UTC for bare dates. A seek to the day,
-	 * not the type's whole history.
+	 * An account's events from a day on, per type (taken from its
+	 * summary's counts for the day before): ?2 is the first instant of
+	 * the day, ?3 its midnight UTC for bare dates, ?4.. COUNT_TYPES
+	 * types (NULL for none). A seek to the day per type, in one
+	 * statement, not the types' whole history.
 	 */
 	[Q_COUNT_AFTER] =
-		"SELECT count(*) FROM event WHERE account = ?1 AND "
-		"type = ?2 AND at >= min(?3, ?4) AND "
-		"(bare = 0 AND at >= ?3 OR bare = 1 AND at >= ?4)",
+		"SELECT type, count(*) FROM event WHERE account = ?1 AND "
+		"type IN (?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+		"?15, ?16, ?17, ?18, ?19) AND at >= min(?2, ?3) AND "
+		"(bare = 0 AND at >= ?2 OR bare = 1 AND at >= ?3) "
+		"GROUP BY type",
 	/* One seek back from the cut-off (SQLite's max() over an index). */
 	[Q_LAST_BEFORE] =
 		"SELECT max(at) FROM event WHERE account = ?1 AND "
@@ -2816,6 +2819,44 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
 		       : db_fail(st, rc, err, "reading signals");
 }
 
+#define COUNT_TYPES 16
+
+/*
+ * Takes the events from the cut-offs on from the counts of up to
+ * COUNT_TYPES types of the set, from the from-th on (in type order).
+ */
+static int count_after(struct ob_store *st, int64_t account, int64_t cut_at,
+		       int64_t cut_bare, struct ob_signal_set *set,
+		       size_t from, struct ob_err *err)
+{
+	sqlite3_stmt *s = stmt(st, Q_COUNT_AFTER, err);
+	size_t end = from + COUNT_TYPES < set->n ? from + COUNT_TYPES : set->n;
+	size_t k = from;
+	int rc;
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	sqlite3_bind_int64(s, 2, cut_at);
+	sqlite3_bind_int64(s, 3, cut_bare);
+	for (size_t i = from; i < from + COUNT_TYPES; i++) {
+		if (i < end)
+			sqlite3_bind_int(s, (int)(4 + i - from),
+					 set->items[i].type);
+		else
+			sqlite3_bind_null(s, (int)(4 + i - from));
+	}
+	/* Rows come by type, as the set is. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int type = sqlite3_column_int(s, 0);
+		while (k < end && set->items[k].type < type)
+			k++;
+		if (k < end && set->items[k].type == type)
+			set->items[k].n -= sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(st, rc, err, "reading signals");
+}
+
 /*
  * The signals as of the cut-offs of an account with events after them:
  * its summary's counts less the events from the cut-offs on (one seek per
@@ -2838,26 +2879,8 @@ static int signals_before(struct ob_store *st, int64_t account,
 	for (size_t i = 1; i < ntypes; i++) {
 		int type;
 		int64_t n = ob_summary_nth(sum, i, &type);
-		sqlite3_stmt *s;
 		struct ob_type_signal *t;
-		int rc;
 		if (!n)
-			continue;
-		if (!(s = stmt(st, Q_COUNT_AFTER, err)))
-			goto fail;
-		sqlite3_bind_int64(s, 1, account);
-		sqlite3_bind_int(s, 2, type);
-		sqlite3_bind_int64(s, 3, cut_at);
-		sqlite3_bind_int64(s, 4, cut_bare);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
-			n -= sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-		if (rc != SQLITE_ROW) {
-			db_fail(st, rc, err, "reading signals");
-			goto fail;
-		}
-		if (n <= 0)
 			continue;
 		t = &out->items[out->n++];
 		t->type = type;
@@ -2865,6 +2888,18 @@ static int signals_before(struct ob_store *st, int64_t account,
 		if (!t->type_name)
 			t->type_name = "";
 		t->n = n;
+	}
+	for (size_t from = 0; from < out->n; from += COUNT_TYPES)
+		if (count_after(st, account, cut_at, cut_bare, out, from,
+				err) < 0)
+			goto fail;
+	/* Types with nothing left before the day are not there. */
+	{
+		size_t kept = 0;
+		for (size_t i = 0; i < out->n; i++)
+			if (out->items[i].n > 0)
+				out->items[kept++] = out->items[i];
+		out->n = kept;
 	}
 	for (size_t i = 0; i < out->n; i++)
 		if (type_details(st, account, cut_at, cut_bare, sum,
