@@ -346,19 +346,23 @@ static const char *const sql[NQUERIES] = {
 				"at, bare, value, ext_id) SELECT account, "
 				"type, at, bare, value, ext_id FROM "
 				"ob_pending_bulk",
-	/* A value seen again earlier moves its first sightings back. */
+	/*
+	 * A value seen again earlier moves its first sightings back (most
+	 * are seen later: nothing is written for them).
+	 */
 	[Q_VALUE_BULK_INSERT] =
 		"INSERT INTO signal_value (account, type, value, first_at, "
 		"first_day) SELECT account, type, value, "
-		"min(CASE WHEN bare = 0 THEN at END), "
-		"min(CASE WHEN bare = 1 THEN at END) / " DAY_US_TEXT " "
+		"CASE WHEN bare = 0 THEN at END, "
+		"CASE WHEN bare = 1 THEN at / " DAY_US_TEXT " END "
 		"FROM ob_pending_bulk WHERE type IN (2, 11) "
-		"GROUP BY account, type, value "
 		"ON CONFLICT (type, account, value) DO UPDATE SET "
 		"first_at = min(coalesce(first_at, excluded.first_at), "
 		"coalesce(excluded.first_at, first_at)), "
 		"first_day = min(coalesce(first_day, excluded.first_day), "
-		"coalesce(excluded.first_day, first_day))",
+		"coalesce(excluded.first_day, first_day)) "
+		"WHERE excluded.first_at < coalesce(first_at, excluded.first_at + 1) "
+		"OR excluded.first_day < coalesce(first_day, excluded.first_day + 1)",
 	/* A ticket's latest resolutions: with a time, and given as a date. */
 	[Q_TICKET_RESOLUTIONS] =
 		"SELECT max(CASE WHEN bare = 0 THEN at END), "
