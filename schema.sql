@@ -32,10 +32,24 @@ CREATE TABLE account (
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL,
 	-- No automated e-mail to this account (`account set --opt-out yes`).
-	opt_out    INTEGER NOT NULL DEFAULT 0 CHECK (opt_out IN (0, 1))
+	opt_out    INTEGER NOT NULL DEFAULT 0 CHECK (opt_out IN (0, 1)),
+	status_since TEXT  -- the latest change's date, NULL: from its start
 ) STRICT;
 
 CREATE INDEX account_csm ON account (csm, ext_id);
+
+-- Every status change with the date it took effect, so that a day in the
+-- past is answered with the status of that day. `since` is '' for the
+-- status an account had from its start, until its first change;
+-- account.status and status_since are the latest row's.
+CREATE TABLE account_status (
+	account     INTEGER NOT NULL REFERENCES account (id),
+	since       TEXT NOT NULL,
+	status      TEXT NOT NULL
+	            CHECK (status IN ('active', 'paused', 'completed', 'churned')),
+	recorded_at TEXT NOT NULL,
+	PRIMARY KEY (account, since)
+) STRICT, WITHOUT ROWID;
 CREATE INDEX account_playbook ON account (playbook, tier);
 
 -- What was done about a scripted check-in or a follow-up: completed,

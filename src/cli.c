@@ -317,6 +317,7 @@ int ob_cli_open(const struct ob_ctx *ctx, enum ob_store_mode mode,
 	}
 	if (ob_store_open(ctx->db_path, mode, out, &err) < 0)
 		return ob_cli_report(&err);
+	ob_store_set_today(*out, ctx->today);
 	return OB_OK;
 }
 

@@ -18,13 +18,14 @@ enum field {
 	F_EMAIL,
 	F_PLAYBOOK,
 	F_STATUS,
+	F_STATUS_SINCE, /* --at of set */
 	F_OPT_OUT,
 	NFIELDS
 };
 
 static const char *const field_names[NFIELDS] = {
 	"id",	   "name",  "tier",	"kickoff", "csm",
-	"contact", "email", "playbook", "status",  "opt_out"};
+	"contact", "email", "playbook", "status",  "status_since", "opt_out"};
 
 struct fields {
 	const char *value[NFIELDS]; /* NULL: not given */
@@ -40,6 +41,7 @@ static const struct option field_options[] = {
 	{"playbook", required_argument, NULL, 0x200 + F_PLAYBOOK},
 	{"status", required_argument, NULL, 0x200 + F_STATUS},
 	{"opt-out", required_argument, NULL, 0x200 + F_OPT_OUT},
+	{"at", required_argument, NULL, 0x200 + F_STATUS_SINCE},
 	{0},
 };
 
@@ -127,7 +129,21 @@ static int apply_fields(struct ob_store *st, struct ob_playbook_cache *pc,
 				       "bad status '%s': expected active, "
 				       "paused, completed or churned",
 				       v[F_STATUS]);
-		a->status = (enum ob_account_status)s;
+		/* A new account's status is its own from its start. */
+		if (is_new && !v[F_STATUS_SINCE])
+			a->status = (enum ob_account_status)s;
+	}
+	if (v[F_STATUS_SINCE]) {
+		ob_day d;
+		if (!v[F_STATUS])
+			return ob_fail(err, OB_EDATA,
+				       "a status date '%s' needs a status",
+				       v[F_STATUS_SINCE]);
+		if (!ob_date_parse(v[F_STATUS_SINCE], &d))
+			return ob_fail(err, OB_EDATA,
+				       "bad status date '%s': expected a date "
+				       "YYYY-MM-DD",
+				       v[F_STATUS_SINCE]);
 	}
 	if (v[F_OPT_OUT]) {
 		const char *o = v[F_OPT_OUT];
@@ -143,6 +159,29 @@ static int apply_fields(struct ob_store *st, struct ob_playbook_cache *pc,
 	return 0;
 }
 
+/*
+ * Records the status the fields give, once the account is stored: on its
+ * status date, else today. A new account given no date has it already.
+ */
+static int change_status(struct ob_store *st, const struct ob_account *a,
+			 const struct fields *f, bool is_new, ob_day today,
+			 struct ob_err *err)
+{
+	const char *const *v = f->value;
+	ob_day day = today;
+	if (!v[F_STATUS] || (is_new && !v[F_STATUS_SINCE]))
+		return 0;
+	if (v[F_STATUS_SINCE])
+		ob_date_parse(v[F_STATUS_SINCE], &day);
+	return ob_store_account_status(
+		       st, a->rowid,
+		       (enum ob_account_status)ob_account_status_parse(
+			       v[F_STATUS]),
+		       day, err) < 0
+		       ? -1
+		       : 0;
+}
+
 /* Reads the field options of add and set; returns -1 to stop with *code. */
 static int parse_fields(struct ob_ctx *ctx, int argc, char **argv,
 			struct fields *f, bool allow_status, int *code)
@@ -152,10 +191,12 @@ static int parse_fields(struct ob_ctx *ctx, int argc, char **argv,
 	       -1) {
 		if (c == OB_CLI_STOP)
 			return -1;
-		if (c == 0x200 + F_STATUS && !allow_status) {
+		if ((c == 0x200 + F_STATUS || c == 0x200 + F_STATUS_SINCE) &&
+		    !allow_status) {
 			*code = ob_cli_usage_error(
-				ctx, "unknown option '--status' (new accounts "
-				     "are active; see 'onboard account set')");
+				ctx, "unknown option '--%s' (new accounts "
+				     "are active; see 'onboard account set')",
+				c == 0x200 + F_STATUS ? "status" : "at");
 			return -1;
 		}
 		f->value[c - 0x200] = optarg;
@@ -231,12 +272,15 @@ int ob_cmd_account_set(struct ob_ctx *ctx, int argc, char **argv)
 		any |= f.value[i] != NULL;
 	if (!any)
 		return ob_cli_usage_error(ctx, "nothing to change");
+	if (f.value[F_STATUS_SINCE] && !f.value[F_STATUS])
+		return ob_cli_usage_error(ctx, "--at needs --status");
 	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &st)) != OB_OK)
 		return code;
 	if (ob_store_begin(st, &err) < 0 ||
 	    ob_store_account_get(st, argv[optind], false, &a, &err) < 0 ||
 	    apply_fields(st, &pc, &a, &f, false, &err) < 0 ||
 	    ob_store_account_update(st, &a, &err) < 0 ||
+	    change_status(st, &a, &f, false, ctx->today, &err) < 0 ||
 	    ob_store_commit(st, &err) < 0) {
 		ob_store_rollback(st);
 		code = ob_cli_report(&err);
@@ -261,7 +305,8 @@ struct import_totals {
  * failure that stops the import (the database).
  */
 static int import_row(struct ob_store *st, struct ob_playbook_cache *pc,
-		      const char *file, const struct ob_csv_record *rec,
+		      ob_day today, const char *file,
+		      const struct ob_csv_record *rec,
 		      const int *column_of, struct ob_strmap *seen,
 		      struct import_totals *t, struct ob_err *fatal)
 {
@@ -307,7 +352,8 @@ static int import_row(struct ob_store *st, struct ob_playbook_cache *pc,
 	}
 	if (apply_fields(st, pc, &a, &f, r == 1, &err) < 0 ||
 	    (r == 1 ? ob_store_account_insert(st, &a, &err)
-		    : ob_store_account_update(st, &a, &err)) < 0) {
+		    : ob_store_account_update(st, &a, &err)) < 0 ||
+	    change_status(st, &a, &f, r == 1, today, &err) < 0) {
 		ob_account_release(&a);
 		if (err.code != OB_EDATA) {
 			*fatal = err;
@@ -403,7 +449,7 @@ int ob_cmd_account_import(struct ob_ctx *ctx, int argc, char **argv)
 			t.invalid++;
 			continue;
 		}
-		if (import_row(st, &pc, file, &rec, column_of, &seen,
+		if (import_row(st, &pc, ctx->today, file, &rec, column_of, &seen,
 			       &t, &err) < 0) {
 			code = ob_cli_report(&err);
 			break;
@@ -446,6 +492,7 @@ static const struct ob_column account_columns[] = {
 	{"email", NULL, 0, false},
 	{"playbook", NULL, 0, false},
 	{"status", "STATUS", 0, false},
+	{"status_since", NULL, 0, false},
 	{"day", "DAY", 0, true},
 	{"opt_out", NULL, 0, false},
 };
@@ -456,10 +503,20 @@ struct list_state {
 	long count;
 };
 
+/* The date of an account's status, in buf, or NULL: from its start. */
+static const char *status_since(const struct ob_account *a,
+				char buf[OB_DATE_LEN])
+{
+	if (!a->has_status_since)
+		return NULL;
+	ob_date_format(a->status_since, buf);
+	return buf;
+}
+
 static int list_one(void *arg, const struct ob_account *a)
 {
 	struct list_state *ls = arg;
-	char kickoff[OB_DATE_LEN];
+	char kickoff[OB_DATE_LEN], since[OB_DATE_LEN];
 	ob_date_format(a->kickoff, kickoff);
 	ob_out_text(ls->out, a->id);
 	ob_out_text(ls->out, a->name);
@@ -470,6 +527,7 @@ static int list_one(void *arg, const struct ob_account *a)
 	ob_out_text(ls->out, a->email);
 	ob_out_text(ls->out, a->playbook);
 	ob_out_text(ls->out, ob_account_status_name(a->status));
+	ob_out_text(ls->out, status_since(a, since));
 	ob_out_int(ls->out, (long long)ls->today - a->kickoff);
 	ob_out_bool(ls->out, a->opt_out);
 	ob_out_row_end(ls->out);
@@ -693,6 +751,7 @@ static void show_json(const struct ob_playbook *pb, const struct ob_account *a,
 	json_field(&b, "email", a->email);
 	json_field(&b, "playbook", pb->name);
 	json_field(&b, "status", ob_account_status_name(a->status));
+	json_field(&b, "status_since", status_since(a, date));
 	ob_buf_addf(&b, ",\"day\":%lld", (long long)today - a->kickoff);
 	ob_buf_addf(&b, ",\"opt_out\":%s", a->opt_out ? "true" : "false");
 	json_field(&b, "health", ob_status_name(as->health.status));
@@ -807,7 +866,11 @@ int ob_cmd_account_show(struct ob_ctx *ctx, int argc, char **argv)
 	show_field("contact", b.len ? b.data : NULL);
 	show_field("e-mail", a.opt_out ? "opted out: no automated e-mail"
 				       : NULL);
-	show_field("status", ob_account_status_name(a.status));
+	ob_buf_reset(&b);
+	ob_buf_adds(&b, ob_account_status_name(a.status));
+	if (a.has_status_since)
+		ob_buf_addf(&b, " since %s", status_since(&a, date));
+	show_field("status", b.data);
 	ob_buf_reset(&b);
 	ob_buf_adds(&b, ob_status_name(as.health.status));
 	if (as.health.reasons.n)

@@ -115,12 +115,16 @@ static const struct ob_command commands[] = {
 		.run = ob_cmd_account_set,
 		.usage = "ID [--name N] [--tier T] [--kickoff D] [--csm C] "
 			 "[--contact P] [--email E] [--playbook P] [--status S] "
-			 "[--opt-out yes|no]",
+			 "[--at DATE] [--opt-out yes|no]",
 		.summary = "Change an account's fields; only active accounts are "
 			   "scheduled. An empty value clears --csm, --contact "
-			   "and --email.",
+			   "and --email. Every status change is kept with its "
+			   "date: as of an earlier day, an account has the "
+			   "status it had then.",
 		.help = ACCOUNT_FIELDS "  --status STATUS    active, paused, "
-				       "completed or churned\n",
+				       "completed or churned\n"
+				       "  --at DATE          the day the status "
+				       "changed (default: today)\n",
 	},
 	{
 		.name = "log",

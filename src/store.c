@@ -201,6 +201,24 @@ static const struct {
 	 " AND e.type = signal_value.type AND e.value = signal_value.value"
 	 " AND e.bare = 1);",
 	 NULL},
+	/*
+	 * 7 -> 8: status history (SPEC section 10). An account's status
+	 * dates from its last update; one not active was active before.
+	 */
+	{"ALTER TABLE account ADD COLUMN status_since TEXT;"
+	 "UPDATE account SET status_since = substr(updated_at, 1, 10);"
+	 "CREATE TABLE account_status ("
+	 " account INTEGER NOT NULL REFERENCES account (id),"
+	 " since TEXT NOT NULL,"
+	 " status TEXT NOT NULL"
+	 " CHECK (status IN ('active', 'paused', 'completed', 'churned')),"
+	 " recorded_at TEXT NOT NULL,"
+	 " PRIMARY KEY (account, since)) STRICT, WITHOUT ROWID;"
+	 "INSERT INTO account_status SELECT id, '', 'active', updated_at"
+	 " FROM account WHERE status <> 'active';"
+	 "INSERT INTO account_status SELECT id, status_since, status,"
+	 " updated_at FROM account;",
+	 NULL},
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -225,6 +243,10 @@ enum query {
 	Q_ACCOUNT_GET,
 	Q_ACCOUNT_LIST,
 	Q_ACCOUNT_LIST_ROWID,
+	Q_STATUS_ON,
+	Q_STATUS_START,
+	Q_STATUS_PUT,
+	Q_STATUS_LATEST,
 	Q_CHECKIN_ACTIONS,
 	Q_CHECKIN_COMPLETION,
 	Q_CHECKIN_ACTION_INSERT,
@@ -267,9 +289,27 @@ enum query {
 	"p.id, p.name, p.source, p.origin, p.loaded_at, p.is_default, "        \
 	"(SELECT count(*) FROM account a WHERE a.playbook = p.id)"
 
+/*
+ * An account's status as of the store's day and since when: the account
+ * row's, unless its latest change is after that day. The day is ?99 in
+ * every query (a named parameter would take the number of the first ?N
+ * after it), bound by stmt().
+ */
+#define TODAY_PARAM 99
+#define STATUS_ROW_AT(col)                                                     \
+	"(SELECT " col " FROM account_status h WHERE h.account = a.id AND "    \
+	"h.since <= ?99 ORDER BY h.since DESC LIMIT 1)"
+#define STATUS_AS_OF                                                           \
+	"CASE WHEN a.status_since IS NULL OR a.status_since <= ?99 "        \
+	"THEN a.status ELSE coalesce(" STATUS_ROW_AT("status") ", a.status) END"
+#define STATUS_SINCE_AS_OF                                                     \
+	"CASE WHEN a.status_since IS NULL OR a.status_since <= ?99 "        \
+	"THEN a.status_since ELSE nullif(" STATUS_ROW_AT("since") ", '') END"
+
 #define ACCOUNT_COLUMNS                                                        \
 	"a.id, a.ext_id, a.name, a.tier, a.kickoff, a.csm, a.contact, "        \
-	"a.email, a.playbook, p.name, a.status, a.opt_out"
+	"a.email, a.playbook, p.name, " STATUS_AS_OF ", a.opt_out, "           \
+	STATUS_SINCE_AS_OF
 
 static const char *const sql[NQUERIES] = {
 	[Q_PLAYBOOK_BY_NAME] =
@@ -302,7 +342,7 @@ static const char *const sql[NQUERIES] = {
 	[Q_ACCOUNT_UPDATE] =
 		"UPDATE account SET ext_id = ?1, name = ?2, tier = ?3, "
 		"kickoff = ?4, csm = ?5, contact = ?6, email = ?7, "
-		"playbook = ?8, status = ?9, opt_out = ?12, updated_at = ?10 "
+		"playbook = ?8, opt_out = ?12, updated_at = ?10 "
 		"WHERE id = ?11",
 	[Q_ACCOUNT_GET] = "SELECT " ACCOUNT_COLUMNS " FROM account a "
 			  "JOIN playbook p ON p.id = a.playbook "
@@ -311,12 +351,26 @@ static const char *const sql[NQUERIES] = {
 		"SELECT " ACCOUNT_COLUMNS " FROM account a "
 		"JOIN playbook p ON p.id = a.playbook "
 		"WHERE (?1 IS NULL OR a.csm = ?1) AND (?2 IS NULL OR a.tier = ?2) "
-		"AND (?3 IS NULL OR a.status = ?3) ORDER BY a.ext_id",
+		"AND (?3 IS NULL OR " STATUS_AS_OF " = ?3) ORDER BY a.ext_id",
 	[Q_ACCOUNT_LIST_ROWID] =
 		"SELECT " ACCOUNT_COLUMNS " FROM account a "
 		"JOIN playbook p ON p.id = a.playbook "
 		"WHERE (?1 IS NULL OR a.csm = ?1) AND (?2 IS NULL OR a.tier = ?2) "
-		"AND (?3 IS NULL OR a.status = ?3) ORDER BY a.id",
+		"AND (?3 IS NULL OR " STATUS_AS_OF " = ?3) ORDER BY a.id",
+	[Q_STATUS_ON] =
+		"SELECT status FROM account_status WHERE account = ?1 AND "
+		"since <= ?2 ORDER BY since DESC LIMIT 1",
+	[Q_STATUS_START] =
+		"INSERT OR IGNORE INTO account_status (account, since, status, "
+		"recorded_at) SELECT id, '', status, ?2 FROM account "
+		"WHERE id = ?1",
+	[Q_STATUS_PUT] =
+		"INSERT OR REPLACE INTO account_status (account, since, status, "
+		"recorded_at) VALUES (?1, ?2, ?3, ?4)",
+	[Q_STATUS_LATEST] =
+		"UPDATE account SET (status, status_since, updated_at) = "
+		"(SELECT status, nullif(since, ''), ?2 FROM account_status "
+		"WHERE account = ?1 ORDER BY since DESC LIMIT 1) WHERE id = ?1",
 	[Q_CHECKIN_ACTIONS] =
 		"SELECT checkin, action, day, until_day "
 		"FROM checkin_action WHERE account = ?1 AND day <= ?2 "
@@ -547,6 +601,8 @@ struct ob_store {
 	bool in_transaction;
 	int busy_ms;
 	sqlite3_stmt *stmts[NQUERIES];
+	bool names_today[NQUERIES]; /* the query has TODAY_PARAM */
+	ob_day today;               /* what TODAY_PARAM stands for */
 	sqlite3_stmt *slots[OB_STORE_NSLOTS]; /* see store_private.h */
 	int send_lock; /* the fd of ob_store_send_lock, -1: none */
 	/*
@@ -797,14 +853,19 @@ static sqlite3_stmt *stmt(struct ob_store *st, enum query q,
 	if (st->stmts[q]) {
 		sqlite3_reset(st->stmts[q]);
 		sqlite3_clear_bindings(st->stmts[q]);
-		return st->stmts[q];
+	} else {
+		rc = sqlite3_prepare_v3(st->db, sql[q], -1,
+					SQLITE_PREPARE_PERSISTENT,
+					&st->stmts[q], NULL);
+		if (rc != SQLITE_OK) {
+			db_fail(st, rc, err, "preparing a query");
+			return NULL;
+		}
+		st->names_today[q] = sqlite3_bind_parameter_count(
+					     st->stmts[q]) >= TODAY_PARAM;
 	}
-	rc = sqlite3_prepare_v3(st->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT,
-				&st->stmts[q], NULL);
-	if (rc != SQLITE_OK) {
-		db_fail(st, rc, err, "preparing a query");
-		return NULL;
-	}
+	if (st->names_today[q])
+		bind_date(st->stmts[q], TODAY_PARAM, st->today);
 	return st->stmts[q];
 }
 
@@ -1428,6 +1489,51 @@ int ob_store_account_insert(struct ob_store *st, struct ob_account *a,
 	return 0;
 }
 
+void ob_store_set_today(struct ob_store *st, ob_day today)
+{
+	st->today = today;
+}
+
+int ob_store_account_status(struct ob_store *st, int64_t account,
+			    enum ob_account_status status, ob_day day,
+			    struct ob_err *err)
+{
+	const char *name = ob_account_status_name(status);
+	sqlite3_stmt *s;
+	bool same;
+	int rc;
+	/* Before its first change, the status it started with. */
+	if (!(s = stmt(st, Q_STATUS_START, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	bind_now(s, 2);
+	if (step_done(st, s, err, "recording a status") < 0 ||
+	    !(s = stmt(st, Q_STATUS_ON, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	bind_date(s, 2, day);
+	rc = sqlite3_step(s);
+	same = rc == SQLITE_ROW &&
+	       strcmp((const char *)sqlite3_column_text(s, 0), name) == 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return db_fail(st, rc, err, "reading the status history");
+	if (same)
+		return 1;
+	if (!(s = stmt(st, Q_STATUS_PUT, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	bind_date(s, 2, day);
+	bind_text(s, 3, name);
+	bind_now(s, 4);
+	if (step_done(st, s, err, "recording a status") < 0 ||
+	    !(s = stmt(st, Q_STATUS_LATEST, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, account);
+	bind_now(s, 2);
+	return step_done(st, s, err, "recording a status") < 0 ? -1 : 0;
+}
+
 int ob_store_account_update(struct ob_store *st, const struct ob_account *a,
 			    struct ob_err *err)
 {
@@ -1471,6 +1577,8 @@ static void read_account(sqlite3_stmt *s, struct ob_account *a, bool copy)
 	a->playbook = text[6];
 	a->status = st < 0 ? OB_ACTIVE : (enum ob_account_status)st;
 	a->opt_out = sqlite3_column_int(s, 11) != 0;
+	a->has_status_since = sqlite3_column_type(s, 12) != SQLITE_NULL;
+	a->status_since = column_date(s, 12);
 }
 
 int ob_store_account_get(struct ob_store *st, const char *id, bool missing_ok,

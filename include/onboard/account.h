@@ -33,8 +33,10 @@ struct ob_account {
 	char *email;
 	int64_t playbook_id;
 	char *playbook; /* its name */
-	enum ob_account_status status;
-	bool opt_out; /* no automated e-mail */
+	enum ob_account_status status; /* as of the store's day */
+	bool opt_out;                  /* no automated e-mail */
+	bool has_status_since;         /* else: its status from its start */
+	ob_day status_since;
 };
 
 const char *ob_account_status_name(enum ob_account_status s);

@@ -96,7 +96,23 @@ int ob_store_playbook_tiers_used(struct ob_store *st, int64_t playbook_id,
 /* Adds a new account; an id already taken is OB_EDATA. Sets a->rowid. */
 int ob_store_account_insert(struct ob_store *st, struct ob_account *a,
 			    struct ob_err *err);
-/* Writes every field of an existing account (found by a->rowid). */
+/*
+ * The day accounts' statuses are read as of (an account's status on a day
+ * is its latest change on or before it); set once, after opening.
+ */
+void ob_store_set_today(struct ob_store *st, ob_day today);
+/*
+ * Records that an account's status became `status` on `day` (the history
+ * keeps every change; the account's status is its latest). Returns 1,
+ * writing nothing, when that was already its status that day.
+ */
+int ob_store_account_status(struct ob_store *st, int64_t account,
+			    enum ob_account_status status, ob_day day,
+			    struct ob_err *err);
+/*
+ * Writes every field of an existing account (found by a->rowid) but the
+ * status, which ob_store_account_status changes.
+ */
 int ob_store_account_update(struct ob_store *st, const struct ob_account *a,
 			    struct ob_err *err);
 /*

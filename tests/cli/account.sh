@@ -43,16 +43,16 @@ expect "a hostile name" 0 "" \
 run account list --format json --today 2026-11-05
 expect "list, json" 0 \
 '[
-{"id":"acme","name":"Acme Corp","tier":"mid","kickoff":"2026-11-02","csm":"dana","contact":"Jo Park","email":"jo@acme.example","playbook":"saas-default","status":"active","day":3,"opt_out":false},
-{"id":"bobby","name":"Robert'"'"'); DROP TABLE account;-- \"Bobby\", Tables & Co","tier":"high","kickoff":"2026-10-30","csm":null,"contact":"O'"'"'Brien, \"Pat\"","email":null,"playbook":"saas-default","status":"active","day":6,"opt_out":false}
+{"id":"acme","name":"Acme Corp","tier":"mid","kickoff":"2026-11-02","csm":"dana","contact":"Jo Park","email":"jo@acme.example","playbook":"saas-default","status":"active","status_since":null,"day":3,"opt_out":false},
+{"id":"bobby","name":"Robert'"'"'); DROP TABLE account;-- \"Bobby\", Tables & Co","tier":"high","kickoff":"2026-10-30","csm":null,"contact":"O'"'"'Brien, \"Pat\"","email":null,"playbook":"saas-default","status":"active","status_since":null,"day":6,"opt_out":false}
 ]' ""
 assert "jq reads the name back" test \
 	"$(printf '%s' "$out" | jq -r '.[1].name')" = "$nasty"
 run account list --format csv --today 2026-11-05
 expect "list, csv (RFC 4180 quoting)" 0 \
-'id,name,tier,kickoff,csm,contact,email,playbook,status,day,opt_out
-acme,Acme Corp,mid,2026-11-02,dana,Jo Park,jo@acme.example,saas-default,active,3,false
-bobby,"Robert'"'"'); DROP TABLE account;-- ""Bobby"", Tables & Co",high,2026-10-30,,"O'"'"'Brien, ""Pat""",,saas-default,active,6,false' ""
+'id,name,tier,kickoff,csm,contact,email,playbook,status,status_since,day,opt_out
+acme,Acme Corp,mid,2026-11-02,dana,Jo Park,jo@acme.example,saas-default,active,,3,false
+bobby,"Robert'"'"'); DROP TABLE account;-- ""Bobby"", Tables & Co",high,2026-10-30,,"O'"'"'Brien, ""Pat""",,saas-default,active,,6,false' ""
 run account list --today 2026-11-05
 expect "list, table" 0 \
 "ID     NAME                      TIER  KICKOFF     CSM   STATUS  DAY
@@ -211,7 +211,7 @@ assert "the failed import wrote nothing" test \
 printf 'id,name,colour\n' >"$T/cols.csv"
 run account import "$T/cols.csv"
 expect "import: an unknown column" 65 "" \
-	"$T/cols.csv:1: error: unknown column 'colour' (expected id, name, tier, kickoff, csm, contact, email, playbook, status, opt_out)"
+	"$T/cols.csv:1: error: unknown column 'colour' (expected id, name, tier, kickoff, csm, contact, email, playbook, status, status_since, opt_out)"
 printf 'name,tier\nX,low\n' >"$T/noid.csv"
 run account import "$T/noid.csv"
 expect "import: no id column" 65 "" \

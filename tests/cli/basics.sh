@@ -49,9 +49,9 @@ ONBOARD_TODAY=yesterday run account list
 expect "a bad ONBOARD_TODAY" 65 "" \
 	"onboard: bad ONBOARD_TODAY 'yesterday': expected a date YYYY-MM-DD"
 ONBOARD_TODAY=yesterday run account list --today 2026-11-10 --format csv
-expect "--today wins over a bad ONBOARD_TODAY" 0 "id,name,tier,kickoff,csm,contact,email,playbook,status,day,opt_out" ""
+expect "--today wins over a bad ONBOARD_TODAY" 0 "id,name,tier,kickoff,csm,contact,email,playbook,status,status_since,day,opt_out" ""
 ONBOARD_TODAY=yesterday run --today 2026-11-10 account list --format csv
-expect "--today before the command wins too" 0 "id,name,tier,kickoff,csm,contact,email,playbook,status,day,opt_out" ""
+expect "--today before the command wins too" 0 "id,name,tier,kickoff,csm,contact,email,playbook,status,status_since,day,opt_out" ""
 ONBOARD_TODAY=yesterday run --version
 expect_has "--version needs no date" 0 stdout "onboard "
 run account list --format yaml

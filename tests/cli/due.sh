@@ -10,7 +10,7 @@ for a in hi:high mi:mid lo:low zz:mid; do
 done
 "$ONBOARD" account add other --name Other --tier high --kickoff 2026-11-02 \
 	--csm lee -q
-run account set zz --status paused -q
+run account set zz --status paused --at 2026-11-02 -q
 expect "a paused account" 0 "" ""
 
 day() { date -u -d "2026-11-02 + $1 days" +%F; }

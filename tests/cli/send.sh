@@ -112,7 +112,7 @@ run account show acme --today 2026-11-03
 expect_has "account show says so" 0 stdout "e-mail    opted out: no automated e-mail"
 run account list --format csv
 expect_has "account list has opt_out" 0 stdout "low,2026-11-02,dana,Jo Park,jo@acme.example,mailer,active,"
-assert "account list: opt_out true" test "$(printf '%s' "$out" | tail -1 | cut -d, -f11)" = true
+assert "account list: opt_out true" test "$(printf '%s' "$out" | tail -1 | cut -d, -f12)" = true
 run send --today 2026-11-03 --no-alerts
 expect "an opted-out account is not mailed" 0 "" \
 	"onboard: 0 sent, 0 deferred, 0 failed, 0 unconfirmed, 1 not sent (no e-mail or opted out), 0 alerts"
@@ -247,14 +247,14 @@ printf 'id,opt_out\na1,yes\n' >"$T/optout.csv"
 run account import "$T/optout.csv"
 run account list --format csv
 assert "account import: an opt_out column" test \
-	"$(printf '%s\n' "$out" | grep '^a1,' | cut -d, -f11)" = true
+	"$(printf '%s\n' "$out" | grep '^a1,' | cut -d, -f12)" = true
 printf 'id,opt_out\na1,no\na2,maybe\n' >"$T/optout-bad.csv"
 run account import "$T/optout-bad.csv"
 expect_has "account import: a bad opt_out is its line's error" 65 stderr \
 	"$T/optout-bad.csv:3: error: bad opt-out 'maybe': expected yes or no"
 run account list --format csv
 assert "and nothing is written" test \
-	"$(printf '%s\n' "$out" | grep '^a1,' | cut -d, -f11)" = true
+	"$(printf '%s\n' "$out" | grep '^a1,' | cut -d, -f12)" = true
 
 # An automated e-mail check-in without a template: named once, not sent.
 cat >"$T/notemplate.yaml" <<'EOF'
