@@ -143,7 +143,7 @@ _onboard()
 		fi
 		case $sub in
 		add) opts="--name --tier --kickoff --csm --contact --email --playbook --opt-out" ;;
-		set) opts="--name --tier --kickoff --csm --contact --email --playbook --status --opt-out" ;;
+		set) opts="--name --tier --kickoff --csm --contact --email --playbook --status --at --opt-out" ;;
 		list) opts="--csm --tier --status" ;;
 		import)
 			COMPREPLY=($(compgen -f -- "$cur"))
