@@ -561,6 +561,25 @@ int ob_cli_read_yaml(const char *path, const char *what, char **data,
 	return OB_EDATA;
 }
 
+int ob_cli_read_playbook(const char *path, struct ob_playbook *pb,
+			 char **source)
+{
+	struct ob_diags diags = {0};
+	size_t len;
+	char *data;
+	int code = ob_cli_read_yaml(path, "playbook", &data, &len);
+	if (code != OB_OK)
+		return code;
+	if (ob_playbook_parse(data, len, pb, &diags) < 0) {
+		ob_cli_print_diags(path, &diags);
+		ob_diags_release(&diags);
+		free(data);
+		return OB_EDATA;
+	}
+	*source = data;
+	return OB_OK;
+}
+
 int ob_cli_read_map(const char *path, struct ob_map *m)
 {
 	struct ob_diags diags = {0};

@@ -14,29 +14,6 @@ static int no_options(struct ob_ctx *ctx, int argc, char **argv, int *code)
 	return 0;
 }
 
-/*
- * Reads and validates a playbook file. Returns OB_OK with *pb and *source
- * filled (the caller frees both), or the exit code after printing why.
- */
-static int read_playbook(const char *path, struct ob_playbook *pb,
-			 char **source)
-{
-	struct ob_diags diags = {0};
-	size_t len;
-	char *data;
-	int code = ob_cli_read_yaml(path, "playbook", &data, &len);
-	if (code != OB_OK)
-		return code;
-	if (ob_playbook_parse(data, len, pb, &diags) < 0) {
-		ob_cli_print_diags(path, &diags);
-		ob_diags_release(&diags);
-		free(data);
-		return OB_EDATA;
-	}
-	*source = data;
-	return OB_OK;
-}
-
 int ob_cmd_playbook_check(struct ob_ctx *ctx, int argc, char **argv)
 {
 	int code = OB_OK;
@@ -47,7 +24,7 @@ int ob_cmd_playbook_check(struct ob_ctx *ctx, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct ob_playbook pb;
 		char *source = NULL;
-		int r = read_playbook(argv[i], &pb, &source);
+		int r = ob_cli_read_playbook(argv[i], &pb, &source);
 		/* A missing file outranks an invalid one: 66 over 65. */
 		if (r != OB_OK) {
 			if (code != OB_ENOINPUT)
@@ -101,7 +78,7 @@ int ob_cmd_playbook_load(struct ob_ctx *ctx, int argc, char **argv)
 		return ob_cli_usage_error(ctx, "no playbook file given");
 	if (argc - optind > 1)
 		return ob_cli_usage_error(ctx, "one playbook file at a time");
-	if ((code = read_playbook(argv[optind], &pb, &source)) != OB_OK)
+	if ((code = ob_cli_read_playbook(argv[optind], &pb, &source)) != OB_OK)
 		return code;
 	if ((code = ob_cli_open(ctx, OB_STORE_CREATE, &st)) != OB_OK)
 		goto out;

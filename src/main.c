@@ -216,6 +216,23 @@ static const struct ob_command commands[] = {
 		.help = "  --csm NAME         only this CSM's accounts\n",
 	},
 	{
+		.name = "backtest",
+		.run = ob_cmd_backtest,
+		.usage = "[--day N] [--labels FILE.csv] [--playbook FILE.yaml]",
+		.summary = "How well each account's status on day N said which "
+			   "accounts later churned: bands, cut-offs, lift, "
+			   "lead time and reasons.",
+		.help = "  --day N            the day after kickoff to score "
+			"each account on (default 7)\n"
+			"  --labels FILE.csv  outcomes (account,outcome,date; "
+			"churned or retained),\n"
+			"                     winning over the accounts' "
+			"statuses\n"
+			"  --playbook FILE    score every account with this "
+			"playbook instead of its\n"
+			"                     own (validated, not stored)\n",
+	},
+	{
 		.name = "escalations",
 		.run = ob_cmd_escalations,
 		.usage = "[--csm C]",

@@ -102,6 +102,12 @@ void ob_cli_print_wrapped(FILE *f, const char *text, int at, int indent);
  */
 int ob_cli_read_yaml(const char *path, const char *what, char **data,
 		     size_t *len);
+/*
+ * Reads and validates a playbook file: OB_OK with *pb and *source (the
+ * caller frees both), or the exit code after printing why.
+ */
+int ob_cli_read_playbook(const char *path, struct ob_playbook *pb,
+			 char **source);
 /* Reads and checks a source map: OB_OK with *m, or the exit code. */
 int ob_cli_read_map(const char *path, struct ob_map *m);
 
@@ -198,6 +204,7 @@ int ob_cmd_log(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_score(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_backtest(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_escalations(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_render(struct ob_ctx *ctx, int argc, char **argv);
