@@ -26,7 +26,7 @@ _onboard()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local globals="--db --today --format -q --quiet -h --help --version"
-	local commands="init playbook account csm log import map user due done skip snooze score escalations report calendar render send outbox"
+	local commands="init playbook account csm log import map user due done skip snooze score escalations backtest report calendar render send outbox"
 	local types="login feature_used response action_item_done action_item_missed meeting_attended meeting_rescheduled stakeholder_added ticket_opened ticket_resolved milestone nps note"
 	local i cmd="" sub="" args=()
 	COMPREPLY=()
@@ -39,7 +39,7 @@ _onboard()
 			--value | --id | --channel | --note | --reason | --until | \
 			--week | --days | -o | --output | --full-name | \
 			--opt-out | --account | --limit | --maildir | --state | \
-			--from | --map)
+			--from | --map | --day | --labels)
 			((i++))
 			continue
 			;;
@@ -94,7 +94,16 @@ _onboard()
 		return
 		;;
 	--playbook)
-		COMPREPLY=($(compgen -W "$(_onboard_playbooks)" -- "$cur"))
+		# backtest reads a file; the others name a stored playbook.
+		if [[ $cmd == backtest ]]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_onboard_playbooks)" -- "$cur"))
+		fi
+		return
+		;;
+	--labels)
+		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
 	--tier)
@@ -200,6 +209,7 @@ _onboard()
 	skip) opts="--reason" ;;
 	snooze) opts="--until" ;;
 	score | escalations) opts="--csm" ;;
+	backtest) opts="--day --labels --playbook" ;;
 	report) opts="--week --csm -o --output" ;;
 	calendar) opts="--csm --days -o --output" ;;
 	esac
