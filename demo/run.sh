@@ -50,6 +50,11 @@ step due
 step account show contoso
 step escalations
 step report
+# Last quarter's accounts, with how their onboarding ended: did the
+# playbook's day-7 status see the churn coming?
+step account import demo/cohort.csv
+step import demo/cohort-events.csv
+step backtest
 # 06:00 in cron: what the automated e-mail and the alerts would be, then
 # a real send, into a Maildir here rather than to the local MTA.
 step send --dry-run

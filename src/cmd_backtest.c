@@ -339,7 +339,7 @@ static const struct ob_column cutoff_columns[] = {
 };
 
 static const struct ob_column reason_columns[] = {
-	{"reason", "REASON (BY LIFT)", 40, false},
+	{"reason", "REASON (BY LIFT)", 44, false},
 	{"churned", "CHURNED", 0, true},
 	{"retained", "RETAINED", 0, true},
 	{"precision", "PRECISION", 0, true},
