@@ -136,10 +136,17 @@ _onboard()
 	case $cmd in
 	playbook)
 		if [[ -z $sub ]]; then
-			COMPREPLY=($(compgen -W "check load list show default" -- "$cur"))
+			COMPREPLY=($(compgen -W "check load diff list show default" -- "$cur"))
 			return
 		fi
 		case $sub in
+		diff)
+			if [[ $cur == -* ]]; then
+				COMPREPLY=($(compgen -W "--csm --exit-code" -- "$cur"))
+			else
+				COMPREPLY=($(compgen -f -- "$cur"))
+			fi
+			;;
 		check | load) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		show | default) COMPREPLY=($(compgen -W "$(_onboard_playbooks)" -- "$cur")) ;;
 		esac

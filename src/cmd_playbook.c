@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "onboard/cli.h"
+#include "onboard/health.h"
 
 /* Commands that take no options of their own. */
 static int no_options(struct ob_ctx *ctx, int argc, char **argv, int *code)
@@ -62,13 +63,17 @@ static int check_tier_kept(void *arg, const char *tier, int64_t accounts)
 	return 0;
 }
 
+static int count_changes(struct ob_store *st, const struct ob_playbook *now,
+			 ob_day today, char *line, size_t n,
+			 struct ob_err *err);
+
 int ob_cmd_playbook_load(struct ob_ctx *ctx, int argc, char **argv)
 {
 	struct ob_store *st = NULL;
 	struct ob_playbook pb = {0};
 	struct ob_playbook_row old = {0};
 	struct ob_err err = {0};
-	char *source = NULL;
+	char *source = NULL, changes[200];
 	bool replaced;
 	int code = OB_OK;
 
@@ -98,12 +103,19 @@ int ob_cmd_playbook_load(struct ob_ctx *ctx, int argc, char **argv)
 	} else if (err.code != OB_EDATA) {
 		goto fail;
 	}
+	/* What the new version changes for the accounts on the old one. */
+	changes[0] = '\0';
+	if (old.accounts && count_changes(st, &pb, ctx->today, changes,
+					  sizeof(changes), &err) < 0)
+		goto fail;
 	if (ob_store_playbook_put(st, pb.name, source, argv[optind], &replaced,
 				  &err) < 0 ||
 	    ob_store_commit(st, &err) < 0)
 		goto fail;
 	ob_cli_note(ctx, "%s playbook '%s' from '%s'",
 		    replaced ? "replaced" : "loaded", pb.name, argv[optind]);
+	if (changes[0])
+		ob_cli_note(ctx, "%s", changes);
 	goto out;
 fail:
 	ob_store_rollback(st);
@@ -420,4 +432,389 @@ int ob_cmd_playbook_default(struct ob_ctx *ctx, int argc, char **argv)
 	}
 	ob_store_close(st);
 	return code;
+}
+
+/* --- diff ---------------------------------------------------------------- */
+
+/* What replacing a stored playbook changes, counted as the plan says. */
+struct diff_totals {
+	long accounts, added, removed, moved, changed, statuses;
+};
+
+struct diff {
+	struct ob_store *st;
+	struct ob_stream *stream;
+	const struct ob_playbook *was, *now;
+	int64_t playbook_id;
+	ob_day today;
+	enum ob_format format;
+	bool print; /* else only count (playbook load's note) */
+	struct ob_buf json;
+	struct diff_totals t;
+	struct ob_err err;
+};
+
+static const struct ob_checkin_instance *
+instance_of(const struct ob_assessment *as, const char *id)
+{
+	for (size_t i = 0; i < as->ncheckins; i++)
+		if (strcmp(as->checkins[i].checkin->id, id) == 0)
+			return &as->checkins[i];
+	return NULL;
+}
+
+static void window_text(struct ob_buf *b, const struct ob_checkin_instance *c)
+{
+	char opens[OB_DATE_LEN], closes[OB_DATE_LEN];
+	if (!c->dated) {
+		ob_buf_adds(b, "undated");
+		return;
+	}
+	ob_date_format(c->opens, opens);
+	ob_date_format(c->closes, closes);
+	ob_buf_addf(b, "%s..%s", opens, closes);
+}
+
+static void instance_json(struct ob_buf *b, const struct ob_checkin_instance *c)
+{
+	char date[OB_DATE_LEN];
+	if (!c) {
+		ob_buf_adds(b, "null");
+		return;
+	}
+	ob_buf_adds(b, "{\"opens\":");
+	if (c->dated) {
+		ob_date_format(c->opens, date);
+		ob_json_string(b, date);
+		ob_date_format(c->closes, date);
+		ob_buf_adds(b, ",\"closes\":");
+		ob_json_string(b, date);
+	} else {
+		ob_buf_adds(b, "null,\"closes\":null");
+	}
+	ob_buf_addf(b, ",\"state\":\"%s\",\"channel\":\"%s\",\"automated\":%s}",
+		    ob_checkin_state_name(c->state),
+		    ob_channel_name(c->channel),
+		    c->automated ? "true" : "false");
+}
+
+enum change { ADDED, REMOVED, MOVED, CHANGED };
+static const char *const change_names[] = {"added", "removed", "moved",
+					   "changed"};
+
+static bool same_reasons(const struct ob_health *x, const struct ob_health *y)
+{
+	if (x->reasons.n != y->reasons.n)
+		return false;
+	for (size_t i = 0; i < x->reasons.n; i++)
+		if (strcmp(x->reasons.items[i], y->reasons.items[i]) != 0)
+			return false;
+	return true;
+}
+
+/* One check-in's change, to the plan (text) and the JSON. */
+static void note_change(struct diff *d, struct ob_buf *plan,
+			struct ob_buf *json, const char *id, enum change kind,
+			const struct ob_checkin_instance *from,
+			const struct ob_checkin_instance *to)
+{
+	const struct ob_checkin_instance *c = to ? to : from;
+	long *count[] = {&d->t.added, &d->t.removed, &d->t.moved,
+			 &d->t.changed};
+	(*count[kind])++;
+	ob_buf_addf(plan, "  %c %s ", kind == ADDED ? '+' : kind == REMOVED ? '-' : '~', id);
+	if (kind == MOVED) {
+		window_text(plan, from);
+		ob_buf_adds(plan, " -> ");
+		window_text(plan, to);
+	} else if (kind == CHANGED) {
+		ob_buf_addf(plan, "%s%s -> %s%s", ob_channel_name(from->channel),
+			    from->automated ? " automated" : "",
+			    ob_channel_name(to->channel),
+			    to->automated ? " automated" : "");
+	} else {
+		window_text(plan, c);
+		ob_buf_addf(plan, " %s%s", ob_channel_name(c->channel),
+			    c->automated ? " automated" : "");
+	}
+	ob_buf_addc(plan, '\n');
+	ob_buf_adds(json, json->len ? ",{\"checkin\":" : "{\"checkin\":");
+	ob_json_string(json, id);
+	ob_buf_addf(json, ",\"change\":\"%s\",\"from\":", change_names[kind]);
+	instance_json(json, from);
+	ob_buf_adds(json, ",\"to\":");
+	instance_json(json, to);
+	ob_buf_addc(json, '}');
+}
+
+/* The check-in changes of one account, in the new schedule's order. */
+static void checkin_changes(struct diff *d, const struct ob_assessment *was,
+			    const struct ob_assessment *now,
+			    struct ob_buf *plan, struct ob_buf *json)
+{
+	for (size_t i = 0; i < was->ncheckins; i++) {
+		const struct ob_checkin_instance *from = &was->checkins[i];
+		if (!instance_of(now, from->checkin->id))
+			note_change(d, plan, json, from->checkin->id, REMOVED,
+				    from, NULL);
+	}
+	for (size_t i = 0; i < now->ncheckins; i++) {
+		const struct ob_checkin_instance *to = &now->checkins[i];
+		const struct ob_checkin_instance *from =
+			instance_of(was, to->checkin->id);
+		if (!from)
+			note_change(d, plan, json, to->checkin->id, ADDED,
+				    NULL, to);
+		else if (from->dated != to->dated ||
+			 (to->dated && (from->opens != to->opens ||
+					from->closes != to->closes)))
+			note_change(d, plan, json, to->checkin->id, MOVED, from,
+				    to);
+		else if (from->channel != to->channel ||
+			 from->automated != to->automated)
+			note_change(d, plan, json, to->checkin->id, CHANGED,
+				    from, to);
+	}
+}
+
+static void reasons_json(struct ob_buf *b, const char *name,
+			 const struct ob_health *h)
+{
+	ob_buf_addf(b, ",\"%s\":", name);
+	ob_cli_json_reasons(b, (const char *const *)h->reasons.items,
+			    h->reasons.n);
+}
+
+static void reasons_text(struct ob_buf *b, const struct ob_health *h)
+{
+	for (size_t i = 0; i < h->reasons.n; i++)
+		ob_buf_addf(b, "%s%s", i ? "; " : ": ", h->reasons.items[i]);
+}
+
+/* Text from the playbook and the data, each line made harmless. */
+static void print_visible(const struct ob_buf *text)
+{
+	struct ob_buf out = {0};
+	const char *p = text->data, *end = text->data + text->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		ob_buf_add_visible(&out, p, n);
+		ob_buf_addc(&out, '\n');
+		p += n + (nl != NULL);
+	}
+	if (out.len)
+		fputs(out.data, stdout);
+	ob_buf_release(&out);
+}
+
+static int diff_one(void *arg, const struct ob_account *a)
+{
+	struct diff *d = arg;
+	struct ob_account_data data;
+	struct ob_assessment was, now;
+	struct ob_buf plan = {0}, checkins = {0};
+	bool status_moves, reasons_move;
+	int r;
+	if (a->playbook_id != d->playbook_id)
+		return 0;
+	if (ob_store_stream_account(
+		    d->stream, a->rowid,
+		    ob_playbook_names_metric(d->was, OB_M_LOGINS_7D) ||
+				    ob_playbook_names_metric(d->now,
+							     OB_M_LOGINS_7D)
+			    ? OB_NEED_LOGINS_7D
+			    : 0,
+		    &data, &d->err) < 0)
+		return -1;
+	r = ob_assess_data(d->was, a, d->today, &data, false, &was, &d->err);
+	if (r == 0 &&
+	    (r = ob_assess_data(d->now, a, d->today, &data, false, &now,
+				&d->err)) < 0)
+		ob_assessment_release(&was);
+	ob_account_data_release(&data);
+	if (r < 0)
+		return -1;
+	checkin_changes(d, &was, &now, &plan, &checkins);
+	status_moves = was.health.status != now.health.status;
+	reasons_move = !same_reasons(&was.health, &now.health);
+	if (status_moves || reasons_move || checkins.len) {
+		d->t.accounts++;
+		d->t.statuses += status_moves;
+	}
+	if (d->print && (status_moves || reasons_move || checkins.len)) {
+		if (d->format == OB_FORMAT_JSON) {
+			struct ob_buf *j = &d->json;
+			ob_buf_adds(j, j->len ? ",\n{\"account\":" : "[\n{\"account\":");
+			ob_json_string(j, a->id);
+			ob_buf_addf(j, ",\"status_from\":\"%s\",\"status_to\":\"%s\"",
+				    ob_status_name(was.health.status),
+				    ob_status_name(now.health.status));
+			reasons_json(j, "reasons_from", &was.health);
+			reasons_json(j, "reasons_to", &now.health);
+			ob_buf_addf(j, ",\"checkins\":[%s]}",
+				    checkins.len ? checkins.data : "");
+		} else {
+			struct ob_buf head = {0};
+			ob_buf_adds(&head, a->id);
+			ob_buf_addc(&head, '\n');
+			if (status_moves || reasons_move) {
+				ob_buf_addf(&head, "  ~ status %s",
+					    ob_status_name(was.health.status));
+				reasons_text(&head, &was.health);
+				ob_buf_addf(&head, " -> %s",
+					    ob_status_name(now.health.status));
+				reasons_text(&head, &now.health);
+				ob_buf_addc(&head, '\n');
+			}
+			print_visible(&head);
+			print_visible(&plan);
+			ob_buf_release(&head);
+		}
+	}
+	ob_buf_release(&plan);
+	ob_buf_release(&checkins);
+	ob_assessment_release(&was);
+	ob_assessment_release(&now);
+	return 0;
+}
+
+static void totals_line(char *buf, size_t n, const struct diff_totals *t)
+{
+	snprintf(buf, n,
+		 "%ld account%s change: %ld check-ins added, %ld removed, %ld "
+		 "moved; %ld statuses change",
+		 t->accounts, t->accounts == 1 ? "" : "s", t->added, t->removed,
+		 t->moved, t->statuses);
+}
+
+/*
+ * What replacing the stored playbook of now's name would change for the
+ * active accounts that follow it (of csm, if given), as of today; *found
+ * is false when no playbook of that name is stored.
+ */
+static int run_diff(struct diff *d, const char *csm, bool *found)
+{
+	struct ob_playbook_cache pc = {0};
+	struct ob_playbook_row row = {0};
+	struct ob_account_filter filter = {.csm = csm, .status = OB_ACTIVE};
+	int64_t pid;
+	int r = ob_store_playbook_get(d->st, d->now->name, &row, &d->err);
+	*found = r == 0;
+	if (r < 0 && d->err.code == OB_EDATA)
+		return 0;
+	if (r < 0)
+		return -1;
+	d->playbook_id = row.id;
+	ob_playbook_row_release(&row);
+	if (!(d->was = ob_playbook_cache_get(&pc, d->st, NULL, d->playbook_id,
+					     &pid, &d->err)) ||
+	    ob_store_stream_open(d->st, d->today, &d->stream, &d->err) < 0) {
+		ob_playbook_cache_release(&pc);
+		return -1;
+	}
+	r = ob_store_account_list_by_rowid(d->st, &filter, diff_one, d,
+					   &d->err);
+	ob_store_stream_close(d->stream);
+	d->stream = NULL;
+	ob_playbook_cache_release(&pc);
+	return r;
+}
+
+int ob_cmd_playbook_diff(struct ob_ctx *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"csm", required_argument, NULL, 'c'},
+		{"exit-code", no_argument, NULL, 'x'},
+		{0},
+	};
+	struct diff d = {0};
+	struct ob_playbook pb = {0};
+	struct tier_check tc = {&pb, NULL, 0};
+	struct ob_playbook_row row = {0};
+	const char *csm = NULL;
+	bool exit_code = false, found;
+	char *source = NULL, line[200];
+	int c, code = OB_OK;
+
+	while ((c = ob_cli_getopt(ctx, argc, argv, "", options, &code)) != -1) {
+		if (c == OB_CLI_STOP)
+			return code;
+		if (c == 'c')
+			csm = optarg;
+		else
+			exit_code = true;
+	}
+	if (optind >= argc)
+		return ob_cli_usage_error(ctx, "no playbook file given");
+	if (argc - optind > 1)
+		return ob_cli_usage_error(ctx, "one playbook file at a time");
+	if (ob_cli_format(ctx, &d.format) < 0)
+		return OB_EUSAGE;
+	if (d.format == OB_FORMAT_CSV)
+		return ob_cli_usage_error(ctx, "--format csv: a plan is "
+					       "table or json");
+	if ((code = ob_cli_read_playbook(argv[optind], &pb, &source)) != OB_OK)
+		return code;
+	tc.file = argv[optind];
+	d.now = &pb;
+	d.today = ctx->today;
+	d.print = true;
+	if ((code = ob_cli_open(ctx, OB_STORE_EXISTING, &d.st)) != OB_OK)
+		goto out;
+	if (ob_store_begin_read(d.st, &d.err) < 0)
+		goto fail;
+	/* Accounts on a tier the file lacks: as load would say. */
+	if (ob_store_playbook_get(d.st, pb.name, &row, &d.err) == 0) {
+		int r = ob_store_playbook_tiers_used(d.st, row.id,
+						     check_tier_kept, &tc,
+						     &d.err);
+		ob_playbook_row_release(&row);
+		if (r < 0)
+			goto fail;
+		if (tc.missing) {
+			code = OB_EDATA;
+			goto out;
+		}
+	} else if (d.err.code != OB_EDATA) {
+		goto fail;
+	}
+	if (run_diff(&d, csm, &found) < 0)
+		goto fail;
+	if (d.format == OB_FORMAT_JSON) {
+		fputs(d.json.len ? d.json.data : "[", stdout);
+		fputs(d.json.len ? "\n]\n" : "]\n", stdout);
+	} else {
+		totals_line(line, sizeof(line), &d.t);
+		printf("%s\n", line);
+	}
+	if (exit_code && d.t.accounts)
+		code = 1;
+	goto out;
+fail:
+	code = ob_cli_report(&d.err);
+out:
+	ob_buf_release(&d.json);
+	ob_playbook_release(&pb);
+	free(source);
+	ob_store_close(d.st);
+	return code;
+}
+
+static int count_changes(struct ob_store *st, const struct ob_playbook *now,
+			 ob_day today, char *line, size_t n,
+			 struct ob_err *err)
+{
+	struct diff d = {0};
+	bool found;
+	d.st = st;
+	d.now = now;
+	d.today = today;
+	if (run_diff(&d, NULL, &found) < 0) {
+		*err = d.err;
+		return -1;
+	}
+	if (found)
+		totals_line(line, n, &d.t);
+	return 0;
 }

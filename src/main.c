@@ -48,6 +48,18 @@ static const struct ob_command commands[] = {
 	},
 	{
 		.group = "playbook",
+		.name = "diff",
+		.run = ob_cmd_playbook_diff,
+		.usage = "FILE [--csm C] [--exit-code]",
+		.summary = "What loading FILE would change, as of today, for the "
+			   "active accounts that follow the stored playbook of "
+			   "its name: check-ins added, removed, moved or "
+			   "changed, and statuses. Nothing is stored.",
+		.help = "  --csm NAME         only this CSM's accounts\n"
+			"  --exit-code        exit 1 when anything changes\n",
+	},
+	{
+		.group = "playbook",
 		.name = "list",
 		.run = ob_cmd_playbook_list,
 		.usage = "",

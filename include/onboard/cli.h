@@ -205,6 +205,7 @@ int ob_cmd_import(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_done(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_score(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_backtest(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_playbook_diff(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_escalations(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_due(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_render(struct ob_ctx *ctx, int argc, char **argv);
