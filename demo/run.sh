@@ -55,6 +55,9 @@ step report
 step account import demo/cohort.csv
 step import demo/cohort-events.csv
 step backtest
+# A change to try before loading it: the mid-week check-in a day later.
+sed 's/^    days: 3-4$/    days: 4-5/' playbooks/default.yaml >"$BUILD/demo/later-mid-week.yaml"
+step playbook diff "$BUILD/demo/later-mid-week.yaml"
 # 06:00 in cron: what the automated e-mail and the alerts would be, then
 # a real send, into a Maildir here rather than to the local MTA.
 step send --dry-run
