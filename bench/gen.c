@@ -6,6 +6,7 @@
  *   gen done N PCT [SEED]    CSV of check-ins done (account, checkin, day):
  *                            PCT% of the default playbook's check-ins
  *                            whose window has opened, most on time
+ *   gen labels N [SEED]      CSV of outcomes (account, outcome, date)
  *
  * Accounts are 20% high-touch, 40% mid, 40% low, spread over 50 CSMs, with
  * kickoffs over the 120 days up to 2026-11-20. Events follow onboarding:
@@ -16,6 +17,7 @@
  * event is after 2026-11-20. The same arguments give the same bytes.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,8 +180,33 @@ static void done(long n, int pct)
 	}
 }
 
+/*
+ * Outcomes for every account (backtest --labels): a third churned, 20 to
+ * 60 days after kickoff, the others retained at day 30; some dated after
+ * 2026-11-20, which the backtest counts as not known yet.
+ */
+static void labels(long n)
+{
+	printf("account,outcome,date\n");
+	for (long i = 0; i < n; i++) {
+		bool churned = next() % 3 == 0;
+		long day = kickoff_of(i) +
+			   (churned ? 20 + (long)(next() % 41) : 30);
+		int y, m, d;
+		civil(day, &y, &m, &d);
+		printf("acct-%06ld,%s,%04d-%02d-%02d\n", i,
+		       churned ? "churned" : "retained", y, m, d);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[1], "labels") == 0) {
+		if (argc > 3)
+			state ^= strtoull(argv[3], NULL, 10) * 0x2545F4914F6CDD1DULL;
+		labels(atol(argv[2]));
+		return 0;
+	}
 	if (argc >= 3 && strcmp(argv[1], "accounts") == 0) {
 		if (argc > 3)
 			state ^= strtoull(argv[3], NULL, 10) * 0x2545F4914F6CDD1DULL;
@@ -200,6 +227,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: gen accounts N [SEED]\n"
 			"       gen events N M [SEED]\n"
-			"       gen done N PCT [SEED]\n");
+			"       gen done N PCT [SEED]\n"
+			"       gen labels N [SEED]\n");
 	return 2;
 }

@@ -22,6 +22,8 @@
 #   replays  due, score and report as of 2026-09-22, the middle of the
 #            history, with 85% of opened check-ins done: most accounts
 #            have events after the day asked
+#   backtest every account labelled (a third churned), as of day 7
+#   diff     playbook diff of the default with the mid-week window moved
 #   playbooks the same three as of both days with every other bundled
 #            playbook and a stress playbook naming every metric
 #   send     10,000 low-touch accounts on day 2, each with its automated
@@ -109,6 +111,7 @@ fi
 [ -s events-1m.csv ] || ./gen events 100000 1000000 1 >events-1m.csv
 [ -s events-10m.csv ] || { say "generating 10,000,000 events..."; ./gen events 100000 10000000 2 >events-10m.csv; }
 [ -s done.csv ] || ./gen done 100000 85 3 >done.csv
+[ -s labels.csv ] || ./gen labels 100000 4 >labels.csv
 
 say "base database: 100,000 accounts"
 fresh_db base.db
@@ -212,6 +215,16 @@ pair=$(ASOF=$MIDDLE time_pair db-1m-done.db db-10m-done.db score --format csv)
 scorem1=${pair%|*} scorem10=${pair#*|}
 pair=$(ASOF=$MIDDLE time_pair db-1m-done.db db-10m-done.db report --format json)
 reportm1=${pair%|*} reportm10=${pair#*|}
+
+# Backtests: every account labelled (bench/gen.c labels: a third
+# churned), scored as of its day 7, lead times replayed day by day.
+say "backtest, playbook diff: $RUNS runs each"
+pair=$(time_pair db-1m-done.db db-10m-done.db backtest --labels labels.csv --format json)
+backtest1=${pair%|*} backtest10=${pair#*|}
+# The default playbook with one window moved: every account changes.
+sed 's/^    days: 3-4$/    days: 4-5/' "$OLDPWD/playbooks/default.yaml" >moved.yaml
+pair=$(time_pair db-1m-done.db db-10m-done.db playbook diff moved.yaml --format json)
+diff1=${pair%|*} diff10=${pair#*|}
 
 # The same with every bundled playbook and a stress playbook whose
 # rules name every metric of SPEC section 2 (the default's, with one
@@ -328,6 +341,11 @@ mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 	echo "| score as of $MIDDLE | 10M events | $(s "$scorem10") | $(m "$scorem10") | | |"
 	echo "| report, a week, as of $MIDDLE | 1M events | $(s "$reportm1") | $(m "$reportm1") | < 2 s | $(bar "$(s "$reportm1")" 2 '<') |"
 	echo "| report, a week, as of $MIDDLE | 10M events | $(s "$reportm10") | $(m "$reportm10") | < 2 s | $(bar "$(s "$reportm10")" 2 '<') |"
+	echo "| backtest, 100,000 labelled | 1M events | $(s "$backtest1") | $(m "$backtest1") | | |"
+	echo "| backtest, 100,000 labelled | 10M events | $(s "$backtest10") | $(m "$backtest10") | < 3 s | $(bar "$(s "$backtest10")" 3 '<') |"
+	echo "| backtest 10M / 1M | | $(ratio "$(s "$backtest10")" "$(s "$backtest1")")x | | <= 1.3x | $(bar 1.3 "$(ratio "$(s "$backtest10")" "$(s "$backtest1")")" '>=') |"
+	echo "| playbook diff, one window moved | 100,000 accounts, 1M events | $(s "$diff1") | $(m "$diff1") | < 1 s | $(bar "$(s "$diff1")" 1 '<') |"
+	echo "| playbook diff, one window moved | 100,000 accounts, 10M events | $(s "$diff10") | $(m "$diff10") | < 1 s | $(bar "$(s "$diff10")" 1 '<') |"
 	cat playbooks.md
 	send_rows
 	echo
