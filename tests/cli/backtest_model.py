@@ -9,12 +9,10 @@ case."""
 import datetime as dt
 import json
 import os
-import random
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from replay_model import DAY, csv_of, events_of, onboard  # noqa: E402
+from replay_model import DAY, csv_of, events_of, onboard, run_cases  # noqa: E402
 
 
 def one_case(rng, work, n):
@@ -72,26 +70,8 @@ def one_case(rng, work, n):
                            "retained": len(outcomes) - churned,
                            "censored": len(accounts) - len(outcomes)}:
         problems.append(f"accounts {got['accounts']}")
-    return problems, len(accounts), day
-
-
-def main():
-    seed, cases = int(sys.argv[1]), int(sys.argv[2])
-    failed = 0
-    with tempfile.TemporaryDirectory() as work:
-        for n in range(cases):
-            rng = random.Random(seed * 1000 + n)
-            problems, naccounts, day = one_case(rng, work, n)
-            name = f"backtest case {n} ({naccounts} accounts, day {day})"
-            if problems:
-                failed += 1
-                print(f"not ok - {name}")
-                for p in problems:
-                    print(f"  {p}")
-            else:
-                print(f"ok - {name}")
-    return 1 if failed else 0
+    return f"{len(accounts)} accounts, day {day}", problems
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases("backtest", one_case))

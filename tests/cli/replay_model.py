@@ -121,27 +121,29 @@ def one_case(rng, work, n):
         if want != got:
             problems.append(f"{' '.join(cmd)} in {zone} as of {as_of}:\n"
                             f"    want {want[:600]}\n    got  {got[:600]}")
-    return problems, events, zone, as_of
+    name = f"{len(events)} events, {zone}, {as_of}"
+    if problems:
+        problems.append("events:\n    " + csv_of(events).replace("\n", "\n    "))
+    return name, problems
 
 
-def main():
+def run_cases(what, one_case):
+    """Runs argv's CASES cases of one_case(rng, work, n) -> (name,
+    problems), seeded from argv's SEED; an "ok" line for each."""
     seed, cases = int(sys.argv[1]), int(sys.argv[2])
     failed = 0
     with tempfile.TemporaryDirectory() as work:
         for n in range(cases):
-            rng = random.Random(seed * 1000 + n)
-            problems, events, zone, as_of = one_case(rng, work, n)
-            name = f"replay case {n} ({len(events)} events, {zone}, {as_of})"
+            name, problems = one_case(random.Random(seed * 1000 + n), work, n)
             if problems:
                 failed += 1
-                print(f"not ok - {name}")
+                print(f"not ok - {what} case {n} ({name})")
                 for p in problems:
                     print(f"  {p}")
-                print("  events:\n    " + csv_of(events).replace("\n", "\n    "))
             else:
-                print(f"ok - {name}")
+                print(f"ok - {what} case {n} ({name})")
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases("replay", one_case))
