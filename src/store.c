@@ -485,8 +485,10 @@ static const char *const sql[NQUERIES] = {
 	[Q_FEATURES_AS_OF] =
 		"SELECT count(*) FROM signal_value WHERE type = 2 AND "
 		"account = ?1 AND (first_at < ?2 OR first_day < ?3)",
+	/* The outer bounds make it a range, not a walk of the type. */
 	[Q_COUNT_RANGE] =
 		"SELECT count(*) FROM event WHERE account = ?1 AND type = ?2 AND "
+		"at >= min(?3, ?5) AND at < max(?4, ?6) AND "
 		"(bare = 0 AND at >= ?3 AND at < ?4 OR "
 		"bare = 1 AND at >= ?5 AND at < ?6)",
 	[Q_MILESTONES_AS_OF] =
@@ -500,6 +502,7 @@ static const char *const sql[NQUERIES] = {
 		"FROM event r WHERE r.account = ?1 AND r.type = 10 AND "
 		"r.value = o.value AND r.bare = 1 AND r.at < ?3) "
 		"FROM event o WHERE o.account = ?1 AND o.type = 9 AND "
+		"o.at < max(?2, ?3) AND "
 		"(o.bare = 0 AND o.at < ?2 OR o.bare = 1 AND o.at < ?3) "
 		"ORDER BY o.at",
 	[Q_MILESTONES_NOW] = "SELECT value FROM signal_value WHERE type = 11 "
