@@ -111,7 +111,10 @@ void ob_backtest_finish(struct ob_backtest *bt)
 		r->precision = ratio(r->churned, r->churned + r->retained);
 		r->lift = over(r->precision, base);
 	}
-	qsort(bt->reasons, bt->nreasons, sizeof(*bt->reasons), cmp_reason);
+	/* qsort must not be given NULL, even for no items. */
+	if (bt->nreasons > 1)
+		qsort(bt->reasons, bt->nreasons, sizeof(*bt->reasons),
+		      cmp_reason);
 	/* The index would name the old places. */
 	ob_strmap_release(&bt->reason_index);
 }

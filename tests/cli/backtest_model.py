@@ -4,7 +4,8 @@ account. Each case is a small random database (replay_model.py's events)
 whose accounts churn, complete or stay active on random dates, some of
 them after today; then `backtest --day N` must count, band by band and
 reason by reason, exactly what `score ID --today KICKOFF+N` says of each
-account with a known outcome. Prints one "ok - " or "not ok - " line per
+account with a known outcome, and its lead times what `score` says day by
+day. Prints one "ok - " or "not ok - " line per
 case."""
 import datetime as dt
 import json
@@ -42,12 +43,12 @@ def one_case(rng, work, n):
             onboard(db, "account", "set", a, "--status", status, "--at",
                     at.isoformat(), "-q")
         if status in ("churned", "completed") and at <= today:
-            outcomes[a] = (status == "churned", kickoff)
+            outcomes[a] = (status == "churned", kickoff, at)
     env_today = ["--today", today.isoformat()]
     got = json.loads(onboard(db, *env_today, "backtest", "--day", str(day),
                              "--format", "json"))
     bands, reasons = {}, {}
-    for a, (churned, kickoff) in outcomes.items():
+    for a, (churned, kickoff, _) in outcomes.items():
         score = json.loads(onboard(db, "score", a, "--today",
                                    (kickoff + day * DAY).isoformat(),
                                    "--format", "json"))[0]
@@ -60,7 +61,7 @@ def one_case(rng, work, n):
     want_bands = {s: bands.get(s, [0, 0]) for s in ("red", "yellow", "green")}
     got_bands = {b["status"]: [b["accounts"], b["churned"]] for b in got["bands"]}
     got_reasons = {r["reason"]: [r["churned"], r["retained"]] for r in got["reasons"]}
-    churned = sum(c for c, _ in outcomes.values())
+    churned = sum(c for c, _, _ in outcomes.values())
     problems = []
     if got_bands != want_bands:
         problems.append(f"bands {got_bands}, score says {want_bands}")
@@ -70,7 +71,37 @@ def one_case(rng, work, n):
                            "retained": len(outcomes) - churned,
                            "censored": len(accounts) - len(outcomes)}:
         problems.append(f"accounts {got['accounts']}")
+    # The lead times: each churned account's first red day from kickoff
+    # through its churn date, by score.
+    leads = []
+    for a, (c, kickoff, at) in outcomes.items():
+        d = kickoff
+        while c and d <= at:
+            s = json.loads(onboard(db, "score", a, "--today", d.isoformat(),
+                                   "--format", "json"))[0]["status"]
+            if s == "red":
+                leads.append((at - d).days)
+                break
+            d += DAY
+    want = None
+    if leads:
+        leads.sort()
+        want = {k: percentile(leads, p)
+                for k, p in (("median", 50), ("p25", 25), ("p75", 75))}
+    got_leads = got["lead_time_days"]
+    if (want is None) != (got_leads is None) or (
+            want and any(abs(want[k] - got_leads[k]) > 1e-9 for k in want)):
+        problems.append(f"lead times {got_leads}, score says {want} ({leads})")
     return f"{len(accounts)} accounts, day {day}", problems
+
+
+def percentile(sorted_values, p):
+    """Linear between the closest ranks, as the guide says."""
+    rank = p / 100 * (len(sorted_values) - 1)
+    lo = int(rank)
+    if lo + 1 >= len(sorted_values):
+        return float(sorted_values[lo])
+    return sorted_values[lo] + (rank - lo) * (sorted_values[lo + 1] - sorted_values[lo])
 
 
 if __name__ == "__main__":

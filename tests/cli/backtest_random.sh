@@ -1,4 +1,4 @@
-# A backtest agrees with score account by account
+# A backtest agrees with score account by account, lead times included
 # (tests/cli/backtest_model.py): seeded, 40 small random databases; fewer
 # under a WRAP tool (valgrind).
 set -u
