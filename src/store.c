@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,7 +337,8 @@ static const char *const sql[NQUERIES] = {
 	[Q_ACCOUNT_INSERT] =
 		"INSERT INTO account (ext_id, name, tier, kickoff, csm, contact, "
 		"email, playbook, status, opt_out, created_at, updated_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?12, ?10, ?10)",
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?12, ?10, ?10) "
+		"RETURNING id",
 	[Q_ACCOUNT_UPDATE] =
 		"UPDATE account SET ext_id = ?1, name = ?2, tier = ?3, "
 		"kickoff = ?4, csm = ?5, contact = ?6, email = ?7, "
@@ -392,7 +392,8 @@ static const char *const sql[NQUERIES] = {
 			   "ON s.account = a.id",
 	[Q_ACCOUNT_COUNT] = "SELECT count(*) FROM account",
 	[Q_TYPE_BY_NAME] = "SELECT id FROM event_type WHERE name = ?1",
-	[Q_TYPE_INSERT] = "INSERT INTO event_type (name) VALUES (?1)",
+	[Q_TYPE_INSERT] = "INSERT INTO event_type (name) VALUES (?1) "
+			  "RETURNING id",
 	[Q_EVENT_INSERT] = "INSERT OR IGNORE INTO event (account, type, at, "
 			   "bare, value, ext_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	/* ob_pending_bulk: the queued events in st->bulk_state. */
@@ -598,15 +599,15 @@ struct pending_link {
 #define MAX_SUMMARIES 196608
 
 struct ob_store {
-	sqlite3 *db;
+	struct ob_sql db;
 	char *path;
 	bool created;
 	bool in_transaction;
 	int busy_ms;
-	sqlite3_stmt *stmts[NQUERIES];
+	struct ob_stmt *stmts[NQUERIES];
 	bool names_today[NQUERIES]; /* the query has TODAY_PARAM */
 	ob_day today;               /* what TODAY_PARAM stands for */
-	sqlite3_stmt *slots[OB_STORE_NSLOTS]; /* see store_private.h */
+	struct ob_stmt *slots[OB_STORE_NSLOTS]; /* see store_private.h */
 	int send_lock; /* the fd of ob_store_send_lock, -1: none */
 	/*
 	 * The ids looked up in this write transaction, unknown ones too
@@ -679,14 +680,22 @@ static int db_fail(struct ob_store *st, int rc, struct ob_err *err,
 			       "database '%s' is busy: still locked after %g "
 			       "seconds, try again",
 			       st->path, st->busy_ms / 1000.0);
+	if (rc == OB_SQL_LOST)
+		return ob_fail(err, OB_EBUSY,
+			       "database '%s': connection lost or refused, "
+			       "try again: %s",
+			       st->path, ob_sql_errmsg(&st->db));
+	if (primary == SQLITE_AUTH)
+		return ob_fail(err, OB_EFAIL, "database '%s': %s", st->path,
+			       ob_sql_errmsg(&st->db));
 	if (primary == SQLITE_FULL ||
-	    (primary == SQLITE_IOERR && st->db &&
-	     sqlite3_system_errno(st->db) == ENOSPC))
+	    (primary == SQLITE_IOERR && st->db.lite &&
+	     sqlite3_system_errno(st->db.lite) == ENOSPC))
 		return ob_fail(err, OB_EFAIL,
 			       "cannot write database '%s': disk full",
 			       st->path);
-	if (primary == SQLITE_IOERR && st->db &&
-	    sqlite3_system_errno(st->db) == EFBIG)
+	if (primary == SQLITE_IOERR && st->db.lite &&
+	    sqlite3_system_errno(st->db.lite) == EFBIG)
 		return ob_fail(err, OB_EFAIL,
 			       "cannot write database '%s': file too large "
 			       "(a file size limit)",
@@ -707,7 +716,8 @@ static int db_fail(struct ob_store *st, int rc, struct ob_err *err,
 			       "'%s' is not an onboard database or is damaged",
 			       st->path);
 	return ob_fail(err, OB_EFAIL, "database '%s': %s: %s", st->path, doing,
-		       st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		       st->db.lite || st->db.pg ? ob_sql_errmsg(&st->db)
+						 : sqlite3_errstr(rc));
 }
 
 static int write_batch(struct ob_store *st, struct ob_err *err);
@@ -847,25 +857,22 @@ static int write_queue(struct ob_store *st, struct ob_err *err)
 	return write_batch(st, err);
 }
 
-static sqlite3_stmt *stmt(struct ob_store *st, enum query q,
+static struct ob_stmt *stmt(struct ob_store *st, enum query q,
 			  struct ob_err *err)
 {
 	int rc;
 	if (writer_result(st, err) < 0)
 		return NULL;
 	if (st->stmts[q]) {
-		sqlite3_reset(st->stmts[q]);
-		sqlite3_clear_bindings(st->stmts[q]);
+		ob_sql_clear(st->stmts[q]);
 	} else {
-		rc = sqlite3_prepare_v3(st->db, sql[q], -1,
-					SQLITE_PREPARE_PERSISTENT,
-					&st->stmts[q], NULL);
+		rc = ob_sql_prepare(&st->db, sql[q], &st->stmts[q]);
 		if (rc != SQLITE_OK) {
 			db_fail(st, rc, err, "preparing a query");
 			return NULL;
 		}
-		st->names_today[q] = sqlite3_bind_parameter_count(
-					     st->stmts[q]) >= TODAY_PARAM;
+		st->names_today[q] =
+			ob_sql_param_count(st->stmts[q]) >= TODAY_PARAM;
 	}
 	if (st->names_today[q])
 		bind_date(st->stmts[q], TODAY_PARAM, st->today);
@@ -877,20 +884,20 @@ static int exec(struct ob_store *st, const char *text, struct ob_err *err)
 	int rc;
 	if (writer_result(st, err) < 0)
 		return -1;
-	rc = sqlite3_exec(st->db, text, NULL, NULL, NULL);
+	rc = ob_sql_exec(&st->db, text);
 	return rc == SQLITE_OK ? 0 : db_fail(st, rc, err, "running SQL");
 }
 
 static int pragma_int(struct ob_store *st, const char *text, int *out,
 		      struct ob_err *err)
 {
-	sqlite3_stmt *s;
-	int rc = sqlite3_prepare_v2(st->db, text, -1, &s, NULL);
+	struct ob_stmt *s;
+	int rc = ob_sql_prepare(&st->db, text, &s);
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc, err, "reading the schema version");
-	rc = sqlite3_step(s);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_finalize(s);
+	rc = ob_sql_step(s);
+	*out = rc == SQLITE_ROW ? ob_sql_column_int(s, 0) : 0;
+	ob_sql_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading the schema version");
 	return 0;
@@ -917,12 +924,12 @@ static const sqlite3_module bulk_module;
 
 static int configure(struct ob_store *st, struct ob_err *err)
 {
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	bool wal = false;
 	int rc, version, objects;
 	/* The busy timeout first: the statements below may meet a lock. */
 	st->busy_ms = OB_BUSY_TIMEOUT_MS;
-	sqlite3_busy_timeout(st->db, st->busy_ms);
+	sqlite3_busy_timeout(st->db.lite, st->busy_ms);
 	/* 8 MiB of page cache to read; writers take less (ob_store_begin). */
 	if (exec(st, "PRAGMA foreign_keys = ON", err) < 0 ||
 	    exec(st, "PRAGMA synchronous = NORMAL", err) < 0 ||
@@ -945,14 +952,13 @@ static int configure(struct ob_store *st, struct ob_err *err)
 	 * Switch to WAL only when not already in it: processes opening a new
 	 * file at once would otherwise race on the switch.
 	 */
-	rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL);
+	rc = ob_sql_prepare(&st->db, "PRAGMA journal_mode", &s);
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc, err, "reading the journal mode");
-	rc = sqlite3_step(s);
+	rc = ob_sql_step(s);
 	if (rc == SQLITE_ROW)
-		wal = sqlite3_stricmp((const char *)sqlite3_column_text(s, 0),
-				      "wal") == 0;
-	sqlite3_finalize(s);
+		wal = sqlite3_stricmp(ob_sql_column_text(s, 0), "wal") == 0;
+	ob_sql_finalize(s);
 	if (rc != SQLITE_ROW)
 		return db_fail(st, rc, err, "reading the journal mode");
 	if (!wal && exec(st, "PRAGMA journal_mode = WAL", err) < 0)
@@ -1067,13 +1073,13 @@ int ob_store_open(const char *path, enum ob_store_mode mode,
 		goto fail;
 	}
 	/* The caller's umask(077) makes the file and its -wal/-shm 0600. */
-	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+	rc = ob_sql_open_sqlite(&st->db, path, flags);
 	if (rc != SQLITE_OK) {
 		db_fail(st, rc, err, "opening");
 		goto fail;
 	}
-	sqlite3_extended_result_codes(st->db, 1);
-	rc = sqlite3_create_module(st->db, "ob_pending_bulk", &bulk_module, st);
+	rc = sqlite3_create_module(st->db.lite, "ob_pending_bulk", &bulk_module,
+				   st);
 	if (rc != SQLITE_OK) {
 		db_fail(st, rc, err, "opening");
 		goto fail;
@@ -1098,12 +1104,12 @@ void ob_store_close(struct ob_store *st)
 		return;
 	stop_writer(st);
 	for (int q = 0; q < NQUERIES; q++)
-		sqlite3_finalize(st->stmts[q]);
+		ob_sql_finalize(st->stmts[q]);
 	for (int q = 0; q < OB_STORE_NSLOTS; q++)
-		sqlite3_finalize(st->slots[q]);
+		ob_sql_finalize(st->slots[q]);
 	if (st->send_lock >= 0)
 		close(st->send_lock);
-	sqlite3_close(st->db);
+	ob_sql_close(&st->db);
 	forget_accounts(st);
 	ob_strmap_release(&st->types);
 	free(st->queue);
@@ -1132,7 +1138,8 @@ bool ob_store_created(const struct ob_store *st)
 void ob_store_set_busy_timeout(struct ob_store *st, int ms)
 {
 	st->busy_ms = ms;
-	sqlite3_busy_timeout(st->db, ms);
+	if (st->db.lite)
+		sqlite3_busy_timeout(st->db.lite, ms);
 }
 
 int ob_store_begin(struct ob_store *st, struct ob_err *err)
@@ -1172,7 +1179,7 @@ int ob_store_commit(struct ob_store *st, struct ob_err *err)
 		ob_store_rollback(st);
 		return -1;
 	}
-	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	rc = ob_sql_exec(&st->db, "COMMIT");
 	if (rc != SQLITE_OK) {
 		db_fail(st, rc, err, "committing");
 		ob_store_rollback(st);
@@ -1187,8 +1194,8 @@ void ob_store_rollback(struct ob_store *st)
 {
 	wait_writer(st);
 	st->write_result = 0;
-	if (st->in_transaction && !sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (st->in_transaction && ob_sql_in_transaction(&st->db))
+		ob_sql_exec(&st->db, "ROLLBACK");
 	st->in_transaction = false;
 	/* What the caches learnt inside the transaction is gone with it. */
 	forget_accounts(st);
@@ -1246,17 +1253,17 @@ int ob_store_durable(struct ob_store *st, struct ob_err *err)
 /* --- helpers ------------------------------------------------------------ */
 
 /* Steps a statement that returns no rows. */
-static int step_done(struct ob_store *st, sqlite3_stmt *s, struct ob_err *err,
+static int step_done(struct ob_store *st, struct ob_stmt *s, struct ob_err *err,
 		     const char *doing)
 {
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
+	int rc = ob_sql_step(s);
+	ob_sql_reset(s);
 	return rc == SQLITE_DONE ? 0 : db_fail(st, rc, err, doing);
 }
 
-sqlite3 *ob_store_sqlite(struct ob_store *st)
+struct ob_sql *ob_store_conn(struct ob_store *st)
 {
-	return st->db;
+	return &st->db;
 }
 
 int ob_store_sql_fail(struct ob_store *st, int rc, struct ob_err *err,
@@ -1265,26 +1272,24 @@ int ob_store_sql_fail(struct ob_store *st, int rc, struct ob_err *err,
 	return db_fail(st, rc, err, doing);
 }
 
-int ob_store_sql_done(struct ob_store *st, sqlite3_stmt *s,
+int ob_store_sql_done(struct ob_store *st, struct ob_stmt *s,
 		      struct ob_err *err, const char *doing)
 {
 	return step_done(st, s, err, doing);
 }
 
-sqlite3_stmt *ob_store_sql(struct ob_store *st, int slot, const char *text,
+struct ob_stmt *ob_store_sql(struct ob_store *st, int slot, const char *text,
 			   struct ob_err *err)
 {
-	sqlite3_stmt **s = &st->slots[slot];
+	struct ob_stmt **s = &st->slots[slot];
 	int rc;
 	if (writer_result(st, err) < 0)
 		return NULL;
 	if (*s) {
-		sqlite3_reset(*s);
-		sqlite3_clear_bindings(*s);
+		ob_sql_clear(*s);
 		return *s;
 	}
-	rc = sqlite3_prepare_v3(st->db, text, -1, SQLITE_PREPARE_PERSISTENT, s,
-				NULL);
+	rc = ob_sql_prepare(&st->db, text, s);
 	if (rc != SQLITE_OK) {
 		db_fail(st, rc, err, "preparing a query");
 		return NULL;
@@ -1303,28 +1308,28 @@ void ob_playbook_row_release(struct ob_playbook_row *row)
 	memset(row, 0, sizeof(*row));
 }
 
-static void read_playbook_row(sqlite3_stmt *s, struct ob_playbook_row *row)
+static void read_playbook_row(struct ob_stmt *s, struct ob_playbook_row *row)
 {
-	row->id = sqlite3_column_int64(s, 0);
+	row->id = ob_sql_column_int64(s, 0);
 	row->name = column_text(s, 1);
 	row->source = column_text(s, 2);
 	row->origin = column_text(s, 3);
 	row->loaded_at = column_text(s, 4);
-	row->is_default = sqlite3_column_int(s, 5) != 0;
-	row->accounts = sqlite3_column_int64(s, 6);
+	row->is_default = ob_sql_column_int(s, 5) != 0;
+	row->accounts = ob_sql_column_int64(s, 6);
 }
 
-static int playbook_one(struct ob_store *st, sqlite3_stmt *s,
+static int playbook_one(struct ob_store *st, struct ob_stmt *s,
 			struct ob_playbook_row *out, struct ob_err *err,
 			const char *missing)
 {
-	int rc = sqlite3_step(s);
+	int rc = ob_sql_step(s);
 	if (rc == SQLITE_ROW) {
 		read_playbook_row(s, out);
-		sqlite3_reset(s);
+		ob_sql_reset(s);
 		return 0;
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading a playbook");
 	return ob_fail(err, OB_EDATA, "%s", missing);
@@ -1333,7 +1338,7 @@ static int playbook_one(struct ob_store *st, sqlite3_stmt *s,
 int ob_store_playbook_get(struct ob_store *st, const char *name,
 			  struct ob_playbook_row *out, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, name ? Q_PLAYBOOK_BY_NAME : Q_PLAYBOOK_DEFAULT,
+	struct ob_stmt *s = stmt(st, name ? Q_PLAYBOOK_BY_NAME : Q_PLAYBOOK_DEFAULT,
 			       err);
 	char missing[256];
 	if (!s)
@@ -1353,23 +1358,23 @@ int ob_store_playbook_get(struct ob_store *st, const char *name,
 int ob_store_playbook_get_id(struct ob_store *st, int64_t id,
 			     struct ob_playbook_row *out, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_PLAYBOOK_BY_ID, err);
+	struct ob_stmt *s = stmt(st, Q_PLAYBOOK_BY_ID, err);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
+	ob_sql_bind_int64(s, 1, id);
 	return playbook_one(st, s, out, err, "unknown playbook");
 }
 
 int ob_store_playbook_count(struct ob_store *st, int64_t *count,
 			    struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_PLAYBOOK_COUNT, err);
+	struct ob_stmt *s = stmt(st, Q_PLAYBOOK_COUNT, err);
 	int rc;
 	if (!s)
 		return -1;
-	rc = sqlite3_step(s);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	rc = ob_sql_step(s);
+	*count = rc == SQLITE_ROW ? ob_sql_column_int64(s, 0) : 0;
+	ob_sql_reset(s);
 	return rc == SQLITE_ROW ? 0 : db_fail(st, rc, err, "counting playbooks");
 }
 
@@ -1377,7 +1382,7 @@ int ob_store_playbook_put(struct ob_store *st, const char *name,
 			  const char *source, const char *origin,
 			  bool *replaced, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_PLAYBOOK_UPDATE, err);
+	struct ob_stmt *s = stmt(st, Q_PLAYBOOK_UPDATE, err);
 	if (!s)
 		return -1;
 	bind_text(s, 1, name);
@@ -1386,7 +1391,7 @@ int ob_store_playbook_put(struct ob_store *st, const char *name,
 	bind_now(s, 4);
 	if (step_done(st, s, err, "storing a playbook") < 0)
 		return -1;
-	*replaced = sqlite3_changes(st->db) > 0;
+	*replaced = ob_sql_changes(&st->db) > 0;
 	if (*replaced)
 		return 0;
 	if (!(s = stmt(st, Q_PLAYBOOK_INSERT, err)))
@@ -1403,17 +1408,17 @@ int ob_store_playbook_list(struct ob_store *st,
 				     const struct ob_playbook_row *row),
 			   void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_PLAYBOOK_LIST, err);
+	struct ob_stmt *s = stmt(st, Q_PLAYBOOK_LIST, err);
 	int rc, stop = 0;
 	if (!s)
 		return -1;
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (!stop && (rc = ob_sql_step(s)) == SQLITE_ROW) {
 		struct ob_playbook_row row = {0};
 		read_playbook_row(s, &row);
 		stop = fn(ctx, &row);
 		ob_playbook_row_release(&row);
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (!stop && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "listing playbooks");
 	return stop < 0 ? -1 : 0;
@@ -1423,7 +1428,7 @@ int ob_store_playbook_set_default(struct ob_store *st, const char *name,
 				  struct ob_err *err)
 {
 	struct ob_playbook_row row = {0};
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	/* Look first: clearing the old default must not outlive a typo. */
 	if (ob_store_playbook_get(st, name, &row, err) < 0)
 		return -1;
@@ -1442,15 +1447,15 @@ int ob_store_playbook_tiers_used(struct ob_store *st, int64_t playbook_id,
 					   int64_t accounts),
 				 void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_PLAYBOOK_TIERS_USED, err);
+	struct ob_stmt *s = stmt(st, Q_PLAYBOOK_TIERS_USED, err);
 	int rc, stop = 0;
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, playbook_id);
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		stop = fn(ctx, (const char *)sqlite3_column_text(s, 0),
-			  sqlite3_column_int64(s, 1));
-	sqlite3_reset(s);
+	ob_sql_bind_int64(s, 1, playbook_id);
+	while (!stop && (rc = ob_sql_step(s)) == SQLITE_ROW)
+		stop = fn(ctx, (const char *)ob_sql_column_text(s, 0),
+			  ob_sql_column_int64(s, 1));
+	ob_sql_reset(s);
 	if (!stop && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading accounts' tiers");
 	return stop < 0 ? -1 : 0;
@@ -1458,7 +1463,7 @@ int ob_store_playbook_tiers_used(struct ob_store *st, int64_t playbook_id,
 
 /* --- accounts ----------------------------------------------------------- */
 
-static void bind_account(sqlite3_stmt *s, const struct ob_account *a)
+static void bind_account(struct ob_stmt *s, const struct ob_account *a)
 {
 	bind_text(s, 1, a->id);
 	bind_text(s, 2, a->name);
@@ -1467,28 +1472,29 @@ static void bind_account(sqlite3_stmt *s, const struct ob_account *a)
 	bind_text(s, 5, a->csm);
 	bind_text(s, 6, a->contact);
 	bind_text(s, 7, a->email);
-	sqlite3_bind_int64(s, 8, a->playbook_id);
+	ob_sql_bind_int64(s, 8, a->playbook_id);
 	bind_text(s, 9, ob_account_status_name(a->status));
 	bind_now(s, 10);
-	sqlite3_bind_int(s, 12, a->opt_out);
+	ob_sql_bind_int64(s, 12, a->opt_out);
 }
 
 int ob_store_account_insert(struct ob_store *st, struct ob_account *a,
 			    struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_ACCOUNT_INSERT, err);
+	struct ob_stmt *s = stmt(st, Q_ACCOUNT_INSERT, err);
 	int rc;
 	if (!s)
 		return -1;
 	bind_account(s, a);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
+	rc = ob_sql_step(s);
+	if (rc == SQLITE_ROW)
+		a->rowid = ob_sql_column_int64(s, 0);
+	ob_sql_reset(s);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		return ob_fail(err, OB_EDATA, "account '%s' already exists",
 			       a->id);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW)
 		return db_fail(st, rc, err, "adding an account");
-	a->rowid = sqlite3_last_insert_rowid(st->db);
 	return 0;
 }
 
@@ -1502,37 +1508,37 @@ int ob_store_account_status(struct ob_store *st, int64_t account,
 			    struct ob_err *err)
 {
 	const char *name = ob_account_status_name(status);
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	bool same;
 	int rc;
 	/* Before its first change, the status it started with. */
 	if (!(s = stmt(st, Q_STATUS_START, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 1, account);
 	bind_now(s, 2);
 	if (step_done(st, s, err, "recording a status") < 0 ||
 	    !(s = stmt(st, Q_STATUS_ON, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 1, account);
 	bind_date(s, 2, day);
-	rc = sqlite3_step(s);
+	rc = ob_sql_step(s);
 	same = rc == SQLITE_ROW &&
-	       strcmp((const char *)sqlite3_column_text(s, 0), name) == 0;
-	sqlite3_reset(s);
+	       strcmp((const char *)ob_sql_column_text(s, 0), name) == 0;
+	ob_sql_reset(s);
 	if (rc != SQLITE_ROW)
 		return db_fail(st, rc, err, "reading the status history");
 	if (same)
 		return 1;
 	if (!(s = stmt(st, Q_STATUS_PUT, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 1, account);
 	bind_date(s, 2, day);
 	bind_text(s, 3, name);
 	bind_now(s, 4);
 	if (step_done(st, s, err, "recording a status") < 0 ||
 	    !(s = stmt(st, Q_STATUS_LATEST, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 1, account);
 	bind_now(s, 2);
 	return step_done(st, s, err, "recording a status") < 0 ? -1 : 0;
 }
@@ -1540,14 +1546,14 @@ int ob_store_account_status(struct ob_store *st, int64_t account,
 int ob_store_account_update(struct ob_store *st, const struct ob_account *a,
 			    struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_ACCOUNT_UPDATE, err);
+	struct ob_stmt *s = stmt(st, Q_ACCOUNT_UPDATE, err);
 	int rc;
 	if (!s)
 		return -1;
 	bind_account(s, a);
-	sqlite3_bind_int64(s, 11, a->rowid);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
+	ob_sql_bind_int64(s, 11, a->rowid);
+	rc = ob_sql_step(s);
+	ob_sql_reset(s);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		return ob_fail(err, OB_EDATA, "account '%s' already exists",
 			       a->id);
@@ -1559,16 +1565,16 @@ int ob_store_account_update(struct ob_store *st, const struct ob_account *a,
  * again; a list hands each account to its callback before that, and
  * copying seven texts per account was a tenth of a long due list.
  */
-static void read_account(sqlite3_stmt *s, struct ob_account *a, bool copy)
+static void read_account(struct ob_stmt *s, struct ob_account *a, bool copy)
 {
-	const char *status = (const char *)sqlite3_column_text(s, 10);
+	const char *status = (const char *)ob_sql_column_text(s, 10);
 	int st = status ? ob_account_status_parse(status) : 0;
 	char *text[7];
 	static const int cols[7] = {1, 2, 3, 5, 6, 7, 9};
 	for (int i = 0; i < 7; i++)
 		text[i] = copy ? column_text(s, cols[i])
-			       : (char *)sqlite3_column_text(s, cols[i]);
-	a->rowid = sqlite3_column_int64(s, 0);
+			       : (char *)ob_sql_column_text(s, cols[i]);
+	a->rowid = ob_sql_column_int64(s, 0);
 	a->id = text[0];
 	a->name = text[1];
 	a->tier = text[2];
@@ -1576,26 +1582,26 @@ static void read_account(sqlite3_stmt *s, struct ob_account *a, bool copy)
 	a->csm = text[3];
 	a->contact = text[4];
 	a->email = text[5];
-	a->playbook_id = sqlite3_column_int64(s, 8);
+	a->playbook_id = ob_sql_column_int64(s, 8);
 	a->playbook = text[6];
 	a->status = st < 0 ? OB_ACTIVE : (enum ob_account_status)st;
-	a->opt_out = sqlite3_column_int(s, 11) != 0;
-	a->has_status_since = sqlite3_column_type(s, 12) != SQLITE_NULL;
+	a->opt_out = ob_sql_column_int(s, 11) != 0;
+	a->has_status_since = !ob_sql_column_null(s, 12);
 	a->status_since = column_date(s, 12);
 }
 
 int ob_store_account_get(struct ob_store *st, const char *id, bool missing_ok,
 			 struct ob_account *out, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_ACCOUNT_GET, err);
+	struct ob_stmt *s = stmt(st, Q_ACCOUNT_GET, err);
 	int rc;
 	if (!s)
 		return -1;
 	bind_text(s, 1, id);
-	rc = sqlite3_step(s);
+	rc = ob_sql_step(s);
 	if (rc == SQLITE_ROW)
 		read_account(s, out, true);
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc != SQLITE_DONE)
@@ -1610,7 +1616,7 @@ static int list_accounts(struct ob_store *st, enum query q,
 			 int (*fn)(void *ctx, const struct ob_account *a),
 			 void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, q, err);
+	struct ob_stmt *s = stmt(st, q, err);
 	int rc, stop = 0;
 	if (!s)
 		return -1;
@@ -1620,12 +1626,12 @@ static int list_accounts(struct ob_store *st, enum query q,
 				? ob_account_status_name(
 					  (enum ob_account_status)filter->status)
 				: NULL);
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (!stop && (rc = ob_sql_step(s)) == SQLITE_ROW) {
 		struct ob_account a = {0};
 		read_account(s, &a, false);
 		stop = fn(ctx, &a);
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (!stop && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "listing accounts");
 	return stop < 0 ? -1 : 0;
@@ -1651,7 +1657,7 @@ int ob_store_account_list_by_rowid(struct ob_store *st,
 /* --- check-in actions --------------------------------------------------- */
 
 /* The table's CHECK allows these three only; no copy per row. */
-static const char *action_name(const unsigned char *text)
+static const char *action_name(const char *text)
 {
 	const char *s = (const char *)text;
 	if (s && strcmp(s, "skipped") == 0)
@@ -1665,10 +1671,10 @@ int ob_store_checkin_action_add(struct ob_store *st, int64_t account,
 				const struct ob_checkin_action *a,
 				struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_CHECKIN_ACTION_INSERT, err);
+	struct ob_stmt *s = stmt(st, Q_CHECKIN_ACTION_INSERT, err);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 1, account);
 	bind_text(s, 2, a->checkin);
 	bind_text(s, 3, a->action);
 	bind_date(s, 4, a->day);
@@ -1684,19 +1690,19 @@ int ob_store_checkin_completion(struct ob_store *st, int64_t account,
 				const char *checkin, bool *done, ob_day *day,
 				struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_CHECKIN_COMPLETION, err);
+	struct ob_stmt *s = stmt(st, Q_CHECKIN_COMPLETION, err);
 	int rc;
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 1, account);
 	bind_text(s, 2, checkin);
-	rc = sqlite3_step(s);
+	rc = ob_sql_step(s);
 	if (rc == SQLITE_ROW) {
-		*done = strcmp((const char *)sqlite3_column_text(s, 0),
+		*done = strcmp((const char *)ob_sql_column_text(s, 0),
 			       "done") == 0;
 		*day = column_date(s, 1);
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? 1
@@ -1711,22 +1717,22 @@ int ob_store_checkin_completion(struct ob_store *st, int64_t account,
  */
 static struct ob_account_slot *put_account_ref(struct ob_store *st,
 					       const char *id,
-					       sqlite3_stmt *s, int col)
+					       struct ob_stmt *s, int col)
 {
 	struct ob_account_slot *a = ob_account_map_add(&st->accounts, id);
 	if (!s)
 		return a;
-	a->rowid = sqlite3_column_int64(s, col);
-	a->playbook = sqlite3_column_int64(s, col + 1);
-	if (sqlite3_column_int(s, col + 2))
+	a->rowid = ob_sql_column_int64(s, col);
+	a->playbook = ob_sql_column_int64(s, col + 1);
+	if (ob_sql_column_int(s, col + 2))
 		a->flags |= OB_ACCOUNT_ACTIVE;
-	if (sqlite3_column_type(s, col + 3) != SQLITE_NULL) {
+	if (!ob_sql_column_null(s, col + 3)) {
 		a->flags |= OB_ACCOUNT_HAS_AT;
-		a->last_at = sqlite3_column_int64(s, col + 3);
+		a->last_at = ob_sql_column_int64(s, col + 3);
 	}
-	if (sqlite3_column_type(s, col + 4) != SQLITE_NULL) {
+	if (!ob_sql_column_null(s, col + 4)) {
 		a->flags |= OB_ACCOUNT_HAS_DAY;
-		a->last_day = sqlite3_column_int(s, col + 4);
+		a->last_day = ob_sql_column_int(s, col + 4);
 	}
 	return a;
 }
@@ -1740,26 +1746,26 @@ static struct ob_account_slot *put_account_ref(struct ob_store *st,
 
 static int scan_accounts(struct ob_store *st, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_ACCOUNT_COUNT, err);
+	struct ob_stmt *s = stmt(st, Q_ACCOUNT_COUNT, err);
 	int rc;
 	if (!s)
 		return -1;
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		sqlite3_reset(s);
+	if ((rc = ob_sql_step(s)) != SQLITE_ROW) {
+		ob_sql_reset(s);
 		return db_fail(st, rc, err, "counting the accounts");
 	}
 	ob_account_map_reserve(&st->accounts,
 			       st->accounts.n +
-				       (size_t)sqlite3_column_int64(s, 0));
-	sqlite3_reset(s);
+				       (size_t)ob_sql_column_int64(s, 0));
+	ob_sql_reset(s);
 	if (!(s = stmt(st, Q_ACCOUNT_REFS, err)))
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(s, 0);
+	while ((rc = ob_sql_step(s)) == SQLITE_ROW) {
+		const char *id = (const char *)ob_sql_column_text(s, 0);
 		if (id && !ob_account_map_get(&st->accounts, id))
 			put_account_ref(st, id, s, 1);
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading the accounts");
 	st->accounts_scanned = true;
@@ -1794,7 +1800,7 @@ int ob_store_account_ref(struct ob_store *st, const char *id,
 			 struct ob_account_ref *out, struct ob_err *err)
 {
 	struct ob_account_slot *a = ob_account_map_get(&st->accounts, id);
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	int rc;
 	st->ref.rowid = 0;
 	if (!a && !st->accounts_scanned &&
@@ -1807,14 +1813,14 @@ int ob_store_account_ref(struct ob_store *st, const char *id,
 		if (!(s = stmt(st, Q_ACCOUNT_REF, err)))
 			return -1;
 		bind_text(s, 1, id);
-		rc = sqlite3_step(s);
+		rc = ob_sql_step(s);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-			sqlite3_reset(s);
+			ob_sql_reset(s);
 			return db_fail(st, rc, err, "reading an account");
 		}
 		/* Unknown ids are cached too: a bad file repeats them. */
 		a = put_account_ref(st, id, rc == SQLITE_ROW ? s : NULL, 0);
-		sqlite3_reset(s);
+		ob_sql_reset(s);
 	}
 	if (a->rowid == 0)
 		return 1;
@@ -1830,7 +1836,7 @@ int ob_store_event_type(struct ob_store *st, const char *name, bool create,
 {
 	enum ob_event_type known = ob_event_type_lookup(name);
 	struct ob_strmap_entry *e;
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	int rc;
 	if (known != OB_EV_CUSTOM) {
 		*id = (int)known;
@@ -1843,9 +1849,9 @@ int ob_store_event_type(struct ob_store *st, const char *name, bool create,
 	if (!(s = stmt(st, Q_TYPE_BY_NAME, err)))
 		return -1;
 	bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_reset(s);
+	rc = ob_sql_step(s);
+	*id = rc == SQLITE_ROW ? ob_sql_column_int(s, 0) : 0;
+	ob_sql_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading event types");
 	if (rc == SQLITE_DONE) {
@@ -1854,9 +1860,11 @@ int ob_store_event_type(struct ob_store *st, const char *name, bool create,
 		if (!(s = stmt(st, Q_TYPE_INSERT, err)))
 			return -1;
 		bind_text(s, 1, name);
-		if (step_done(st, s, err, "adding an event type") < 0)
-			return -1;
-		*id = (int)sqlite3_last_insert_rowid(st->db);
+		rc = ob_sql_step(s);
+		*id = rc == SQLITE_ROW ? ob_sql_column_int(s, 0) : 0;
+		ob_sql_reset(s);
+		if (rc != SQLITE_ROW)
+			return db_fail(st, rc, err, "adding an event type");
 	}
 	ob_strmap_put(&st->types, name)->value = *id;
 	if (st->custom_types_loaded)
@@ -1898,80 +1906,79 @@ static struct ob_summary *summary_of(struct ob_store *st, int64_t account)
 	return &st->sums[st->nsums - 1];
 }
 
-static void read_summary(sqlite3_stmt *s, struct ob_summary *sum)
+static void read_summary(struct ob_stmt *s, struct ob_summary *sum)
 {
 	struct ob_span *spans[2] = {&sum->login, &sum->response};
 	memset(sum, 0, sizeof(*sum));
-	sum->account = sqlite3_column_int64(s, 0);
-	sum->any.has_at = sqlite3_column_type(s, 1) != SQLITE_NULL;
-	sum->any.last_at = sqlite3_column_int64(s, 1);
-	sum->any.has_day = sqlite3_column_type(s, 2) != SQLITE_NULL;
-	sum->any.last_day = sqlite3_column_int(s, 2);
-	ob_summary_counts_parse(sum, (const char *)sqlite3_column_text(s, 3));
+	sum->account = ob_sql_column_int64(s, 0);
+	sum->any.has_at = !ob_sql_column_null(s, 1);
+	sum->any.last_at = ob_sql_column_int64(s, 1);
+	sum->any.has_day = !ob_sql_column_null(s, 2);
+	sum->any.last_day = ob_sql_column_int(s, 2);
+	ob_summary_counts_parse(sum, (const char *)ob_sql_column_text(s, 3));
 	for (int k = 0; k < 2; k++) {
 		int c = 4 + 4 * k;
-		spans[k]->has_at = sqlite3_column_type(s, c) != SQLITE_NULL;
-		spans[k]->first_at = sqlite3_column_int64(s, c);
-		spans[k]->last_at = sqlite3_column_int64(s, c + 1);
-		spans[k]->has_day = sqlite3_column_type(s, c + 2) != SQLITE_NULL;
-		spans[k]->first_day = sqlite3_column_int(s, c + 2);
-		spans[k]->last_day = sqlite3_column_int(s, c + 3);
+		spans[k]->has_at = !ob_sql_column_null(s, c);
+		spans[k]->first_at = ob_sql_column_int64(s, c);
+		spans[k]->last_at = ob_sql_column_int64(s, c + 1);
+		spans[k]->has_day = !ob_sql_column_null(s, c + 2);
+		spans[k]->first_day = ob_sql_column_int(s, c + 2);
+		spans[k]->last_day = ob_sql_column_int(s, c + 3);
 	}
-	sum->has_nps = sqlite3_column_type(s, 12) != SQLITE_NULL;
-	sum->nps_at = sqlite3_column_int64(s, 12);
+	sum->has_nps = !ob_sql_column_null(s, 12);
+	sum->nps_at = ob_sql_column_int64(s, 12);
 	if (sum->has_nps)
 		snprintf(sum->nps_value, sizeof(sum->nps_value), "%s",
-			 (const char *)sqlite3_column_text(s, 13));
-	sum->features = sqlite3_column_int64(s, 14);
-	sum->has_nps_day = sqlite3_column_type(s, 15) != SQLITE_NULL;
-	sum->nps_day = sqlite3_column_int(s, 15);
+			 (const char *)ob_sql_column_text(s, 13));
+	sum->features = ob_sql_column_int64(s, 14);
+	sum->has_nps_day = !ob_sql_column_null(s, 15);
+	sum->nps_day = ob_sql_column_int(s, 15);
 	if (sum->has_nps_day)
 		snprintf(sum->nps_day_value, sizeof(sum->nps_day_value), "%s",
-			 (const char *)sqlite3_column_text(s, 16));
+			 (const char *)ob_sql_column_text(s, 16));
 	/* Both kinds are present whenever the last ones are. */
-	sum->any.first_at = sqlite3_column_int64(s, 17);
-	sum->any.first_day = sqlite3_column_int(s, 18);
+	sum->any.first_at = ob_sql_column_int64(s, 17);
+	sum->any.first_day = ob_sql_column_int(s, 18);
 }
 
 static int put_summary(struct ob_store *st, const struct ob_summary *sum,
 		       struct ob_buf *counts, struct ob_err *err)
 {
 	const struct ob_span *spans[2] = {&sum->login, &sum->response};
-	sqlite3_stmt *s = stmt(st, Q_SIGNAL_PUT, err);
+	struct ob_stmt *s = stmt(st, Q_SIGNAL_PUT, err);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, sum->account);
+	ob_sql_bind_int64(s, 1, sum->account);
 	if (sum->any.has_at)
-		sqlite3_bind_int64(s, 2, sum->any.last_at);
+		ob_sql_bind_int64(s, 2, sum->any.last_at);
 	if (sum->any.has_day)
-		sqlite3_bind_int(s, 3, sum->any.last_day);
+		ob_sql_bind_int64(s, 3, sum->any.last_day);
 	ob_summary_counts_text(sum, counts);
-	sqlite3_bind_text(s, 4, counts->data, -1, SQLITE_STATIC);
+	ob_sql_bind_text(s, 4, counts->data);
 	for (int k = 0; k < 2; k++) {
 		int c = 5 + 4 * k;
 		if (spans[k]->has_at) {
-			sqlite3_bind_int64(s, c, spans[k]->first_at);
-			sqlite3_bind_int64(s, c + 1, spans[k]->last_at);
+			ob_sql_bind_int64(s, c, spans[k]->first_at);
+			ob_sql_bind_int64(s, c + 1, spans[k]->last_at);
 		}
 		if (spans[k]->has_day) {
-			sqlite3_bind_int(s, c + 2, spans[k]->first_day);
-			sqlite3_bind_int(s, c + 3, spans[k]->last_day);
+			ob_sql_bind_int64(s, c + 2, spans[k]->first_day);
+			ob_sql_bind_int64(s, c + 3, spans[k]->last_day);
 		}
 	}
 	if (sum->has_nps) {
-		sqlite3_bind_int64(s, 13, sum->nps_at);
-		sqlite3_bind_text(s, 14, sum->nps_value, -1, SQLITE_STATIC);
+		ob_sql_bind_int64(s, 13, sum->nps_at);
+		ob_sql_bind_text(s, 14, sum->nps_value);
 	}
-	sqlite3_bind_int64(s, 15, sum->features);
+	ob_sql_bind_int64(s, 15, sum->features);
 	if (sum->has_nps_day) {
-		sqlite3_bind_int(s, 16, sum->nps_day);
-		sqlite3_bind_text(s, 17, sum->nps_day_value, -1,
-				  SQLITE_STATIC);
+		ob_sql_bind_int64(s, 16, sum->nps_day);
+		ob_sql_bind_text(s, 17, sum->nps_day_value);
 	}
 	if (sum->any.has_at)
-		sqlite3_bind_int64(s, 18, sum->any.first_at);
+		ob_sql_bind_int64(s, 18, sum->any.first_at);
 	if (sum->any.has_day)
-		sqlite3_bind_int(s, 19, sum->any.first_day);
+		ob_sql_bind_int64(s, 19, sum->any.first_day);
 	return step_done(st, s, err, "updating signals");
 }
 
@@ -1993,27 +2000,27 @@ static int write_summaries(struct ob_store *st, struct ob_err *err)
 	qsort(st->sums, st->nsums, sizeof(*st->sums), cmp_summary);
 	for (size_t i = 0; i < st->nsums; i++) {
 		struct ob_summary stored, *sum = &st->sums[i];
-		sqlite3_stmt *s = stmt(st, Q_SIGNAL_MERGE, err);
+		struct ob_stmt *s = stmt(st, Q_SIGNAL_MERGE, err);
 		uint32_t features;
 		int rc;
 		if (!s)
 			goto out;
-		sqlite3_bind_int64(s, 1, sum->account);
-		if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-			sqlite3_reset(s);
+		ob_sql_bind_int64(s, 1, sum->account);
+		if ((rc = ob_sql_step(s)) != SQLITE_ROW) {
+			ob_sql_reset(s);
 			db_fail(st, rc, err, "reading signals");
 			goto out;
 		}
-		features = (uint32_t)sqlite3_column_int64(s, 19);
-		if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		features = (uint32_t)ob_sql_column_int64(s, 19);
+		if (!ob_sql_column_null(s, 0)) {
 			read_summary(s, &stored);
-			sqlite3_reset(s);
+			ob_sql_reset(s);
 			ob_summary_merge(&stored, sum);
 			stored.features = features;
 			rc = put_summary(st, &stored, &counts, err);
 			ob_summary_release(&stored);
 		} else {
-			sqlite3_reset(s);
+			ob_sql_reset(s);
 			sum->features = features;
 			rc = put_summary(st, sum, &counts, err);
 		}
@@ -2055,16 +2062,16 @@ static void remember_type(struct ob_store *st, int id, const char *name)
 
 static int load_custom_types(struct ob_store *st, struct ob_err *err)
 {
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	int rc;
 	if (st->custom_types_loaded)
 		return 0;
 	if (!(s = stmt(st, Q_CUSTOM_TYPES, err)))
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		remember_type(st, sqlite3_column_int(s, 0),
-			      (const char *)sqlite3_column_text(s, 1));
-	sqlite3_reset(s);
+	while ((rc = ob_sql_step(s)) == SQLITE_ROW)
+		remember_type(st, ob_sql_column_int(s, 0),
+			      (const char *)ob_sql_column_text(s, 1));
+	ob_sql_reset(s);
 	if (rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading event types");
 	st->custom_types_loaded = true;
@@ -2084,7 +2091,7 @@ static const char *type_name(void *ctx, int type)
  * any changed. */
 static int canonical_nps(struct ob_store *st, struct ob_err *err)
 {
-	sqlite3_int64 before = sqlite3_total_changes64(st->db);
+	sqlite3_int64 before = sqlite3_total_changes64(st->db.lite);
 	if (exec(st,
 		 "UPDATE OR IGNORE event SET value = CAST(CAST(value AS "
 		 "INTEGER) AS TEXT) WHERE type = 12 AND value <> "
@@ -2093,7 +2100,7 @@ static int canonical_nps(struct ob_store *st, struct ob_err *err)
 		 "CAST(CAST(value AS INTEGER) AS TEXT);",
 		 err) < 0)
 		return -1;
-	if (sqlite3_total_changes64(st->db) == before)
+	if (sqlite3_total_changes64(st->db.lite) == before)
 		return 0;
 	return exec(st, "DELETE FROM signal", err) < 0 ? -1
 						       : rebuild_signals(st, err);
@@ -2102,27 +2109,27 @@ static int canonical_nps(struct ob_store *st, struct ob_err *err)
 /* Migration 1 -> 2: every account's summary, from its events. */
 static int rebuild_signals(struct ob_store *st, struct ob_err *err)
 {
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	int rc;
-	rc = sqlite3_prepare_v2(st->db,
-				"SELECT account, type, at, bare, value "
-				"FROM event ORDER BY account",
-				-1, &s, NULL);
+	rc = ob_sql_prepare(&st->db,
+			    "SELECT account, type, at, bare, value "
+			    "FROM event ORDER BY account",
+			    &s);
 	if (rc != SQLITE_OK)
 		return db_fail(st, rc, err, "rebuilding signals");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ob_summary_add(summary_of(st, sqlite3_column_int64(s, 0)),
-			       sqlite3_column_int(s, 1),
-			       sqlite3_column_int64(s, 2),
-			       sqlite3_column_int(s, 3) != 0,
-			       (const char *)sqlite3_column_text(s, 4));
+	while ((rc = ob_sql_step(s)) == SQLITE_ROW) {
+		ob_summary_add(summary_of(st, ob_sql_column_int64(s, 0)),
+			       ob_sql_column_int(s, 1),
+			       ob_sql_column_int64(s, 2),
+			       ob_sql_column_int(s, 3) != 0,
+			       (const char *)ob_sql_column_text(s, 4));
 		if (st->nsums >= MAX_SUMMARIES &&
 		    write_summaries(st, err) < 0) {
-			sqlite3_finalize(s);
+			ob_sql_finalize(s);
 			return -1;
 		}
 	}
-	sqlite3_finalize(s);
+	ob_sql_finalize(s);
 	if (rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "rebuilding signals");
 	return write_summaries(st, err);
@@ -2154,7 +2161,7 @@ static bool resolved_everywhere(int64_t at, bool bare, bool has_at,
 static int track_ticket(struct ob_store *st, const struct pending_event *e,
 			const char *ref, struct ob_err *err)
 {
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	bool has_at, has_day;
 	int64_t at, day;
 	int rc;
@@ -2164,11 +2171,11 @@ static int track_ticket(struct ob_store *st, const struct pending_event *e,
 					     : Q_TICKET_OPEN_CLOSE,
 				       err)))
 				return -1;
-			sqlite3_bind_int64(s, 1, e->account);
-			sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 3, e->at);
-			sqlite3_bind_int(s, 4, e->bare);
-			sqlite3_bind_int64(s, 5, e->at / OB_DAY_US);
+			ob_sql_bind_int64(s, 1, e->account);
+			ob_sql_bind_text(s, 2, ref);
+			ob_sql_bind_int64(s, 3, e->at);
+			ob_sql_bind_int64(s, 4, e->bare);
+			ob_sql_bind_int64(s, 5, e->at / OB_DAY_US);
 			if (step_done(st, s, err, "closing a ticket") < 0)
 				return -1;
 		}
@@ -2177,29 +2184,29 @@ static int track_ticket(struct ob_store *st, const struct pending_event *e,
 	/* The resolutions stored, this batch's included (written first). */
 	if (!(s = stmt(st, Q_TICKET_RESOLUTIONS, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, e->account);
-	sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	has_at = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
-	has_day = rc == SQLITE_ROW && sqlite3_column_type(s, 1) != SQLITE_NULL;
-	at = has_at ? sqlite3_column_int64(s, 0) : 0;
-	day = has_day ? sqlite3_column_int64(s, 1) : 0;
-	sqlite3_reset(s);
+	ob_sql_bind_int64(s, 1, e->account);
+	ob_sql_bind_text(s, 2, ref);
+	rc = ob_sql_step(s);
+	has_at = rc == SQLITE_ROW && !ob_sql_column_null(s, 0);
+	has_day = rc == SQLITE_ROW && !ob_sql_column_null(s, 1);
+	at = has_at ? ob_sql_column_int64(s, 0) : 0;
+	day = has_day ? ob_sql_column_int64(s, 1) : 0;
+	ob_sql_reset(s);
 	if (rc != SQLITE_ROW)
 		return db_fail(st, rc, err, "reading tickets");
 	if (resolved_everywhere(e->at, e->bare, has_at, at, has_day, day))
 		return 0;
 	if (!(s = stmt(st, Q_TICKET_OPEN_ADD, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, e->account);
-	sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, e->at);
-	sqlite3_bind_int(s, 4, e->bare);
-	sqlite3_bind_text(s, 5, st->arena.data + e->ext_id, -1, SQLITE_STATIC);
+	ob_sql_bind_int64(s, 1, e->account);
+	ob_sql_bind_text(s, 2, ref);
+	ob_sql_bind_int64(s, 3, e->at);
+	ob_sql_bind_int64(s, 4, e->bare);
+	ob_sql_bind_text(s, 5, st->arena.data + e->ext_id);
 	if (has_at)
-		sqlite3_bind_int64(s, 6, at);
+		ob_sql_bind_int64(s, 6, at);
 	if (has_day)
-		sqlite3_bind_int64(s, 7, day);
+		ob_sql_bind_int64(s, 7, day);
 	return step_done(st, s, err, "opening a ticket");
 }
 
@@ -2541,7 +2548,7 @@ static const sqlite3_module bulk_module = {
 
 static int write_bulk(struct ob_store *st, struct ob_err *err)
 {
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	int changes;
 	if (!st->nbulk)
 		return 0;
@@ -2549,7 +2556,7 @@ static int write_bulk(struct ob_store *st, struct ob_err *err)
 	if (!(s = stmt(st, Q_EVENT_BULK_INSERT, err)) ||
 	    step_done(st, s, err, "storing events") < 0)
 		return -1;
-	changes = sqlite3_changes(st->db);
+	changes = ob_sql_changes(&st->db);
 	/* The signal table disagrees with the events: never silently. */
 	if ((size_t)changes != st->nbulk)
 		return ob_fail(err, OB_EFAIL,
@@ -2565,7 +2572,7 @@ static int write_bulk(struct ob_store *st, struct ob_err *err)
 
 static int write_checked(struct ob_store *st, struct ob_err *err)
 {
-	sqlite3_stmt *ins = NULL;
+	struct ob_stmt *ins = NULL;
 	int ret = -1;
 	for (size_t i = 0; i < st->npending; i++) {
 		struct pending_event *e = &st->pending[i];
@@ -2573,17 +2580,15 @@ static int write_checked(struct ob_store *st, struct ob_err *err)
 			continue;
 		if (!ins && !(ins = stmt(st, Q_EVENT_INSERT, err)))
 			goto out;
-		sqlite3_bind_int64(ins, 1, e->account);
-		sqlite3_bind_int(ins, 2, e->type);
-		sqlite3_bind_int64(ins, 3, e->at);
-		sqlite3_bind_int(ins, 4, e->bare);
-		sqlite3_bind_text(ins, 5, st->arena.data + e->value, -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(ins, 6, st->arena.data + e->ext_id, -1,
-				  SQLITE_STATIC);
+		ob_sql_bind_int64(ins, 1, e->account);
+		ob_sql_bind_int64(ins, 2, e->type);
+		ob_sql_bind_int64(ins, 3, e->at);
+		ob_sql_bind_int64(ins, 4, e->bare);
+		ob_sql_bind_text(ins, 5, st->arena.data + e->value);
+		ob_sql_bind_text(ins, 6, st->arena.data + e->ext_id);
 		if (step_done(st, ins, err, "storing an event") < 0)
 			goto out;
-		if (!sqlite3_changes(st->db)) {
+		if (!ob_sql_changes(&st->db)) {
 			e->state = PENDING_DUPLICATE;
 			continue;
 		}
@@ -2594,7 +2599,7 @@ static int write_checked(struct ob_store *st, struct ob_err *err)
 out:
 	/* Bound text must not outlive the arena it points into. */
 	if (ins)
-		sqlite3_clear_bindings(ins);
+		ob_sql_clear(ins);
 	return ret;
 }
 
@@ -2604,7 +2609,7 @@ out:
  */
 static int write_values(struct ob_store *st, struct ob_err *err)
 {
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	st->bulk_state = PENDING_ADDED;
 	return (s = stmt(st, Q_VALUE_BULK_INSERT, err)) &&
 			       step_done(st, s, err,
@@ -2843,18 +2848,18 @@ static int last_before(struct ob_store *st, int64_t account, int type,
 		       bool bare, int64_t cut, bool *found, int64_t *at,
 		       struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_LAST_BEFORE, err);
+	struct ob_stmt *s = stmt(st, Q_LAST_BEFORE, err);
 	int rc;
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
-	sqlite3_bind_int(s, 2, type);
-	sqlite3_bind_int(s, 3, bare);
-	sqlite3_bind_int64(s, 4, cut);
-	rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
-	*at = *found ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	ob_sql_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 2, type);
+	ob_sql_bind_int64(s, 3, bare);
+	ob_sql_bind_int64(s, 4, cut);
+	rc = ob_sql_step(s);
+	*found = rc == SQLITE_ROW && !ob_sql_column_null(s, 0);
+	*at = *found ? ob_sql_column_int64(s, 0) : 0;
+	ob_sql_reset(s);
 	return rc == SQLITE_ROW ? 0 : db_fail(st, rc, err, "reading signals");
 }
 
@@ -2898,7 +2903,7 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
 			struct ob_type_signal *t, struct ob_err *err)
 {
 	enum query q;
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	int rc;
 	if (t->type != OB_EV_LOGIN && t->type != OB_EV_RESPONSE &&
 	    t->type != OB_EV_NPS && t->type != OB_EV_FEATURE_USED)
@@ -2915,20 +2920,20 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
 	q = t->type == OB_EV_NPS ? Q_NPS_AS_OF : Q_FEATURES_AS_OF;
 	if (!(s = stmt(st, q, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
-	sqlite3_bind_int64(s, 2, cut_at);
-	sqlite3_bind_int64(s, 3, q == Q_NPS_AS_OF ? cut_bare : cut_bare / OB_DAY_US);
-	rc = sqlite3_step(s);
+	ob_sql_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 2, cut_at);
+	ob_sql_bind_int64(s, 3, q == Q_NPS_AS_OF ? cut_bare : cut_bare / OB_DAY_US);
+	rc = ob_sql_step(s);
 	if (rc == SQLITE_ROW && q == Q_NPS_AS_OF)
-		ob_latest_nps(sqlite3_column_type(s, 0) != SQLITE_NULL,
-			      sqlite3_column_int64(s, 0),
-			      (const char *)sqlite3_column_text(s, 1),
-			      sqlite3_column_type(s, 2) != SQLITE_NULL,
-			      (ob_day)(sqlite3_column_int64(s, 2) / OB_DAY_US),
-			      (const char *)sqlite3_column_text(s, 3), t);
+		ob_latest_nps(!ob_sql_column_null(s, 0),
+			      ob_sql_column_int64(s, 0),
+			      (const char *)ob_sql_column_text(s, 1),
+			      !ob_sql_column_null(s, 2),
+			      (ob_day)(ob_sql_column_int64(s, 2) / OB_DAY_US),
+			      (const char *)ob_sql_column_text(s, 3), t);
 	else if (rc == SQLITE_ROW)
-		t->distinct_values = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+		t->distinct_values = ob_sql_column_int64(s, 0);
+	ob_sql_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE
 		       ? 0
 		       : db_fail(st, rc, err, "reading signals");
@@ -2944,31 +2949,31 @@ static int count_after(struct ob_store *st, int64_t account, int64_t cut_at,
 		       int64_t cut_bare, struct ob_signal_set *set,
 		       size_t from, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_COUNT_AFTER, err);
+	struct ob_stmt *s = stmt(st, Q_COUNT_AFTER, err);
 	size_t end = from + COUNT_TYPES < set->n ? from + COUNT_TYPES : set->n;
 	size_t k = from;
 	int rc;
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
-	sqlite3_bind_int64(s, 2, cut_at);
-	sqlite3_bind_int64(s, 3, cut_bare);
+	ob_sql_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 2, cut_at);
+	ob_sql_bind_int64(s, 3, cut_bare);
 	for (size_t i = from; i < from + COUNT_TYPES; i++) {
 		if (i < end)
-			sqlite3_bind_int(s, (int)(4 + i - from),
+			ob_sql_bind_int64(s, (int)(4 + i - from),
 					 set->items[i].type);
 		else
-			sqlite3_bind_null(s, (int)(4 + i - from));
+			ob_sql_bind_null(s, (int)(4 + i - from));
 	}
 	/* Rows come by type, as the set is. */
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int type = sqlite3_column_int(s, 0);
+	while ((rc = ob_sql_step(s)) == SQLITE_ROW) {
+		int type = ob_sql_column_int(s, 0);
 		while (k < end && set->items[k].type < type)
 			k++;
 		if (k < end && set->items[k].type == type)
-			set->items[k].n -= sqlite3_column_int64(s, 1);
+			set->items[k].n -= ob_sql_column_int64(s, 1);
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	return rc == SQLITE_DONE ? 0 : db_fail(st, rc, err, "reading signals");
 }
 
@@ -3037,7 +3042,7 @@ int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
 		     struct ob_signal_set *out, struct ob_err *err)
 {
 	struct ob_summary sum = {0};
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	int64_t cut_at, cut_bare;
 	int rc;
 
@@ -3047,11 +3052,11 @@ int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
 	day_cutoffs(as_of, &cut_at, &cut_bare);
 	if (!(s = stmt(st, Q_SIGNAL_GET, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
-	rc = sqlite3_step(s);
+	ob_sql_bind_int64(s, 1, account);
+	rc = ob_sql_step(s);
 	if (rc == SQLITE_ROW)
 		read_summary(s, &sum);
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading signals");
 	if (ob_summary_current(&sum, as_of, cut_at)) {
@@ -3069,22 +3074,22 @@ int ob_store_count_events(struct ob_store *st, int64_t account, int type,
 			  ob_day from, ob_day to, int64_t *count,
 			  struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_COUNT_RANGE, err);
+	struct ob_stmt *s = stmt(st, Q_COUNT_RANGE, err);
 	int64_t from_at, from_bare, to_at, to_bare;
 	int rc;
 	if (!s)
 		return -1;
 	day_cutoffs(from - 1, &from_at, &from_bare);
 	day_cutoffs(to, &to_at, &to_bare);
-	sqlite3_bind_int64(s, 1, account);
-	sqlite3_bind_int(s, 2, type);
-	sqlite3_bind_int64(s, 3, from_at);
-	sqlite3_bind_int64(s, 4, to_at);
-	sqlite3_bind_int64(s, 5, from_bare);
-	sqlite3_bind_int64(s, 6, to_bare);
-	rc = sqlite3_step(s);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	ob_sql_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 2, type);
+	ob_sql_bind_int64(s, 3, from_at);
+	ob_sql_bind_int64(s, 4, to_at);
+	ob_sql_bind_int64(s, 5, from_bare);
+	ob_sql_bind_int64(s, 6, to_bare);
+	rc = ob_sql_step(s);
+	*count = rc == SQLITE_ROW ? ob_sql_column_int64(s, 0) : 0;
+	ob_sql_reset(s);
 	return rc == SQLITE_ROW ? 0 : db_fail(st, rc, err, "counting events");
 }
 
@@ -3093,37 +3098,37 @@ int ob_store_count_events(struct ob_store *st, int64_t account, int type,
  * resolutions with a time and as a date), when it is open in the
  * reader's zone.
  */
-static bool opening_open(sqlite3_stmt *s, int col, int64_t *at, bool *bare)
+static bool opening_open(struct ob_stmt *s, int col, int64_t *at, bool *bare)
 {
-	*at = sqlite3_column_int64(s, col);
-	*bare = sqlite3_column_int(s, col + 1) != 0;
+	*at = ob_sql_column_int64(s, col);
+	*bare = ob_sql_column_int(s, col + 1) != 0;
 	return ob_ticket_open(*at, *bare,
-			      sqlite3_column_type(s, col + 2) != SQLITE_NULL,
-			      sqlite3_column_int64(s, col + 2),
-			      sqlite3_column_type(s, col + 3) != SQLITE_NULL,
-			      (ob_day)sqlite3_column_int64(s, col + 3));
+			      !ob_sql_column_null(s, col + 2),
+			      ob_sql_column_int64(s, col + 2),
+			      !ob_sql_column_null(s, col + 3),
+			      (ob_day)ob_sql_column_int64(s, col + 3));
 }
 
 int ob_store_open_tickets(struct ob_store *st, int64_t account, ob_day as_of,
 			  int (*fn)(void *ctx, int64_t at, bool bare),
 			  void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_OPEN_TICKETS, err);
+	struct ob_stmt *s = stmt(st, Q_OPEN_TICKETS, err);
 	int64_t cut_at, cut_bare;
 	int rc, stop = 0;
 	if (!s)
 		return -1;
 	day_cutoffs(as_of, &cut_at, &cut_bare);
-	sqlite3_bind_int64(s, 1, account);
-	sqlite3_bind_int64(s, 2, cut_at);
-	sqlite3_bind_int64(s, 3, cut_bare);
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	ob_sql_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 2, cut_at);
+	ob_sql_bind_int64(s, 3, cut_bare);
+	while (!stop && (rc = ob_sql_step(s)) == SQLITE_ROW) {
 		int64_t at;
 		bool bare;
 		if (opening_open(s, 0, &at, &bare))
 			stop = fn(ctx, at, bare);
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (!stop && rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading tickets");
 	return stop < 0 ? -1 : 0;
@@ -3133,34 +3138,34 @@ int ob_store_first_event_day(struct ob_store *st, int64_t account, int type,
 			     const char *value, ob_day as_of, ob_day *day,
 			     struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_FIRST_EVENT, err);
+	struct ob_stmt *s = stmt(st, Q_FIRST_EVENT, err);
 	int64_t cut_at, cut_bare;
 	bool found;
 	int rc;
 	if (!s)
 		return -1;
 	day_cutoffs(as_of, &cut_at, &cut_bare);
-	sqlite3_bind_int64(s, 1, account);
-	sqlite3_bind_int(s, 2, type);
+	ob_sql_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 2, type);
 	bind_text(s, 3, value);
-	sqlite3_bind_int64(s, 4, cut_at);
-	sqlite3_bind_int64(s, 5, cut_bare);
-	rc = sqlite3_step(s);
+	ob_sql_bind_int64(s, 4, cut_at);
+	ob_sql_bind_int64(s, 5, cut_bare);
+	rc = ob_sql_step(s);
 	if (rc != SQLITE_ROW) {
-		sqlite3_reset(s);
+		ob_sql_reset(s);
 		return db_fail(st, rc, err, "reading events");
 	}
 	found = false;
 	for (int col = 0; col < 2; col++) {
 		ob_day d;
-		if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		if (ob_sql_column_null(s, col))
 			continue;
-		d = ob_time_local_day(sqlite3_column_int64(s, col), col == 1);
+		d = ob_time_local_day(ob_sql_column_int64(s, col), col == 1);
 		if (!found || d < *day)
 			*day = d;
 		found = true;
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	return found ? 0 : 1;
 }
 
@@ -3194,7 +3199,7 @@ static void add_ticket(struct ob_account_data *d, int64_t at, bool bare)
 	d->ntickets++;
 }
 
-static void add_open_ticket(struct ob_account_data *d, sqlite3_stmt *s,
+static void add_open_ticket(struct ob_account_data *d, struct ob_stmt *s,
 			    int col)
 {
 	int64_t at;
@@ -3204,13 +3209,13 @@ static void add_open_ticket(struct ob_account_data *d, sqlite3_stmt *s,
 }
 
 /* Reads the action at statement s's columns 0.. into d. */
-static void add_action(struct ob_account_data *d, sqlite3_stmt *s, int col)
+static void add_action(struct ob_account_data *d, struct ob_stmt *s, int col)
 {
 	struct ob_checkin_action *a;
 	ob_grow(&d->actions, &d->actions_cap, d->nactions + 1, sizeof(*a));
 	a = &d->actions[d->nactions++];
 	a->checkin = column_text(s, col);
-	a->action = action_name(sqlite3_column_text(s, col + 1));
+	a->action = action_name(ob_sql_column_text(s, col + 1));
 	a->day = column_date(s, col + 2);
 	a->until = column_date(s, col + 3);
 	/* channel and note stay NULL: the scheduler does not read them. */
@@ -3231,13 +3236,13 @@ static bool set_has(const struct ob_signal_set *set, int type)
 }
 
 /* Whether a value first seen at s's columns col.. is before the cut-offs. */
-static bool seen_before(sqlite3_stmt *s, int col, int64_t cut_at,
+static bool seen_before(struct ob_stmt *s, int col, int64_t cut_at,
 			int64_t cut_bare)
 {
-	return (sqlite3_column_type(s, col) != SQLITE_NULL &&
-		sqlite3_column_int64(s, col) < cut_at) ||
-	       (sqlite3_column_type(s, col + 1) != SQLITE_NULL &&
-		sqlite3_column_int64(s, col + 1) < cut_bare / OB_DAY_US);
+	return (!ob_sql_column_null(s, col) &&
+		ob_sql_column_int64(s, col) < cut_at) ||
+	       (!ob_sql_column_null(s, col + 1) &&
+		ob_sql_column_int64(s, col + 1) < cut_bare / OB_DAY_US);
 }
 
 /*
@@ -3252,22 +3257,22 @@ static int milestones_and_tickets(struct ob_store *st, int64_t account,
 {
 	bool now = d->signals.from_summary;
 	int64_t cut_at, cut_bare;
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	int rc;
 	day_cutoffs(as_of, &cut_at, &cut_bare);
 	if (now || set_has(&d->signals, OB_EV_MILESTONE)) {
 		if (!(s = stmt(st, now ? Q_MILESTONES_NOW : Q_MILESTONES_AS_OF,
 			       err)))
 			return -1;
-		sqlite3_bind_int64(s, 1, account);
+		ob_sql_bind_int64(s, 1, account);
 		if (!now) {
-			sqlite3_bind_int64(s, 2, cut_at);
-			sqlite3_bind_int64(s, 3, cut_bare / OB_DAY_US);
+			ob_sql_bind_int64(s, 2, cut_at);
+			ob_sql_bind_int64(s, 3, cut_bare / OB_DAY_US);
 		}
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		while ((rc = ob_sql_step(s)) == SQLITE_ROW)
 			add_milestone(d,
-				      (const char *)sqlite3_column_text(s, 0));
-		sqlite3_reset(s);
+				      (const char *)ob_sql_column_text(s, 0));
+		ob_sql_reset(s);
 		if (rc != SQLITE_DONE)
 			return db_fail(st, rc, err, "reading milestones");
 	}
@@ -3278,10 +3283,10 @@ static int milestones_and_tickets(struct ob_store *st, int64_t account,
 			       : 0;
 	if (!(s = stmt(st, Q_TICKETS_NOW, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	ob_sql_bind_int64(s, 1, account);
+	while ((rc = ob_sql_step(s)) == SQLITE_ROW)
 		add_open_ticket(d, s, 0);
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (rc != SQLITE_DONE)
 		return db_fail(st, rc, err, "reading tickets");
 	return 0;
@@ -3317,7 +3322,7 @@ int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
 			  unsigned needs, struct ob_account_data *out,
 			  struct ob_err *err)
 {
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (ob_store_signals(st, account, as_of, &out->signals, err) < 0 ||
@@ -3326,11 +3331,11 @@ int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
 		goto fail;
 	if (!(s = stmt(st, Q_CHECKIN_ACTIONS, err)))
 		goto fail;
-	sqlite3_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 1, account);
 	bind_date(s, 2, as_of);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = ob_sql_step(s)) == SQLITE_ROW)
 		add_action(out, s, 0);
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (rc != SQLITE_DONE) {
 		db_fail(st, rc, err, "reading check-ins");
 		goto fail;
@@ -3346,7 +3351,7 @@ fail:
  * and hands out each account's rows as they pass.
  */
 struct cursor {
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	bool row; /* s holds a row */
 };
 
@@ -3370,7 +3375,7 @@ static const char *const stream_sql[4] = {
 static int cursor_step(struct ob_stream *x, struct cursor *c,
 		       struct ob_err *err)
 {
-	int rc = sqlite3_step(c->s);
+	int rc = ob_sql_step(c->s);
 	c->row = rc == SQLITE_ROW;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(x->st, rc, err, "reading signals");
@@ -3381,7 +3386,7 @@ static int cursor_step(struct ob_stream *x, struct cursor *c,
 static int cursor_seek(struct ob_stream *x, struct cursor *c, int64_t account,
 		       struct ob_err *err)
 {
-	while (c->row && sqlite3_column_int64(c->s, 0) < account)
+	while (c->row && ob_sql_column_int64(c->s, 0) < account)
 		if (cursor_step(x, c, err) < 0)
 			return -1;
 	return 0;
@@ -3389,17 +3394,17 @@ static int cursor_seek(struct ob_stream *x, struct cursor *c, int64_t account,
 
 static bool cursor_at(const struct cursor *c, int64_t account)
 {
-	return c->row && sqlite3_column_int64(c->s, 0) == account;
+	return c->row && ob_sql_column_int64(c->s, 0) == account;
 }
 
 void ob_store_stream_close(struct ob_stream *x)
 {
 	if (!x)
 		return;
-	sqlite3_finalize(x->signals.s);
-	sqlite3_finalize(x->milestones.s);
-	sqlite3_finalize(x->tickets.s);
-	sqlite3_finalize(x->actions.s);
+	ob_sql_finalize(x->signals.s);
+	ob_sql_finalize(x->milestones.s);
+	ob_sql_finalize(x->tickets.s);
+	ob_sql_finalize(x->actions.s);
 	free(x);
 }
 
@@ -3415,8 +3420,8 @@ int ob_store_stream_open(struct ob_store *st, ob_day as_of,
 	if (write_pending(st, err) < 0 || load_custom_types(st, err) < 0)
 		goto fail;
 	for (int i = 0; i < 4; i++) {
-		int rc = sqlite3_prepare_v2(st->db, stream_sql[i], -1,
-					    &cursors[i]->s, NULL);
+		int rc = ob_sql_prepare(&st->db, stream_sql[i],
+					&cursors[i]->s);
 		if (rc != SQLITE_OK) {
 			db_fail(st, rc, err, "preparing a query");
 			goto fail;
@@ -3468,7 +3473,7 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	for (; cursor_at(&x->milestones, account);) {
 		if (current || seen_before(x->milestones.s, 2, x->cut_at,
 					   x->cut_bare))
-			add_milestone(out, (const char *)sqlite3_column_text(
+			add_milestone(out, (const char *)ob_sql_column_text(
 						   x->milestones.s, 1));
 		if (cursor_step(x, &x->milestones, err) < 0)
 			goto fail;

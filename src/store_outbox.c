@@ -57,7 +57,7 @@ static const char *const sql[Q_END] = {
     [Q_OUTBOX_ADD] =
 	"INSERT INTO outbox (kind, account, checkin, opens, csm, sender, "
 	"recipient, subject, message_id, message, queued_at) VALUES "
-	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
     [Q_OUTBOX_NAMES] = "INSERT INTO outbox_account (outbox, account, red, "
 		       "escalations) VALUES (?1, ?2, ?3, ?4)",
     /* Through outbox_instance: the account's messages of the check-in. */
@@ -105,7 +105,7 @@ static const char *const sql[Q_END] = {
 		    "escalations, updated_at) VALUES (?1, ?2, ?3, ?4)",
 };
 
-static sqlite3_stmt *stmt(struct ob_store *st, enum query q, struct ob_err *err)
+static struct ob_stmt *stmt(struct ob_store *st, enum query q, struct ob_err *err)
 {
 	return ob_store_sql(st, (int)q, sql[q], err);
 }
@@ -123,7 +123,7 @@ void ob_csm_release(struct ob_csm *c)
 int ob_store_csm_put(struct ob_store *st, const struct ob_csm *c,
 		     struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_CSM_PUT, err);
+	struct ob_stmt *s = stmt(st, Q_CSM_PUT, err);
 	if (!s)
 		return -1;
 	bind_text(s, 1, c->name);
@@ -133,7 +133,7 @@ int ob_store_csm_put(struct ob_store *st, const struct ob_csm *c,
 	return ob_store_sql_done(st, s, err, "writing the CSM directory");
 }
 
-static void read_csm(sqlite3_stmt *s, struct ob_csm *c)
+static void read_csm(struct ob_stmt *s, struct ob_csm *c)
 {
 	c->name = column_text(s, 0);
 	c->full_name = column_text(s, 1);
@@ -143,16 +143,16 @@ static void read_csm(sqlite3_stmt *s, struct ob_csm *c)
 int ob_store_csm_get(struct ob_store *st, const char *name, struct ob_csm *out,
 		     struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_CSM_GET, err);
+	struct ob_stmt *s = stmt(st, Q_CSM_GET, err);
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (!s)
 		return -1;
 	bind_text(s, 1, name);
-	rc = sqlite3_step(s);
+	rc = ob_sql_step(s);
 	if (rc == SQLITE_ROW)
 		read_csm(s, out);
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE
@@ -165,19 +165,19 @@ int ob_store_csm_list(struct ob_store *st, bool with_accounts,
 		      int (*fn)(void *ctx, const struct ob_csm *c), void *ctx,
 		      struct ob_err *err)
 {
-	sqlite3_stmt *s =
+	struct ob_stmt *s =
 	    stmt(st, with_accounts ? Q_CSM_LIST : Q_CSM_DIRECTORY, err);
 	int rc, stop = 0;
 	if (!s)
 		return -1;
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (!stop && (rc = ob_sql_step(s)) == SQLITE_ROW) {
 		struct ob_csm c = {0};
 		read_csm(s, &c);
-		c.accounts = sqlite3_column_int64(s, 3);
+		c.accounts = ob_sql_column_int64(s, 3);
 		stop = fn(ctx, &c);
 		ob_csm_release(&c);
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (!stop && rc != SQLITE_DONE)
 		return ob_store_sql_fail(st, rc, err, "listing the CSMs");
 	return stop < 0 ? -1 : 0;
@@ -220,15 +220,15 @@ void ob_outbox_msg_release(struct ob_outbox_msg *m)
 }
 
 /* A row of MSG_COLUMNS. */
-static void read_msg(sqlite3_stmt *s, struct ob_outbox_msg *m)
+static void read_msg(struct ob_stmt *s, struct ob_outbox_msg *m)
 {
-	const char *kind = (const char *)sqlite3_column_text(s, 1);
-	const char *state = (const char *)sqlite3_column_text(s, 11);
+	const char *kind = (const char *)ob_sql_column_text(s, 1);
+	const char *state = (const char *)ob_sql_column_text(s, 11);
 	int st = state ? ob_outbox_state_parse(state) : -1;
-	m->id = sqlite3_column_int64(s, 0);
+	m->id = ob_sql_column_int64(s, 0);
 	m->kind = kind && strcmp(kind, "alert") == 0 ? OB_OUTBOX_ALERT
 						     : OB_OUTBOX_CHECKIN;
-	m->account = sqlite3_column_int64(s, 2);
+	m->account = ob_sql_column_int64(s, 2);
 	m->account_id = column_text(s, 3);
 	m->checkin = column_text(s, 4);
 	m->opens = column_date(s, 5);
@@ -238,7 +238,7 @@ static void read_msg(sqlite3_stmt *s, struct ob_outbox_msg *m)
 	m->subject = column_text(s, 9);
 	m->message_id = column_text(s, 10);
 	m->state = st < 0 ? OB_OUTBOX_FAILED : (enum ob_outbox_state)st;
-	m->attempts = sqlite3_column_int(s, 12);
+	m->attempts = ob_sql_column_int(s, 12);
 	m->queued_at = column_text(s, 13);
 	m->sent_at = column_text(s, 14);
 	m->error = column_text(s, 15);
@@ -247,14 +247,14 @@ static void read_msg(sqlite3_stmt *s, struct ob_outbox_msg *m)
 int ob_store_outbox_add(struct ob_store *st, const struct ob_outbox_new *m,
 			int64_t *id, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_OUTBOX_ADD, err);
+	struct ob_stmt *s = stmt(st, Q_OUTBOX_ADD, err);
 	bool checkin = m->kind == OB_OUTBOX_CHECKIN;
 	int rc;
 	if (!s)
 		return -1;
 	bind_text(s, 1, checkin ? "checkin" : "alert");
 	if (checkin) {
-		sqlite3_bind_int64(s, 2, m->account);
+		ob_sql_bind_int64(s, 2, m->account);
 		bind_text(s, 3, m->checkin);
 		bind_date(s, 4, m->opens);
 	}
@@ -265,15 +265,16 @@ int ob_store_outbox_add(struct ob_store *st, const struct ob_outbox_new *m,
 	bind_text(s, 9, m->message_id);
 	bind_text(s, 10, m->message);
 	bind_now(s, 11);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
+	rc = ob_sql_step(s);
+	if (rc == SQLITE_ROW)
+		*id = ob_sql_column_int64(s, 0);
+	ob_sql_reset(s);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		return ob_fail(err, OB_EDATA,
 			       "check-in '%s' of '%s' has a message already",
 			       m->checkin, m->account_id ? m->account_id : "");
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW)
 		return ob_store_sql_fail(st, rc, err, "queueing a message");
-	*id = sqlite3_last_insert_rowid(ob_store_sqlite(st));
 	return 0;
 }
 
@@ -281,12 +282,12 @@ int ob_store_outbox_alert_names(struct ob_store *st, int64_t outbox,
 				int64_t account, bool red,
 				const char *escalations, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_OUTBOX_NAMES, err);
+	struct ob_stmt *s = stmt(st, Q_OUTBOX_NAMES, err);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, outbox);
-	sqlite3_bind_int64(s, 2, account);
-	sqlite3_bind_int(s, 3, red);
+	ob_sql_bind_int64(s, 1, outbox);
+	ob_sql_bind_int64(s, 2, account);
+	ob_sql_bind_int64(s, 3, red);
 	bind_text(s, 4, escalations);
 	return ob_store_sql_done(st, s, err, "queueing an alert");
 }
@@ -295,35 +296,35 @@ int ob_store_outbox_checkin(struct ob_store *st, int64_t account,
 			    const char *checkin, ob_day opens, bool *has,
 			    int64_t *unconfirmed, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_OUTBOX_CHECKIN, err);
+	struct ob_stmt *s = stmt(st, Q_OUTBOX_CHECKIN, err);
 	int rc;
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 1, account);
 	bind_text(s, 2, checkin);
 	bind_date(s, 3, opens);
-	rc = sqlite3_step(s);
-	*has = rc == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
-	*unconfirmed = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
-	sqlite3_reset(s);
+	rc = ob_sql_step(s);
+	*has = rc == SQLITE_ROW && ob_sql_column_int(s, 0) != 0;
+	*unconfirmed = rc == SQLITE_ROW ? ob_sql_column_int64(s, 1) : 0;
+	ob_sql_reset(s);
 	if (rc != SQLITE_ROW)
 		return ob_store_sql_fail(st, rc, err, "reading the outbox");
 	return 0;
 }
 
 /* Calls fn with each row of s (MSG_COLUMNS); fn != 0 stops. */
-static int each_msg(struct ob_store *st, sqlite3_stmt *s,
+static int each_msg(struct ob_store *st, struct ob_stmt *s,
 		    int (*fn)(void *ctx, const struct ob_outbox_msg *m),
 		    void *ctx, struct ob_err *err)
 {
 	int rc, stop = 0;
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (!stop && (rc = ob_sql_step(s)) == SQLITE_ROW) {
 		struct ob_outbox_msg m = {0};
 		read_msg(s, &m);
 		stop = fn(ctx, &m);
 		ob_outbox_msg_release(&m);
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (!stop && rc != SQLITE_DONE)
 		return ob_store_sql_fail(st, rc, err, "reading the outbox");
 	return stop < 0 ? -1 : 0;
@@ -333,7 +334,7 @@ int ob_store_outbox_list(struct ob_store *st, const struct ob_outbox_filter *f,
 			 int (*fn)(void *ctx, const struct ob_outbox_msg *m),
 			 void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s =
+	struct ob_stmt *s =
 	    stmt(st, f->pending ? Q_OUTBOX_PENDING : Q_OUTBOX_LIST, err);
 	if (!s)
 		return -1;
@@ -350,16 +351,16 @@ int ob_store_outbox_list(struct ob_store *st, const struct ob_outbox_filter *f,
 int ob_store_outbox_get(struct ob_store *st, int64_t id,
 			struct ob_outbox_msg *out, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_OUTBOX_GET, err);
+	struct ob_stmt *s = stmt(st, Q_OUTBOX_GET, err);
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
+	ob_sql_bind_int64(s, 1, id);
+	rc = ob_sql_step(s);
 	if (rc == SQLITE_ROW)
 		read_msg(s, out);
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE
@@ -370,19 +371,19 @@ int ob_store_outbox_get(struct ob_store *st, int64_t id,
 int ob_store_outbox_claim(struct ob_store *st, int64_t id,
 			  struct ob_outbox_msg *out, struct ob_err *err)
 {
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	char *message;
 	int rc, r;
 	if ((r = ob_store_outbox_get(st, id, out, err)) != 0)
 		return r;
 	if (!(s = stmt(st, Q_OUTBOX_CLAIM, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
+	ob_sql_bind_int64(s, 1, id);
+	rc = ob_sql_step(s);
 	message = rc == SQLITE_ROW ? column_text(s, 0) : NULL;
 	if (rc == SQLITE_ROW)
-		rc = sqlite3_step(s);
-	sqlite3_reset(s);
+		rc = ob_sql_step(s);
+	ob_sql_reset(s);
 	if (rc != SQLITE_DONE) {
 		free(message);
 		ob_outbox_msg_release(out);
@@ -400,17 +401,17 @@ int ob_store_outbox_set(struct ob_store *st, int64_t id,
 			enum ob_outbox_state from, enum ob_outbox_state state,
 			const char *error, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_OUTBOX_SET, err);
+	struct ob_stmt *s = stmt(st, Q_OUTBOX_SET, err);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
+	ob_sql_bind_int64(s, 1, id);
 	bind_text(s, 2, ob_outbox_state_name(state));
 	bind_text(s, 3, error);
 	bind_now(s, 4);
 	bind_text(s, 5, ob_outbox_state_name(from));
 	if (ob_store_sql_done(st, s, err, "updating the outbox") < 0)
 		return -1;
-	if (sqlite3_changes(ob_store_sqlite(st)) == 0)
+	if (ob_sql_changes(ob_store_conn(st)) == 0)
 		return 1;
 	if (state != OB_OUTBOX_SENT && state != OB_OUTBOX_FAILED &&
 	    state != OB_OUTBOX_CANCELLED)
@@ -418,7 +419,7 @@ int ob_store_outbox_set(struct ob_store *st, int64_t id,
 	/* Only an alert names accounts. */
 	if (!(s = stmt(st, Q_OUTBOX_SENT_ALERT, err)))
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
+	ob_sql_bind_int64(s, 1, id);
 	bind_now(s, 2);
 	return ob_store_sql_done(st, s, err, "recording an alert");
 }
@@ -428,7 +429,7 @@ int ob_store_outbox_unconfirm(struct ob_store *st,
 					const struct ob_outbox_msg *m),
 			      void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_OUTBOX_SENDING, err);
+	struct ob_stmt *s = stmt(st, Q_OUTBOX_SENDING, err);
 	if (!s || each_msg(st, s, fn, ctx, err) < 0 ||
 	    !(s = stmt(st, Q_OUTBOX_UNCONFIRM, err)))
 		return -1;
@@ -442,17 +443,17 @@ int ob_store_alert_states(struct ob_store *st,
 				    const char *escalations, bool pending),
 			  void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_ALERT_STATES, err);
+	struct ob_stmt *s = stmt(st, Q_ALERT_STATES, err);
 	int rc, stop = 0;
 	if (!s)
 		return -1;
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *esc = (const char *)sqlite3_column_text(s, 2);
-		stop = fn(ctx, sqlite3_column_int64(s, 0),
-			  sqlite3_column_int(s, 1) != 0, esc ? esc : "",
-			  sqlite3_column_int(s, 3) != 0);
+	while (!stop && (rc = ob_sql_step(s)) == SQLITE_ROW) {
+		const char *esc = (const char *)ob_sql_column_text(s, 2);
+		stop = fn(ctx, ob_sql_column_int64(s, 0),
+			  ob_sql_column_int(s, 1) != 0, esc ? esc : "",
+			  ob_sql_column_int(s, 3) != 0);
 	}
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (!stop && rc != SQLITE_DONE)
 		return ob_store_sql_fail(st, rc, err, "reading alert states");
 	return stop < 0 ? -1 : 0;
@@ -461,11 +462,11 @@ int ob_store_alert_states(struct ob_store *st,
 int ob_store_alert_state_put(struct ob_store *st, int64_t account, bool red,
 			     const char *escalations, struct ob_err *err)
 {
-	sqlite3_stmt *s = stmt(st, Q_ALERT_PUT, err);
+	struct ob_stmt *s = stmt(st, Q_ALERT_PUT, err);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, account);
-	sqlite3_bind_int(s, 2, red);
+	ob_sql_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 2, red);
 	bind_text(s, 3, escalations);
 	bind_now(s, 4);
 	return ob_store_sql_done(st, s, err, "recording an alert state");

@@ -10,7 +10,7 @@ int ob_store_user_account(struct ob_store *st, const char *user,
 			  char **account, struct ob_err *err)
 {
 	const char *queued = ob_store_user_queued(st, user);
-	sqlite3_stmt *s;
+	struct ob_stmt *s;
 	int rc;
 	if (queued) {
 		*account = xstrdup(queued);
@@ -23,10 +23,10 @@ int ob_store_user_account(struct ob_store *st, const char *user,
 	if (!s)
 		return -1;
 	bind_text(s, 1, user);
-	rc = sqlite3_step(s);
+	rc = ob_sql_step(s);
 	if (rc == SQLITE_ROW)
 		*account = column_text(s, 0);
-	sqlite3_reset(s);
+	ob_sql_reset(s);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE)
@@ -38,7 +38,7 @@ int ob_store_user_link_write(struct ob_store *st, const char *user,
 			     int64_t account, int64_t linked_at,
 			     struct ob_err *err)
 {
-	sqlite3_stmt *s = ob_store_sql(
+	struct ob_stmt *s = ob_store_sql(
 	    st, Q_USER_PUT,
 	    "INSERT INTO user_link (user_id, account, linked_at) "
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (user_id) DO UPDATE SET "
@@ -48,8 +48,8 @@ int ob_store_user_link_write(struct ob_store *st, const char *user,
 	if (!s)
 		return -1;
 	bind_text(s, 1, user);
-	sqlite3_bind_int64(s, 2, account);
-	sqlite3_bind_int64(s, 3, linked_at);
+	ob_sql_bind_int64(s, 2, account);
+	ob_sql_bind_int64(s, 3, linked_at);
 	return ob_store_sql_done(st, s, err, "writing a user link");
 }
 
@@ -58,7 +58,7 @@ int ob_store_user_list(struct ob_store *st, const char *account,
 				 const char *account, int64_t linked_at),
 		       void *ctx, struct ob_err *err)
 {
-	sqlite3_stmt *s = ob_store_sql(
+	struct ob_stmt *s = ob_store_sql(
 	    st, Q_USER_LIST,
 	    "SELECT u.user_id, a.ext_id, u.linked_at FROM user_link u "
 	    "JOIN account a ON a.id = u.account "
@@ -68,11 +68,11 @@ int ob_store_user_list(struct ob_store *st, const char *account,
 	if (!s)
 		return -1;
 	bind_text(s, 1, account);
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		stop = fn(ctx, (const char *)sqlite3_column_text(s, 0),
-			  (const char *)sqlite3_column_text(s, 1),
-			  sqlite3_column_int64(s, 2));
-	sqlite3_reset(s);
+	while (!stop && (rc = ob_sql_step(s)) == SQLITE_ROW)
+		stop = fn(ctx, (const char *)ob_sql_column_text(s, 0),
+			  (const char *)ob_sql_column_text(s, 1),
+			  ob_sql_column_int64(s, 2));
+	ob_sql_reset(s);
 	if (stop)
 		return stop < 0 ? -1 : 0;
 	return rc == SQLITE_DONE
