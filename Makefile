@@ -73,15 +73,17 @@ $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	$(say) "  CC      $<"
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-# schema.sql and the default playbook, compiled in (never hand-copied).
+# The schemas (SQLite's, PostgreSQL's) and the default playbook, compiled
+# in (never hand-copied).
 $(BUILD)/embed: tools/embed.c | $(BUILD)/obj
 	$(say) "  CC      $<"
 	$(Q)$(CC) -std=c11 -O1 $(WARN) -o $@ $<
 
-$(BUILD)/gen/embedded.c: $(BUILD)/embed schema.sql playbooks/default.yaml
-	$(say) "  EMBED   schema.sql playbooks/default.yaml"
+$(BUILD)/gen/embedded.c: $(BUILD)/embed schema.sql schema_pg.sql playbooks/default.yaml
+	$(say) "  EMBED   schema.sql schema_pg.sql playbooks/default.yaml"
 	$(Q)mkdir -p $(BUILD)/gen
 	$(Q)$(BUILD)/embed $@ ob_schema_sql schema.sql \
+		ob_schema_pg_sql schema_pg.sql \
 		ob_default_playbook playbooks/default.yaml
 
 $(BUILD)/obj/embedded.o: $(BUILD)/gen/embedded.c

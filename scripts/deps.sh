@@ -18,6 +18,8 @@ pkgconf yaml-0.1 || need="$need libyaml-dev"
 # JSON Lines and the analytics exports: jansson parses, libarchive unpacks.
 pkgconf jansson || need="$need libjansson-dev"
 pkgconf libarchive || need="$need libarchive-dev"
+# A team's shared database: PostgreSQL's client library.
+pkgconf libpq || need="$need libpq-dev"
 if [ "$mode" = test ]; then
 	pkgconf cmocka || need="$need libcmocka-dev"
 	command -v jq >/dev/null 2>&1 || need="$need jq"
@@ -27,6 +29,9 @@ if [ "$mode" = test ]; then
 		need="$need python3-icalendar"
 	# The report test renders the HTML report in a real browser.
 	command -v chromium >/dev/null 2>&1 || need="$need chromium"
+	# The suite runs again on a throwaway PostgreSQL server.
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ||
+		need="$need postgresql"
 fi
 [ -z "$need" ] && exit 0
 

@@ -45,7 +45,7 @@ int ob_cmd_init(struct ob_ctx *ctx, int argc, char **argv)
 		goto fail;
 	ob_cli_note(ctx, "%s database '%s' (schema version %d)",
 		    ob_store_created(st) ? "created" : "up to date:",
-		    ctx->db_path, ob_store_schema_version());
+		    ob_store_name(st), ob_store_schema_version());
 	if (count == 0)
 		ob_cli_note(ctx, "loaded the bundled playbook '%s' as the "
 				 "default",

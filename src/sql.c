@@ -204,6 +204,31 @@ int64_t ob_sql_changes(struct ob_sql *c)
 	return c->lite ? sqlite3_changes64(c->lite) : c->changes;
 }
 
+int ob_sql_copy(struct ob_sql *c, const char *command, const char *data,
+		size_t len)
+{
+	PGresult *r = PQexec(c->pg, command);
+	int rc;
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = pg_result(c, r);
+		PQclear(r);
+		return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+	}
+	PQclear(r);
+	if (PQputCopyData(c->pg, data, (int)len) != 1 ||
+	    PQputCopyEnd(c->pg, NULL) != 1)
+		return pg_fail(c, NULL);
+	rc = SQLITE_OK;
+	/* The COPY's result, then NULL: every result must be read. */
+	while ((r = PQgetResult(c->pg))) {
+		int one = pg_result(c, r);
+		if (rc == SQLITE_OK)
+			rc = one;
+		PQclear(r);
+	}
+	return rc;
+}
+
 /* --- PostgreSQL: statements --------------------------------------------- */
 
 static bool starts_with_word(const char *p, const char *word)

@@ -78,6 +78,13 @@ bool ob_sql_in_transaction(struct ob_sql *c);
 /* Rows the last INSERT, UPDATE or DELETE changed. */
 int64_t ob_sql_changes(struct ob_sql *c);
 
+/*
+ * PostgreSQL: runs a COPY ... FROM STDIN command with data, rows in
+ * COPY's text format (len under 2 GiB).
+ */
+int ob_sql_copy(struct ob_sql *c, const char *command, const char *data,
+		size_t len);
+
 /* *out NULL on failure; persistent (prepared once, kept). */
 int ob_sql_prepare(struct ob_sql *c, const char *text, struct ob_stmt **out);
 void ob_sql_finalize(struct ob_stmt *s);

@@ -284,6 +284,22 @@ enum query {
 	"response_last_at, response_first_day, response_last_day, nps_at, "    \
 	"nps_value, features, nps_day, nps_day_value, first_at, first_day"
 
+/* SIGNAL_COLUMNS but the key, from the row proposed (an upsert). */
+#define SIGNAL_UPDATES                                                         \
+	"last_at = excluded.last_at, last_day = excluded.last_day, "           \
+	"counts = excluded.counts, login_first_at = excluded.login_first_at, " \
+	"login_last_at = excluded.login_last_at, "                             \
+	"login_first_day = excluded.login_first_day, "                         \
+	"login_last_day = excluded.login_last_day, "                           \
+	"response_first_at = excluded.response_first_at, "                     \
+	"response_last_at = excluded.response_last_at, "                       \
+	"response_first_day = excluded.response_first_day, "                   \
+	"response_last_day = excluded.response_last_day, "                     \
+	"nps_at = excluded.nps_at, nps_value = excluded.nps_value, "           \
+	"features = excluded.features, nps_day = excluded.nps_day, "           \
+	"nps_day_value = excluded.nps_day_value, "                             \
+	"first_at = excluded.first_at, first_day = excluded.first_day"
+
 #define PLAYBOOK_COLUMNS                                                       \
 	"p.id, p.name, p.source, p.origin, p.loaded_at, p.is_default, "        \
 	"(SELECT count(*) FROM account a WHERE a.playbook = p.id)"
@@ -321,8 +337,8 @@ static const char *const sql[NQUERIES] = {
 	[Q_PLAYBOOK_COUNT] = "SELECT count(*) FROM playbook",
 	[Q_PLAYBOOK_INSERT] =
 		"INSERT INTO playbook (name, source, origin, loaded_at, "
-		"is_default) VALUES (?1, ?2, ?3, ?4, "
-		"NOT EXISTS (SELECT 1 FROM playbook))",
+		"is_default) VALUES (?1, ?2, ?3, ?4, CASE WHEN "
+		"EXISTS (SELECT 1 FROM playbook) THEN 0 ELSE 1 END)",
 	[Q_PLAYBOOK_UPDATE] = "UPDATE playbook SET source = ?2, origin = ?3, "
 			      "loaded_at = ?4 WHERE name = ?1",
 	[Q_PLAYBOOK_LIST] =
@@ -350,13 +366,13 @@ static const char *const sql[NQUERIES] = {
 	[Q_ACCOUNT_LIST] =
 		"SELECT " ACCOUNT_COLUMNS " FROM account a "
 		"JOIN playbook p ON p.id = a.playbook "
-		"WHERE (?1 IS NULL OR a.csm = ?1) AND (?2 IS NULL OR a.tier = ?2) "
-		"AND (?3 IS NULL OR " STATUS_AS_OF " = ?3) ORDER BY a.ext_id",
+		"WHERE (CAST(?1 AS TEXT) IS NULL OR a.csm = ?1) AND (CAST(?2 AS TEXT) IS NULL OR a.tier = ?2) "
+		"AND (CAST(?3 AS TEXT) IS NULL OR " STATUS_AS_OF " = ?3) ORDER BY a.ext_id",
 	[Q_ACCOUNT_LIST_ROWID] =
 		"SELECT " ACCOUNT_COLUMNS " FROM account a "
 		"JOIN playbook p ON p.id = a.playbook "
-		"WHERE (?1 IS NULL OR a.csm = ?1) AND (?2 IS NULL OR a.tier = ?2) "
-		"AND (?3 IS NULL OR " STATUS_AS_OF " = ?3) ORDER BY a.id",
+		"WHERE (CAST(?1 AS TEXT) IS NULL OR a.csm = ?1) AND (CAST(?2 AS TEXT) IS NULL OR a.tier = ?2) "
+		"AND (CAST(?3 AS TEXT) IS NULL OR " STATUS_AS_OF " = ?3) ORDER BY a.id",
 	[Q_STATUS_ON] =
 		"SELECT status FROM account_status WHERE account = ?1 AND "
 		"since <= ?2 ORDER BY since DESC LIMIT 1",
@@ -365,8 +381,10 @@ static const char *const sql[NQUERIES] = {
 		"recorded_at) SELECT id, '', status, ?2 FROM account "
 		"WHERE id = ?1",
 	[Q_STATUS_PUT] =
-		"INSERT OR REPLACE INTO account_status (account, since, status, "
-		"recorded_at) VALUES (?1, ?2, ?3, ?4)",
+		"INSERT INTO account_status (account, since, status, "
+		"recorded_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account, "
+		"since) DO UPDATE SET status = excluded.status, "
+		"recorded_at = excluded.recorded_at",
 	[Q_STATUS_LATEST] =
 		"UPDATE account SET (status, status_since, updated_at) = "
 		"(SELECT status, nullif(since, ''), ?2 FROM account_status "
@@ -406,18 +424,19 @@ static const char *const sql[NQUERIES] = {
 	 * are seen later: nothing is written for them).
 	 */
 	[Q_VALUE_BULK_INSERT] =
-		"INSERT INTO signal_value (account, type, value, first_at, "
+		"INSERT INTO signal_value AS v (account, type, value, first_at, "
 		"first_day) SELECT account, type, value, "
 		"CASE WHEN bare = 0 THEN at END, "
 		"CASE WHEN bare = 1 THEN at / " DAY_US_TEXT " END "
 		"FROM ob_pending_bulk WHERE type IN (2, 11) "
 		"ON CONFLICT (type, account, value) DO UPDATE SET "
-		"first_at = min(coalesce(first_at, excluded.first_at), "
-		"coalesce(excluded.first_at, first_at)), "
-		"first_day = min(coalesce(first_day, excluded.first_day), "
-		"coalesce(excluded.first_day, first_day)) "
-		"WHERE excluded.first_at < coalesce(first_at, excluded.first_at + 1) "
-		"OR excluded.first_day < coalesce(first_day, excluded.first_day + 1)",
+		"first_at = least(coalesce(v.first_at, excluded.first_at), "
+		"coalesce(excluded.first_at, v.first_at)), "
+		"first_day = least(coalesce(v.first_day, excluded.first_day), "
+		"coalesce(excluded.first_day, v.first_day)) "
+		"WHERE excluded.first_at < "
+		"coalesce(v.first_at, excluded.first_at + 1) OR "
+		"excluded.first_day < coalesce(v.first_day, excluded.first_day + 1)",
 	/* A ticket's latest resolutions: with a time, and given as a date. */
 	[Q_TICKET_RESOLUTIONS] =
 		"SELECT max(CASE WHEN bare = 0 THEN at END), "
@@ -437,9 +456,9 @@ static const char *const sql[NQUERIES] = {
 		TICKET_RESOLVED_DAY("?5") " END",
 	[Q_TICKET_OPEN_RESOLVED] =
 		"UPDATE ticket_open SET resolved_at = CASE WHEN ?4 = 0 THEN "
-		"max(coalesce(resolved_at, ?3), ?3) ELSE resolved_at END, "
+		"greatest(coalesce(resolved_at, ?3), ?3) ELSE resolved_at END, "
 		"resolved_day = CASE WHEN ?4 = 1 THEN "
-		"max(coalesce(resolved_day, ?5), ?5) ELSE resolved_day END "
+		"greatest(coalesce(resolved_day, ?5), ?5) ELSE resolved_day END "
 		"WHERE account = ?1 AND ref = ?2",
 	[Q_SIGNAL_GET] = "SELECT " SIGNAL_COLUMNS " FROM signal "
 			 "WHERE account = ?1",
@@ -449,11 +468,12 @@ static const char *const sql[NQUERIES] = {
 	 */
 	[Q_SIGNAL_MERGE] = "SELECT " SIGNAL_COLUMNS ", (SELECT count(*) FROM "
 			   "signal_value WHERE type = 2 AND account = ?1) "
-			   "FROM (SELECT 1) LEFT JOIN signal ON "
+			   "FROM (SELECT 1) one LEFT JOIN signal ON "
 			   "signal.account = ?1",
-	[Q_SIGNAL_PUT] = "INSERT OR REPLACE INTO signal (" SIGNAL_COLUMNS
+	[Q_SIGNAL_PUT] = "INSERT INTO signal (" SIGNAL_COLUMNS
 			 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-			 "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+			 "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+			 "ON CONFLICT (account) DO UPDATE SET " SIGNAL_UPDATES,
 	[Q_CUSTOM_TYPES] = "SELECT id, name FROM event_type WHERE id > 13",
 	/*
 	 * An account's events from a day on, per type (taken from its
@@ -465,7 +485,7 @@ static const char *const sql[NQUERIES] = {
 	[Q_COUNT_AFTER] =
 		"SELECT type, count(*) FROM event WHERE account = ?1 AND "
 		"type IN (?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-		"?15, ?16, ?17, ?18, ?19) AND at >= min(?2, ?3) AND "
+		"?15, ?16, ?17, ?18, ?19) AND at >= least(?2, ?3) AND "
 		"(bare = 0 AND at >= ?2 OR bare = 1 AND at >= ?3) "
 		"GROUP BY type",
 	/* One seek back from the cut-off (SQLite's max() over an index). */
@@ -474,13 +494,13 @@ static const char *const sql[NQUERIES] = {
 		"type = ?2 AND bare = ?3 AND at < ?4",
 	/* The latest timed NPS and the latest dated one: the reader picks. */
 	[Q_NPS_AS_OF] =
-		"SELECT t.at, t.value, d.at, d.value FROM (SELECT 1) LEFT JOIN "
-		"(SELECT at, value FROM event WHERE account = ?1 AND type = 12 "
-		"AND bare = 0 AND at < ?2 ORDER BY at DESC, "
-		"CAST(value AS INTEGER) DESC LIMIT 1) t LEFT JOIN "
+		"SELECT t.at, t.value, d.at, d.value FROM (SELECT 1) one "
+		"LEFT JOIN (SELECT at, value FROM event WHERE account = ?1 AND "
+		"type = 12 AND bare = 0 AND at < ?2 ORDER BY at DESC, "
+		"CAST(value AS INTEGER) DESC LIMIT 1) t ON true LEFT JOIN "
 		"(SELECT at, value FROM event WHERE account = ?1 AND type = 12 "
 		"AND bare = 1 AND at < ?3 ORDER BY at DESC, "
-		"CAST(value AS INTEGER) DESC LIMIT 1) d",
+		"CAST(value AS INTEGER) DESC LIMIT 1) d ON true",
 	/* A value counts from its first sighting: ?2 the cut-off's instant,
 	 * ?3 its day (first_day before it). */
 	[Q_FEATURES_AS_OF] =
@@ -489,7 +509,7 @@ static const char *const sql[NQUERIES] = {
 	/* The outer bounds make it a range, not a walk of the type. */
 	[Q_COUNT_RANGE] =
 		"SELECT count(*) FROM event WHERE account = ?1 AND type = ?2 AND "
-		"at >= min(?3, ?5) AND at < max(?4, ?6) AND "
+		"at >= least(?3, ?5) AND at < greatest(?4, ?6) AND "
 		"(bare = 0 AND at >= ?3 AND at < ?4 OR "
 		"bare = 1 AND at >= ?5 AND at < ?6)",
 	[Q_MILESTONES_AS_OF] =
@@ -503,7 +523,7 @@ static const char *const sql[NQUERIES] = {
 		"FROM event r WHERE r.account = ?1 AND r.type = 10 AND "
 		"r.value = o.value AND r.bare = 1 AND r.at < ?3) "
 		"FROM event o WHERE o.account = ?1 AND o.type = 9 AND "
-		"o.at < max(?2, ?3) AND "
+		"o.at < greatest(?2, ?3) AND "
 		"(o.bare = 0 AND o.at < ?2 OR o.bare = 1 AND o.at < ?3) "
 		"ORDER BY o.at",
 	[Q_MILESTONES_NOW] = "SELECT value FROM signal_value WHERE type = 11 "
@@ -512,9 +532,9 @@ static const char *const sql[NQUERIES] = {
 	 * zone says which is first. */
 	[Q_FIRST_EVENT] =
 		"SELECT (SELECT min(at) FROM event WHERE account = ?1 AND "
-		"type = ?2 AND (?3 IS NULL OR value = ?3) AND bare = 0 AND "
+		"type = ?2 AND (CAST(?3 AS TEXT) IS NULL OR value = ?3) AND bare = 0 AND "
 		"at < ?4), (SELECT min(at) FROM event WHERE account = ?1 AND "
-		"type = ?2 AND (?3 IS NULL OR value = ?3) AND bare = 1 AND "
+		"type = ?2 AND (CAST(?3 AS TEXT) IS NULL OR value = ?3) AND bare = 1 AND "
 		"at < ?5)",
 	[Q_TICKETS_NOW] = "SELECT at, bare, resolved_at, resolved_day "
 			  "FROM ticket_open WHERE account = ?1",
@@ -1021,6 +1041,155 @@ fail:
 	return -1;
 }
 
+
+/* --- PostgreSQL (SPEC section 9) ---------------------------------------- */
+
+/*
+ * Advisory lock keys, per database: writers take WRITE_LOCK for their
+ * transaction (as SQLite's BEGIN IMMEDIATE takes the file), `onboard send`
+ * holds SEND_LOCK for its session (as the lock file beside SQLite's).
+ */
+#define PG_WRITE_LOCK "7957879661633"
+#define PG_SEND_LOCK  "7957879661634"
+
+bool ob_store_is_uri(const char *db)
+{
+	return strncmp(db, "postgresql://", 13) == 0 ||
+	       strncmp(db, "postgres://", 11) == 0;
+}
+
+/* A query parameter's value, up to the next & or #. */
+static const char *mask_param(struct ob_buf *b, const char *p)
+{
+	while (*p && *p != '&' && *p != '#')
+		p++;
+	ob_buf_adds(b, "***");
+	return p;
+}
+
+/*
+ * The URI as it may be printed: a password in its user part or in a
+ * password= parameter becomes ***.
+ */
+static char *mask_uri(const char *uri)
+{
+	struct ob_buf b = {0};
+	const char *host = strstr(uri, "://") + 3;
+	const char *end = host + strcspn(host, "/?#");
+	const char *at = NULL, *colon = NULL, *p;
+	for (p = host; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at)
+		colon = memchr(host, ':', (size_t)(at - host));
+	ob_buf_add(&b, uri, (size_t)((colon ? colon + 1 : host) - uri));
+	if (colon)
+		ob_buf_adds(&b, "***");
+	p = colon ? at : host;
+	while (*p) {
+		ob_buf_addc(&b, *p);
+		if ((*p == '?' || *p == '&') && p >= end &&
+		    strncmp(p + 1, "password=", 9) == 0) {
+			ob_buf_adds(&b, "password=");
+			p = mask_param(&b, p + 10);
+			continue;
+		}
+		p++;
+	}
+	return ob_buf_detach(&b);
+}
+
+static int pg_version(struct ob_store *st, int *version, struct ob_err *err)
+{
+	int exists;
+	if (pragma_int(st, "SELECT CASE WHEN to_regclass('onboard_schema') "
+			   "IS NULL THEN 0 ELSE 1 END",
+		       &exists, err) < 0)
+		return -1;
+	*version = 0;
+	return exists ? pragma_int(st, "SELECT max(version) FROM "
+					"onboard_schema",
+				   version, err)
+		      : 0;
+}
+
+/*
+ * The schema, made or checked under the writers' lock: two machines
+ * running `onboard init` at once make it once.
+ */
+static int pg_migrate(struct ob_store *st, enum ob_store_mode mode,
+		      struct ob_err *err)
+{
+	int version, target = ob_store_schema_version();
+	if (pg_version(st, &version, err) < 0)
+		return -1;
+	if (version == target)
+		return 0;
+	if (version == 0 && mode != OB_STORE_CREATE)
+		return ob_fail(err, OB_ENOINPUT,
+			       "database '%s' has no onboard tables (run "
+			       "'onboard init' to create them)",
+			       st->path);
+	if (ob_store_begin(st, err) < 0)
+		return -1;
+	if (pg_version(st, &version, err) < 0)
+		goto fail;
+	if (version == 0) {
+		char text[96];
+		snprintf(text, sizeof(text),
+			 "CREATE TABLE onboard_schema (version BIGINT NOT "
+			 "NULL); INSERT INTO onboard_schema VALUES (%d)",
+			 target);
+		if (exec(st, ob_schema_pg_sql, err) < 0 ||
+		    exec(st, text, err) < 0)
+			goto fail;
+		st->created = true;
+	} else if (version > target) {
+		ob_fail(err, OB_EFAIL,
+			"database '%s' has schema version %d, newer than this "
+			"onboard knows (%d): upgrade onboard",
+			st->path, version, target);
+		goto fail;
+	} else if (version < target) {
+		/* PostgreSQL's schema starts at 8: no step before it. */
+		ob_fail(err, OB_EFAIL,
+			"database '%s' has schema version %d, which this "
+			"onboard cannot migrate",
+			st->path, version);
+		goto fail;
+	}
+	return ob_store_commit(st, err);
+fail:
+	ob_store_rollback(st);
+	return -1;
+}
+
+static int pg_lock_timeout(struct ob_store *st, struct ob_err *err)
+{
+	char text[64];
+	snprintf(text, sizeof(text), "SET lock_timeout = %d", st->busy_ms);
+	return exec(st, text, err);
+}
+
+static int pg_open(struct ob_store *st, const char *uri,
+		   enum ob_store_mode mode, struct ob_err *err)
+{
+	int rc = ob_sql_open_pg(&st->db, uri);
+	if (rc == SQLITE_AUTH)
+		return ob_fail(err, OB_EFAIL, "cannot connect to database "
+					      "'%s': %s",
+			       st->path, ob_sql_errmsg(&st->db));
+	if (rc != SQLITE_OK)
+		return ob_fail(err, OB_EBUSY,
+			       "cannot connect to database '%s', try again: %s",
+			       st->path, ob_sql_errmsg(&st->db));
+	st->busy_ms = OB_BUSY_TIMEOUT_MS;
+	if (pg_lock_timeout(st, err) < 0 ||
+	    exec(st, "SET client_min_messages = warning", err) < 0)
+		return -1;
+	return pg_migrate(st, mode, err);
+}
+
 int ob_store_open(const char *path, enum ob_store_mode mode,
 		  struct ob_store **out, struct ob_err *err)
 {
@@ -1042,6 +1211,13 @@ int ob_store_open(const char *path, enum ob_store_mode mode,
 		sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		configured = true;
+	}
+	if (ob_store_is_uri(path)) {
+		st->path = mask_uri(path);
+		if (pg_open(st, path, mode, err) < 0)
+			goto fail;
+		*out = st;
+		return 0;
 	}
 	st->path = xstrdup(path);
 	if (stat(path, &sb) < 0) {
@@ -1135,11 +1311,18 @@ bool ob_store_created(const struct ob_store *st)
 	return st->created;
 }
 
+const char *ob_store_name(const struct ob_store *st)
+{
+	return st->path;
+}
+
 void ob_store_set_busy_timeout(struct ob_store *st, int ms)
 {
 	st->busy_ms = ms;
 	if (st->db.lite)
 		sqlite3_busy_timeout(st->db.lite, ms);
+	else
+		pg_lock_timeout(st, &(struct ob_err){0});
 }
 
 int ob_store_begin(struct ob_store *st, struct ob_err *err)
@@ -1155,16 +1338,29 @@ int ob_store_begin(struct ob_store *st, struct ob_err *err)
 	wait_writer(st);
 	st->write_result = 0;
 	forget_accounts(st);
-	if (exec(st, "PRAGMA cache_size = -4096", err) < 0 ||
-	    exec(st, "BEGIN IMMEDIATE", err) < 0)
+	if (ob_sql_is_pg(&st->db)) {
+		if (exec(st, "BEGIN", err) < 0)
+			return -1;
+		if (exec(st, "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")",
+			 err) < 0) {
+			ob_sql_exec(&st->db, "ROLLBACK");
+			return -1;
+		}
+	} else if (exec(st, "PRAGMA cache_size = -4096", err) < 0 ||
+		   exec(st, "BEGIN IMMEDIATE", err) < 0) {
 		return -1;
+	}
 	st->in_transaction = true;
 	return 0;
 }
 
 int ob_store_begin_read(struct ob_store *st, struct ob_err *err)
 {
-	if (exec(st, "BEGIN", err) < 0)
+	/* One snapshot for the whole read, as SQLite's WAL gives. */
+	if (exec(st, ob_sql_is_pg(&st->db)
+			     ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+			     : "BEGIN",
+		 err) < 0)
 		return -1;
 	st->in_transaction = true;
 	return 0;
@@ -1220,10 +1416,24 @@ int ob_store_send_lock(struct ob_store *st, struct ob_err *err)
 	 * The kernel drops this one when the process ends, however it ends.
 	 */
 	/* One lock however the path is spelt (a symlink, "./"). */
-	char *real = realpath(st->path, NULL);
-	char *path = xasprintf("%s-send.lock", real ? real : st->path);
+	char *real;
 	struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-	int fd, e;
+	char *path;
+	int fd, e, locked;
+	if (ob_sql_is_pg(&st->db)) {
+		/* The session's: it goes when the connection does. */
+		if (pragma_int(st, "SELECT CASE WHEN pg_try_advisory_lock("
+				   PG_SEND_LOCK ") THEN 1 ELSE 0 END",
+			       &locked, err) < 0)
+			return -1;
+		return locked ? 0
+			      : ob_fail(err, OB_EBUSY,
+					"another 'onboard send' is running on "
+					"database '%s': try again later",
+					st->path);
+	}
+	real = realpath(st->path, NULL);
+	path = xasprintf("%s-send.lock", real ? real : st->path);
 	free(real);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || fcntl(fd, F_SETLK, &lk) < 0) {
@@ -1247,6 +1457,8 @@ int ob_store_send_lock(struct ob_store *st, struct ob_err *err)
 int ob_store_durable(struct ob_store *st, struct ob_err *err)
 {
 	/* WAL's NORMAL syncs at checkpoints only: fine for all but this. */
+	if (ob_sql_is_pg(&st->db))
+		return 0; /* PostgreSQL's commits are durable already */
 	return exec(st, "PRAGMA synchronous = FULL", err);
 }
 
@@ -2546,6 +2758,61 @@ static const sqlite3_module bulk_module = {
 	.xRowid = bulk_rowid,
 };
 
+/* Text for COPY: a backslash, a tab and line ends escaped. */
+static void copy_text(struct ob_buf *b, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		const char *esc = *p == '\\'   ? "\\\\"
+				  : *p == '\t' ? "\\t"
+				  : *p == '\n' ? "\\n"
+				  : *p == '\r' ? "\\r"
+						: NULL;
+		if (esc)
+			ob_buf_adds(b, esc);
+		else
+			ob_buf_addc(b, *p);
+	}
+}
+
+/*
+ * PostgreSQL has no virtual table: ob_pending_bulk is a temporary table
+ * of the same columns, filled by COPY with the events SQLite's would
+ * show (state, and types if not 0).
+ */
+static int stage_pending(struct ob_store *st, uint8_t state, bool values,
+			 struct ob_err *err)
+{
+	struct ob_buf rows = {0};
+	int rc;
+	if (!ob_sql_is_pg(&st->db))
+		return 0;
+	if (exec(st, "CREATE TEMPORARY TABLE IF NOT EXISTS ob_pending_bulk ("
+		     "account BIGINT, type BIGINT, at BIGINT, bare BIGINT, "
+		     "value TEXT COLLATE \"C\", ext_id TEXT COLLATE \"C\") "
+		     "ON COMMIT DELETE ROWS; TRUNCATE ob_pending_bulk",
+		 err) < 0)
+		return -1;
+	for (size_t i = 0; i < st->npending; i++) {
+		const struct pending_event *e = &st->pending[i];
+		if (e->state != state ||
+		    (values && e->type != OB_EV_FEATURE_USED &&
+		     e->type != OB_EV_MILESTONE))
+			continue;
+		ob_buf_addf(&rows, "%lld\t%d\t%lld\t%d\t",
+			    (long long)e->account, e->type, (long long)e->at,
+			    e->bare ? 1 : 0);
+		copy_text(&rows, st->arena.data + e->value);
+		ob_buf_addc(&rows, '\t');
+		copy_text(&rows, st->arena.data + e->ext_id);
+		ob_buf_addc(&rows, '\n');
+	}
+	rc = rows.len ? ob_sql_copy(&st->db, "COPY ob_pending_bulk FROM STDIN",
+				    rows.data, rows.len)
+		      : SQLITE_OK;
+	ob_buf_release(&rows);
+	return rc == SQLITE_OK ? 0 : db_fail(st, rc, err, "storing events");
+}
+
 static int write_bulk(struct ob_store *st, struct ob_err *err)
 {
 	struct ob_stmt *s;
@@ -2553,7 +2820,8 @@ static int write_bulk(struct ob_store *st, struct ob_err *err)
 	if (!st->nbulk)
 		return 0;
 	st->bulk_state = PENDING_BULK;
-	if (!(s = stmt(st, Q_EVENT_BULK_INSERT, err)) ||
+	if (stage_pending(st, PENDING_BULK, false, err) < 0 ||
+	    !(s = stmt(st, Q_EVENT_BULK_INSERT, err)) ||
 	    step_done(st, s, err, "storing events") < 0)
 		return -1;
 	changes = ob_sql_changes(&st->db);
@@ -2611,6 +2879,8 @@ static int write_values(struct ob_store *st, struct ob_err *err)
 {
 	struct ob_stmt *s;
 	st->bulk_state = PENDING_ADDED;
+	if (stage_pending(st, PENDING_ADDED, true, err) < 0)
+		return -1;
 	return (s = stmt(st, Q_VALUE_BULK_INSERT, err)) &&
 			       step_done(st, s, err,
 					 "storing feature and milestone "

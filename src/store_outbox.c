@@ -38,15 +38,21 @@ _Static_assert((int)Q_END <= (int)OB_STORE_SLOTS_USER,
 
 /* The messages of a filter: ?2 account id, ?3 CSM. */
 #define MSG_FILTER                                                             \
-	"(?2 IS NULL OR a.ext_id = ?2 OR o.kind = 'alert' AND EXISTS "         \
+	"(CAST(?2 AS TEXT) IS NULL OR a.ext_id = ?2 OR o.kind = 'alert' AND EXISTS "         \
 	"(SELECT 1 FROM outbox_account n JOIN account na ON na.id = "          \
 	"n.account WHERE n.outbox = o.id AND na.ext_id = ?2)) AND "            \
-	"(?3 IS NULL OR o.kind = 'alert' AND o.csm = ?3 OR "                   \
+	"(CAST(?3 AS TEXT) IS NULL OR o.kind = 'alert' AND o.csm = ?3 OR "                   \
 	"o.kind = 'checkin' AND a.csm = ?3)"
 
+#define ALERT_UPDATES                                                          \
+	"red = excluded.red, escalations = excluded.escalations, "             \
+	"updated_at = excluded.updated_at"
+
 static const char *const sql[Q_END] = {
-    [Q_CSM_PUT] = "INSERT OR REPLACE INTO csm (name, full_name, email, "
-		  "updated_at) VALUES (?1, ?2, ?3, ?4)",
+    [Q_CSM_PUT] = "INSERT INTO csm (name, full_name, email, updated_at) "
+		  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET "
+		  "full_name = excluded.full_name, email = excluded.email, "
+		  "updated_at = excluded.updated_at",
     [Q_CSM_GET] = "SELECT name, full_name, email FROM csm WHERE name = ?1",
     [Q_CSM_LIST] = "SELECT n.name, c.full_name, c.email, (SELECT count(*) FROM "
 		   "account a WHERE a.csm = n.name) FROM (SELECT name FROM csm "
@@ -62,11 +68,12 @@ static const char *const sql[Q_END] = {
 		       "escalations) VALUES (?1, ?2, ?3, ?4)",
     /* Through outbox_instance: the account's messages of the check-in. */
     [Q_OUTBOX_CHECKIN] =
-	"SELECT max(opens = ?3), max(CASE WHEN state = 'unconfirmed' THEN id "
+	"SELECT max(CASE WHEN opens = ?3 THEN 1 ELSE 0 END), "
+	"max(CASE WHEN state = 'unconfirmed' THEN id "
 	"END) FROM outbox WHERE kind = 'checkin' AND account = ?1 AND "
 	"checkin = ?2",
     [Q_OUTBOX_LIST] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
-		      "account a ON a.id = o.account WHERE (?1 IS NULL OR "
+		      "account a ON a.id = o.account WHERE (CAST(?1 AS TEXT) IS NULL OR "
 		      "o.state = ?1) AND " MSG_FILTER " ORDER BY o.id",
     /* Through outbox_state: never a read of the whole history. */
     [Q_OUTBOX_PENDING] =
@@ -83,9 +90,9 @@ static const char *const sql[Q_END] = {
 		     "CASE WHEN ?2 = 'sent' THEN ?4 ELSE sent_at END "
 		     "WHERE id = ?1 AND state = ?5",
     [Q_OUTBOX_SENT_ALERT] =
-	"INSERT OR REPLACE INTO alert_state (account, red, escalations, "
-	"updated_at) SELECT account, red, escalations, ?2 FROM "
-	"outbox_account WHERE outbox = ?1",
+	"INSERT INTO alert_state (account, red, escalations, updated_at) "
+	"SELECT account, red, escalations, ?2 FROM outbox_account "
+	"WHERE outbox = ?1 ON CONFLICT (account) DO UPDATE SET " ALERT_UPDATES,
     [Q_OUTBOX_SENDING] = "SELECT " MSG_COLUMNS " FROM outbox o LEFT JOIN "
 			 "account a ON a.id = o.account "
 			 "WHERE o.state = 'sending' ORDER BY o.id",
@@ -98,11 +105,13 @@ static const char *const sql[Q_END] = {
 	"WITH pending AS (SELECT DISTINCT n.account FROM outbox_account "
 	"n JOIN outbox o ON o.id = n.outbox WHERE o.state IN "
 	"('queued', 'sending', 'deferred', 'unconfirmed')) "
-	"SELECT s.account, s.red, s.escalations, s.account IN pending "
+	"SELECT s.account, s.red, s.escalations, "
+	"s.account IN (SELECT account FROM pending) "
 	"FROM alert_state s UNION ALL SELECT account, 0, '', 1 FROM "
 	"pending WHERE account NOT IN (SELECT account FROM alert_state)",
-    [Q_ALERT_PUT] = "INSERT OR REPLACE INTO alert_state (account, red, "
-		    "escalations, updated_at) VALUES (?1, ?2, ?3, ?4)",
+    [Q_ALERT_PUT] = "INSERT INTO alert_state (account, red, escalations, "
+		    "updated_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (account) "
+		    "DO UPDATE SET " ALERT_UPDATES,
 };
 
 static struct ob_stmt *stmt(struct ob_store *st, enum query q, struct ob_err *err)

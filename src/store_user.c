@@ -62,7 +62,8 @@ int ob_store_user_list(struct ob_store *st, const char *account,
 	    st, Q_USER_LIST,
 	    "SELECT u.user_id, a.ext_id, u.linked_at FROM user_link u "
 	    "JOIN account a ON a.id = u.account "
-	    "WHERE ?1 IS NULL OR a.ext_id = ?1 ORDER BY u.user_id",
+	    "WHERE CAST(?1 AS TEXT) IS NULL OR a.ext_id = ?1 "
+	    "ORDER BY u.user_id",
 	    err);
 	int rc, stop = 0;
 	if (!s)

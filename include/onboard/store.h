@@ -34,8 +34,15 @@ int ob_store_schema_version(void);
 int ob_store_open(const char *path, enum ob_store_mode mode,
 		  struct ob_store **out, struct ob_err *err);
 void ob_store_close(struct ob_store *st);
-/* Whether ob_store_open created the file. */
+/* Whether ob_store_open created the file (or a PostgreSQL schema). */
 bool ob_store_created(const struct ob_store *st);
+/*
+ * Whether a --db value names a PostgreSQL database (a libpq URI,
+ * postgresql:// or postgres://) and not an SQLite file.
+ */
+bool ob_store_is_uri(const char *db);
+/* The database as messages name it: a URI's password masked. */
+const char *ob_store_name(const struct ob_store *st);
 /* For tests: a busy timeout other than OB_BUSY_TIMEOUT_MS. */
 void ob_store_set_busy_timeout(struct ob_store *st, int ms);
 

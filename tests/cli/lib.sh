@@ -10,6 +10,20 @@ ROOT=$PWD
 T=$(mktemp -d "${TMPDIR:-/tmp}/onboard-cli.XXXXXX")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 export ONBOARD_DB="$T/onboard.db" TZ=UTC LC_ALL=C
+# ONBOARD_TEST_PG (the URI of a throwaway server's database, from
+# tests/pg-server.sh) runs the script on a PostgreSQL database of its own
+# instead: $ONBOARD_DB is then its URI, dropped at the end. Other files a
+# script names ($T/other.db) stay SQLite.
+PG=""
+if [ -n "${ONBOARD_TEST_PG:-}" ]; then
+	PG="t$(basename "$0" .sh | tr -c 'a-z0-9\n' _)_$$"
+	psql -qAtX "$ONBOARD_TEST_PG" -c "CREATE DATABASE $PG" >/dev/null ||
+		exit 1
+	export ONBOARD_DB=$(printf '%s\n' "$ONBOARD_TEST_PG" |
+		sed "s|:///[^?]*?|:///$PG?|")
+	trap '[ -n "${KEEP:-}" ] || rm -rf "$T"
+psql -qAtX "$ONBOARD_TEST_PG" -c "DROP DATABASE $PG WITH (FORCE)" >/dev/null' EXIT
+fi
 unset ONBOARD_TODAY NO_COLOR XDG_DATA_HOME
 passed=0
 failed=0
@@ -75,6 +89,15 @@ assert() {
 	_why=""
 	"$@" || _why=" condition failed: $*"
 	_result "$_name"
+}
+
+# sqlite_only: true when the script runs on SQLite, where a test reads or
+# damages the database file itself; on PostgreSQL it says the tests it
+# skips, so a skip is never silent.
+sqlite_only() {
+	[ -z "$PG" ] && return 0
+	echo "# skipped on PostgreSQL: $1"
+	return 1
 }
 
 finish() {
