@@ -326,6 +326,29 @@ enum query {
 	"a.email, a.playbook, p.name, " STATUS_AS_OF ", a.opt_out, "           \
 	STATUS_SINCE_AS_OF
 
+/*
+ * PostgreSQL's own text where the shared one will not do (NULL: the
+ * shared one).
+ */
+static const char *const pg_sql[NQUERIES] = {
+	/*
+	 * An upsert may not meet one key twice there: a batch's values
+	 * once each, with their first sightings.
+	 */
+	[Q_VALUE_BULK_INSERT] =
+		"INSERT INTO signal_value AS v (account, type, value, first_at, "
+		"first_day) SELECT account, type, value, "
+		"min(CASE WHEN bare = 0 THEN at END), "
+		"min(CASE WHEN bare = 1 THEN at END) / " DAY_US_TEXT " "
+		"FROM ob_pending_bulk GROUP BY account, type, value "
+		"ON CONFLICT (type, account, value) DO UPDATE SET "
+		"first_at = least(v.first_at, excluded.first_at), "
+		"first_day = least(v.first_day, excluded.first_day) "
+		"WHERE excluded.first_at < "
+		"coalesce(v.first_at, excluded.first_at + 1) OR "
+		"excluded.first_day < coalesce(v.first_day, excluded.first_day + 1)",
+};
+
 static const char *const sql[NQUERIES] = {
 	[Q_PLAYBOOK_BY_NAME] =
 		"SELECT " PLAYBOOK_COLUMNS " FROM playbook p WHERE p.name = ?1",
@@ -886,7 +909,11 @@ static struct ob_stmt *stmt(struct ob_store *st, enum query q,
 	if (st->stmts[q]) {
 		ob_sql_clear(st->stmts[q]);
 	} else {
-		rc = ob_sql_prepare(&st->db, sql[q], &st->stmts[q]);
+		rc = ob_sql_prepare(&st->db,
+				    ob_sql_is_pg(&st->db) && pg_sql[q]
+					    ? pg_sql[q]
+					    : sql[q],
+				    &st->stmts[q]);
 		if (rc != SQLITE_OK) {
 			db_fail(st, rc, err, "preparing a query");
 			return NULL;

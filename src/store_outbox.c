@@ -105,8 +105,8 @@ static const char *const sql[Q_END] = {
 	"WITH pending AS (SELECT DISTINCT n.account FROM outbox_account "
 	"n JOIN outbox o ON o.id = n.outbox WHERE o.state IN "
 	"('queued', 'sending', 'deferred', 'unconfirmed')) "
-	"SELECT s.account, s.red, s.escalations, "
-	"s.account IN (SELECT account FROM pending) "
+	"SELECT s.account, s.red, s.escalations, CASE WHEN "
+	"s.account IN (SELECT account FROM pending) THEN 1 ELSE 0 END "
 	"FROM alert_state s UNION ALL SELECT account, 0, '', 1 FROM "
 	"pending WHERE account NOT IN (SELECT account FROM alert_state)",
     [Q_ALERT_PUT] = "INSERT INTO alert_state (account, red, escalations, "

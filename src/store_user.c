@@ -40,10 +40,10 @@ int ob_store_user_link_write(struct ob_store *st, const char *user,
 {
 	struct ob_stmt *s = ob_store_sql(
 	    st, Q_USER_PUT,
-	    "INSERT INTO user_link (user_id, account, linked_at) "
+	    "INSERT INTO user_link AS u (user_id, account, linked_at) "
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (user_id) DO UPDATE SET "
 	    "account = excluded.account, linked_at = excluded.linked_at "
-		"WHERE account <> excluded.account",
+	    "WHERE u.account <> excluded.account",
 	    err);
 	if (!s)
 		return -1;

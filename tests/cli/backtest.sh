@@ -104,7 +104,7 @@ run backtest --playbook "$T/strict.yaml" --format json
 assert "--playbook with a stricter rule: the green ones turn yellow" test \
 	"$(j '[.bands[] | .accounts]')" = '[3,6,0]'
 assert "the playbook is not stored" test \
-	"$(sqlite3 "$ONBOARD_DB" 'SELECT count(*) FROM playbook')" = 1
+	"$(dbq 'SELECT count(*) FROM playbook')" = 1
 printf 'name: broken\ntiers: [\n' >"$T/broken.yaml"
 run backtest --playbook "$T/broken.yaml"
 expect_has "--playbook with errors: FILE:LINE:COLUMN" 65 stderr "$T/broken.yaml:"

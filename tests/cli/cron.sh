@@ -34,7 +34,7 @@ assert "the bad one failed" test -f "$T/inbox/failed/c.csv"
 assert "other files stay" test -f "$T/inbox/notes.txt"
 assert "the log says why" grep -q "c.csv:2: error: unknown account 'nobody'" "$T/inbox/import.log"
 assert "the events are in" test \
-	"$(sqlite3 "$ONBOARD_DB" 'SELECT count(*) FROM event')" = 3
+	"$(dbq 'SELECT count(*) FROM event')" = 3
 
 ONBOARD_TODAY=2026-11-16 "$ROOT/examples/onboard-morning-due" >"$T/stdout" 2>"$T/stderr"
 rc=$? out=$(cat "$T/stdout") err=$(cat "$T/stderr")

@@ -42,7 +42,7 @@ done
 "$ONBOARD" account add other --name O --tier mid --kickoff 2026-11-01 -q
 "$ONBOARD" account set a3 --status paused --at 2026-11-03 -q
 "$ONBOARD" log a1 login --at 2026-11-02 -q
-before=$(sqlite3 "$ONBOARD_DB" "SELECT source FROM playbook WHERE name = 'p'")
+before=$(dbq "SELECT source FROM playbook WHERE name = 'p'")
 
 plan="  - c1 2026-11-02..2026-11-03 email
   ~ c2 2026-11-04..2026-11-05 -> 2026-11-05..2026-11-06
@@ -57,7 +57,7 @@ a2
 $plan
 2 accounts change: 2 check-ins added, 2 removed, 2 moved; 1 statuses change" ""
 assert "nothing is stored" test \
-	"$(sqlite3 "$ONBOARD_DB" "SELECT source FROM playbook WHERE name = 'p'")" = "$before"
+	"$(dbq "SELECT source FROM playbook WHERE name = 'p'")" = "$before"
 
 run playbook diff "$T/p2.yaml" --format json
 j() { printf '%s' "$out" | jq -c "$1"; }

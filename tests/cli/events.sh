@@ -4,7 +4,7 @@
 run init -q
 run account add acme --name Acme --tier mid --kickoff 2026-11-02 -q
 run account add beta --name Beta --tier high --kickoff 2026-11-02 -q
-count() { sqlite3 "$T/onboard.db" "SELECT count(*) FROM event"; }
+count() { dbq "SELECT count(*) FROM event"; }
 
 # log
 run log acme login --at 2026-11-03T09:15:00Z
@@ -60,7 +60,7 @@ assert "nps: the latest, from the summary" test "$(nps_of 2026-11-08)" = 8
 run log acme demo_booked --at 2026-11-05 --value "Friday 10:00"
 expect "a custom type" 0 "" "onboard: logged demo_booked for 'acme' at 2026-11-05"
 assert "custom types are remembered" \
-	test "$(sqlite3 "$T/onboard.db" "SELECT id FROM event_type WHERE name = 'demo_booked'")" = 14
+	test "$(dbq "SELECT id FROM event_type WHERE name = 'demo_booked'")" = 14
 
 # import: CSV
 printf '\357\273\277at,type,account,value,id\r\n' >"$T/e.csv"
@@ -74,9 +74,9 @@ run import "$T/e.csv"
 expect "import: quoting, CRLF, a BOM, duplicates by id and by content" 0 "" \
 	"onboard: $T/e.csv: 6 rows read, 4 added, 2 duplicates, 0 invalid"
 assert "the quoted value keeps its comma" test \
-	"$(sqlite3 "$T/onboard.db" "SELECT value FROM event WHERE type = 2")" = "reports, weekly"
+	"$(dbq "SELECT value FROM event WHERE type = 2")" = "reports, weekly"
 assert "and its quotes and line break" test \
-	"$(sqlite3 "$T/onboard.db" "SELECT value FROM event WHERE type = 13")" = \
+	"$(dbq "SELECT value FROM event WHERE type = 13")" = \
 	"$(printf 'said "soon"\nthen left')"
 run import "$T/e.csv"
 expect "import again: nothing added" 0 "" \
@@ -152,7 +152,7 @@ JSONL
 run import "$T/e.jsonl"
 expect "jsonl" 0 "" "onboard: $T/e.jsonl: 3 rows read, 3 added, 0 duplicates, 0 invalid"
 assert "a number value becomes text" test \
-	"$(sqlite3 "$T/onboard.db" "SELECT value FROM event WHERE type = 12 AND value = '7'")" = 7
+	"$(dbq "SELECT value FROM event WHERE type = 12 AND value = '7'")" = 7
 cat >"$T/bad.jsonl" <<'JSONL'
 {"account":"acme","type":"login","at":"2026-11-10"}
 
@@ -244,7 +244,7 @@ expect "follow-ups may be done again and again" 0 "" \
 run done acme follow-up --at 2026-11-19 -q
 expect "a second follow-up" 0 "" ""
 assert "three completions recorded" test \
-	"$(sqlite3 "$T/onboard.db" "SELECT count(*) FROM checkin_action WHERE action = 'done'")" = 3
+	"$(dbq "SELECT count(*) FROM checkin_action WHERE action = 'done'")" = 3
 # An import naming more accounts than the lookups it makes one by one
 # (512) reads them all at once: the answers must not change.
 {
@@ -271,7 +271,7 @@ expect "many accounts: the valid rows" 0 "" \
 	"$T/many-events.csv:603: error: unknown account 'ghost'"
 assert "many accounts: 602 events added" test "$(count)" = "$((before + 602))"
 assert "many accounts: each event on its account" test \
-	"$(sqlite3 "$T/onboard.db" "SELECT count(DISTINCT e.account) FROM event e JOIN account a ON a.id = e.account WHERE a.ext_id LIKE 'bulk-%'")" = 600
+	"$(dbq "SELECT count(DISTINCT e.account) FROM event e JOIN account a ON a.id = e.account WHERE a.ext_id LIKE 'bulk-%'")" = 600
 # New events go in bulk when they cannot be stored already (later than
 # the account's stored events, or its first), the rest row by row: both
 # must count and keep exactly what one row at a time would.
@@ -306,14 +306,14 @@ run import "$T/mixed.csv"
 expect "bulk and row by row: the counts" 0 "" \
 	"onboard: $T/mixed.csv: 13 rows read, 6 added, 7 duplicates, 0 invalid"
 events_of() {
-	sqlite3 "$T/onboard.db" "SELECT t.name, e.at, e.bare, e.value, e.ext_id FROM event e JOIN event_type t ON t.id = e.type JOIN account a ON a.id = e.account WHERE a.ext_id = '$1' ORDER BY e.type, e.at" | tr '\n' ' '
+	dbq "SELECT t.name, e.at, e.bare, e.value, e.ext_id FROM event e JOIN event_type t ON t.id = e.type JOIN account a ON a.id = e.account WHERE a.ext_id = '$1' ORDER BY e.type, e.at" | tr '\n' ' '
 }
 assert "bulk and row by row: the stored account's events" test \
 	"$(events_of stored)" = "login|1793696400000000|0|| login|1793698200000000|0|| login|1793952000000000|0|| response|1793872800000000|0||r-1 response|1794049200000000|0||r-2 nps|1793750400000000|1|9| nps|1793836800000000|1|7| "
 assert "bulk and row by row: the first account's events" test \
 	"$(events_of fresh)" = "login|1793696400000000|0|| feature_used|1793696400000000|0|api|x-1 "
 assert "bulk and row by row: signals count every event once" test \
-	"$(sqlite3 "$T/onboard.db" "SELECT s.counts, s.features FROM signal s JOIN account a ON a.id = s.account WHERE a.ext_id IN ('stored', 'fresh') ORDER BY a.ext_id" | tr '\n' ' ')" = "1:1,2:1|1 1:3,3:2,12:2|0 "
+	"$(dbq "SELECT s.counts, s.features FROM signal s JOIN account a ON a.id = s.account WHERE a.ext_id IN ('stored', 'fresh') ORDER BY a.ext_id" | tr '\n' ' ')" = "1:1,2:1|1 1:3,3:2,12:2|0 "
 run import "$T/mixed.csv"
 expect "bulk and row by row: again, nothing added" 0 "" \
 	"onboard: $T/mixed.csv: 13 rows read, 0 added, 13 duplicates, 0 invalid"
@@ -327,7 +327,7 @@ fresh,feature_used,2026-11-08T10:00:00Z,sso
 CSV
 run import "$T/features.csv" -q
 assert "features: two distinct values after four more events" test \
-	"$(sqlite3 "$T/onboard.db" "SELECT s.counts, s.features FROM signal s JOIN account a ON a.id = s.account WHERE a.ext_id = 'fresh'")" = "1:1,2:5|2"
+	"$(dbq "SELECT s.counts, s.features FROM signal s JOIN account a ON a.id = s.account WHERE a.ext_id = 'fresh'")" = "1:1,2:5|2"
 # Repeats in different batches (131,072 events each) of one import.
 run account add big --name Big --tier mid --kickoff 2026-11-02 -q
 awk 'BEGIN {
@@ -344,14 +344,14 @@ expect "repeats across batches: duplicates" 0 "" \
 	"onboard: $T/big.csv: 140003 rows read, 140001 added, 2 duplicates, 0 invalid"
 assert "repeats across batches: the events" test "$(count)" = "$((before + 140001))"
 assert "repeats across batches: the signals" test \
-	"$(sqlite3 "$T/onboard.db" "SELECT s.counts, s.features FROM signal s JOIN account a ON a.id = s.account WHERE a.ext_id = 'big'")" = "1:140000,2:1|1"
+	"$(dbq "SELECT s.counts, s.features FROM signal s JOIN account a ON a.id = s.account WHERE a.ext_id = 'big'")" = "1:140000,2:1|1"
 # The signal row says what is stored; when it lies, the import stops
 # instead of counting a stored event as added.
-sqlite3 "$T/onboard.db" "DELETE FROM signal WHERE account = (SELECT id FROM account WHERE ext_id = 'fresh')"
+dbq "DELETE FROM signal WHERE account = (SELECT id FROM account WHERE ext_id = 'fresh')"
 before=$(count)
 run import "$T/mixed.csv"
 expect "signals out of step with the events: an error, nothing written" 1 "" \
-"onboard: database '$T/onboard.db': 2 of 2 events taken as new were stored already: the signals are out of step with the events
+"onboard: database '$ONBOARD_DB': 2 of 2 events taken as new were stored already: the signals are out of step with the events
 onboard: nothing written"
 assert "signals out of step: nothing written" test "$(count)" = "$before"
 # A long import shows its progress on a terminal (here redrawn every
@@ -359,15 +359,22 @@ assert "signals out of step: nothing written" test "$(count)" = "$before"
 # in a pipe or a file, nor with -q.
 awk 'BEGIN { print "account,type,at,id"
 	for (i = 0; i < 20000; i++) printf "beta,login,2026-11-03T09:00:00Z,p%d\n", i }' >"$T/long.csv"
-cp "$T/onboard.db" "$T/progress.db"
-ONBOARD_PROGRESS_MS=0 python3 "$ROOT/tests/cli/ptyrun.py" 80 "$ONBOARD" --db "$T/progress.db" import "$T/long.csv" >"$T/tty"
+# progress_db NAME: a database with the account the rows name.
+progress_db() {
+	db=$(new_db "$1")
+	"$ONBOARD" --db "$db" init -q
+	"$ONBOARD" --db "$db" account add beta --name Beta --tier mid \
+		--kickoff 2026-11-01 -q
+}
+progress_db progress
+ONBOARD_PROGRESS_MS=0 python3 "$ROOT/tests/cli/ptyrun.py" 80 "$ONBOARD" --db "$db" import "$T/long.csv" >"$T/tty"
 assert "progress on a terminal: rows, rate and percent of the file" \
 	grep -q "$(printf '\r\033\\[K')$T/long.csv: 16384 rows read, [0-9]* rows/s, [0-9]*%" "$T/tty"
 assert "progress erased before the summary" test "$(tr '\r' '\n' <"$T/tty" | tail -1)" = \
 	"$(printf '\033[K')onboard: $T/long.csv: 20000 rows read, 20000 added, 0 duplicates, 0 invalid"
-ONBOARD_PROGRESS_MS=0 python3 "$ROOT/tests/cli/ptyrun.py" 80 "$ONBOARD" --db "$T/progress.db" import -q "$T/long.csv" >"$T/tty-q"
+ONBOARD_PROGRESS_MS=0 python3 "$ROOT/tests/cli/ptyrun.py" 80 "$ONBOARD" --db "$db" import -q "$T/long.csv" >"$T/tty-q"
 assert "no progress with -q" test ! -s "$T/tty-q"
-cp "$T/onboard.db" "$T/progress.db"
-ONBOARD_PROGRESS_MS=0 run --db "$T/progress.db" import "$T/long.csv"
+progress_db progress_file
+ONBOARD_PROGRESS_MS=0 run --db "$db" import "$T/long.csv"
 expect "no progress in a file" 0 "" "onboard: $T/long.csv: 20000 rows read, 20000 added, 0 duplicates, 0 invalid"
 finish

@@ -15,14 +15,30 @@ export ONBOARD_DB="$T/onboard.db" TZ=UTC LC_ALL=C
 # instead: $ONBOARD_DB is then its URI, dropped at the end. Other files a
 # script names ($T/other.db) stay SQLite.
 PG=""
+# new_db NAME: a new database's --db value: $T/NAME.db, or on PostgreSQL a
+# new database of the server's, dropped at the end.
+new_db() {
+	if [ -z "$PG" ]; then
+		echo "$T/$1.db"
+		return
+	fi
+	psql -qAtX "$ONBOARD_TEST_PG" -c "CREATE DATABASE ${PG}_$1" >/dev/null ||
+		return 1
+	echo "${PG}_$1" >>"$T/databases"
+	printf '%s\n' "$ONBOARD_TEST_PG" | sed "s|:///[^?]*?|:///${PG}_$1?|"
+}
+drop_dbs() {
+	[ -f "$T/databases" ] || return 0
+	while read -r _db; do
+		psql -qAtX "$ONBOARD_TEST_PG" \
+			-c "DROP DATABASE IF EXISTS $_db WITH (FORCE)" >/dev/null
+	done <"$T/databases"
+}
 if [ -n "${ONBOARD_TEST_PG:-}" ]; then
 	PG="t$(basename "$0" .sh | tr -c 'a-z0-9\n' _)_$$"
-	psql -qAtX "$ONBOARD_TEST_PG" -c "CREATE DATABASE $PG" >/dev/null ||
-		exit 1
-	export ONBOARD_DB=$(printf '%s\n' "$ONBOARD_TEST_PG" |
-		sed "s|:///[^?]*?|:///$PG?|")
-	trap '[ -n "${KEEP:-}" ] || rm -rf "$T"
-psql -qAtX "$ONBOARD_TEST_PG" -c "DROP DATABASE $PG WITH (FORCE)" >/dev/null' EXIT
+	trap 'drop_dbs; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+	ONBOARD_DB=$(new_db main) || exit 1
+	export ONBOARD_DB
 fi
 unset ONBOARD_TODAY NO_COLOR XDG_DATA_HOME
 passed=0
@@ -89,6 +105,21 @@ assert() {
 	_why=""
 	"$@" || _why=" condition failed: $*"
 	_result "$_name"
+}
+
+# dbq SQL: runs SQL on $ONBOARD_DB, SQLite's or PostgreSQL's, rows one a
+# line, columns between |, NULL as nothing (sqlite3's own format).
+dbq() {
+	if [ "${ONBOARD_DB#postgres}" != "$ONBOARD_DB" ]; then
+		psql -qAtX -F '|' -v ON_ERROR_STOP=1 "$ONBOARD_DB" -c "$1"
+	else
+		sqlite3 "$ONBOARD_DB" "$1"
+	fi
+}
+
+# dbq_join SEP SQL: the rows of dbq joined by SEP, on one line.
+dbq_join() {
+	dbq "$2" | awk -v sep="$1" '{ printf "%s%s", (NR > 1 ? sep : ""), $0 }'
 }
 
 # sqlite_only: true when the script runs on SQLite, where a test reads or

@@ -7,7 +7,7 @@ export ONBOARD_SENDMAIL="$ROOT/tests/cli/fake-sendmail" FAKE_DIR="$T/mail"
 unset FAKE_EXIT FAKE_STDERR FAKE_KILL_AT FAKE_SLEEP
 out="" err=""
 mailcheck() { /usr/bin/python3 "$ROOT/tests/cli/mailcheck.py" "$@"; }
-sql() { sqlite3 "$T/onboard.db" "$@"; }
+sql() { dbq "$@"; }
 delivered() { cat "$FAKE_DIR/count" 2>/dev/null || echo 0; }
 
 cat >"$T/mailer.yaml" <<'EOF'
@@ -217,7 +217,8 @@ assert "an in-app check-in is not mailed" test "$(sql "SELECT count(*) FROM outb
 # fresh NAME N: a new database with N low-touch accounts a1..aN of CSM
 # dana (in the directory), kickoff 2026-11-02, and a fresh fake sendmail.
 fresh() {
-	export ONBOARD_DB="$T/$1.db" FAKE_DIR="$T/$1.mail"
+	ONBOARD_DB=$(new_db "$1")
+	export ONBOARD_DB FAKE_DIR="$T/$1.mail"
 	"$ONBOARD" init -q
 	"$ONBOARD" playbook load "$T/mailer.yaml" -q
 	"$ONBOARD" playbook default mailer -q
@@ -230,8 +231,8 @@ fresh() {
 	done | { echo id,name,tier,kickoff,csm,contact,email; cat; } >"$T/$1.csv"
 	"$ONBOARD" account import "$T/$1.csv" -q
 }
-sql() { sqlite3 "$ONBOARD_DB" "$@"; }
-states() { sql "SELECT group_concat(state || ':' || attempts, ' ') FROM (SELECT state, attempts FROM outbox ORDER BY id)"; }
+sql() { dbq "$@"; }
+states() { dbq_join ' ' "SELECT state || ':' || attempts FROM outbox ORDER BY id"; }
 
 # Bad input with a precise answer, and nothing written.
 fresh badinput 2
@@ -446,7 +447,8 @@ health:
     red:
       - { when: logins == 0, reason: "Quiet\nBcc: evil@attacker.example" }
 EOF
-export ONBOARD_DB="$T/hostile.db" FAKE_DIR="$T/hostile.mail"
+ONBOARD_DB=$(new_db hostile)
+export ONBOARD_DB FAKE_DIR="$T/hostile.mail"
 "$ONBOARD" init -q
 run playbook load "$T/hostile.yaml"
 expect "a hostile playbook loads" 0 "" "*"
@@ -459,7 +461,8 @@ run account add h2 --playbook hostile --tier low --kickoff 2026-11-02 --name H2 
 expect_has "an address with a line break is refused" 65 stderr "bad email"
 run account add h2 --playbook hostile --tier low --kickoff 2026-11-02 --name H2 \
 	--email h2@customer.example
-sql "UPDATE account SET email = 'h2@customer.example' || char(10) || 'Bcc: evil@attacker.example' WHERE ext_id = 'h2'"
+sql "UPDATE account SET email = 'h2@customer.example
+Bcc: evil@attacker.example' WHERE ext_id = 'h2'"
 run send --today 2026-11-03 --no-alerts
 expect "an address mail software would refuse is not sent, its line break shown" 0 "" \
 "onboard: not sent: 'h2' has the e-mail 'h2@customer.example\\nBcc: evil@attacker.example', which mail software would refuse
@@ -560,10 +563,10 @@ fresh pending 1
 run send --today 2026-11-05 --limit 0
 run send --today 2026-11-07 --limit 0
 assert "one alert queued, not a second" test \
-	"$(sql "SELECT group_concat(state) FROM outbox WHERE kind = 'alert'")" = queued
+	"$(dbq_join , "SELECT state FROM outbox WHERE kind = 'alert'")" = queued
 run send --today 2026-11-07
 assert "alerts go after the check-ins" test \
-	"$(sql "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM outbox WHERE state = 'sent' ORDER BY id DESC)")" = "alert checkin checkin"
+	"$(dbq_join ' ' "SELECT kind FROM outbox WHERE state = 'sent' ORDER BY id DESC")" = "alert checkin checkin"
 
 
 # An unconfirmed alert a person cancels (it had arrived): its news is
@@ -641,18 +644,24 @@ run outbox cancel 1
 run done a1 follow-up --today 2026-11-08
 run send --today 2026-11-14
 assert "once a person has said, the next one goes" test \
-	"$(sql "SELECT group_concat(state || ' ' || opens, ', ') FROM (SELECT * FROM outbox WHERE kind = 'checkin' ORDER BY id)")" = \
+	"$(dbq_join ', ' "SELECT state || ' ' || opens FROM outbox WHERE kind = 'checkin' ORDER BY id")" = \
 	"cancelled 2026-11-06, sent 2026-11-14"
 
 # One send at a time however the database's path is spelt.
+# On PostgreSQL, two machines: two connections to one database.
 fresh symlink 1
-ln -s "$T/symlink.db" "$T/other-name.db"
+if [ -n "$PG" ]; then
+	other=$ONBOARD_DB
+else
+	ln -s "$T/symlink.db" "$T/other-name.db"
+	other=$T/other-name.db
+fi
 FAKE_SLEEP=5 "$ONBOARD" send --today 2026-11-03 -q &
 first=$!
 i=0
 while [ ! -s "$FAKE_DIR/count" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-run --db "$T/other-name.db" send --today 2026-11-03
-expect_has "a second send through a symlink exits 75" 75 stderr "another 'onboard send' is running"
+run --db "$other" send --today 2026-11-03
+expect_has "a second send at once exits 75" 75 stderr "another 'onboard send' is running"
 wait "$first"
 
 finish

@@ -7,7 +7,7 @@
 export ONBOARD_SENDMAIL="$ROOT/tests/cli/fake-sendmail" FAKE_DIR="$T/mail"
 unset FAKE_EXIT FAKE_STDERR FAKE_KILL_AT FAKE_SLEEP
 out="" err=""
-sql() { sqlite3 "$ONBOARD_DB" "$@"; }
+sql() { dbq "$@"; }
 
 cat >"$T/cadence.yaml" <<'EOF'
 name: cadence
@@ -61,9 +61,9 @@ assert "every morning's send exits 0" test "$statuses" = " 0 0 0 0 0 0 0 0 0 0"
 assert "eight check-in messages and one alert, none twice" test \
 	"$(wc -l <"$FAKE_DIR/log")/$(sort "$FAKE_DIR/log" | uniq -d | wc -l)" = 9/0
 assert "each went on the first morning of its window, and counts as done" test \
-	"$(sql "SELECT group_concat(a.ext_id || ' ' || c.checkin || ' ' || c.day, ', ')
-		FROM (SELECT * FROM checkin_action ORDER BY account, day) c
-		JOIN account a ON a.id = c.account")" = \
+	"$(dbq_join ', ' "SELECT a.ext_id || ' ' || c.checkin || ' ' || c.day
+		FROM checkin_action c JOIN account a ON a.id = c.account
+		ORDER BY c.account, c.day")" = \
 	"busy welcome 2026-11-03, busy setup 2026-11-05, busy week-one 2026-11-07, busy day-nine 2026-11-11, quiet welcome 2026-11-03, quiet setup 2026-11-05, quiet week-one 2026-11-07, quiet day-nine 2026-11-11"
 assert "with the window's day in each Message-ID" test \
 	"$(grep -c '^<onboard\.\(busy\|quiet\)\.[a-z-]*\.202611\(03\|05\|07\|11\)@vendor\.example>$' "$FAKE_DIR/log")" = 8

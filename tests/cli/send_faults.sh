@@ -12,6 +12,9 @@ out="" err=""
 runs=3
 [ -n "${ONBOARD_SLOW_TESTS:-}" ] && runs=20
 sql() { sqlite3 "$ONBOARD_DB" "$@"; }
+# Copies of the database file, and SQLite's integrity_check.
+sqlite_only "send killed at random moments (database file copies)" ||
+	{ finish; exit; }
 
 cat >"$T/mailer.yaml" <<'EOF'
 name: mailer

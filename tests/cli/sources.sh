@@ -6,9 +6,9 @@ M=playbooks/maps
 run init -q
 run account add acme --name Acme --tier high --kickoff 2026-11-01 -q
 run account add globex --name Globex --tier mid --kickoff 2026-11-01 -q
-count() { sqlite3 "$T/onboard.db" "SELECT count(*) FROM event"; }
+count() { dbq "SELECT count(*) FROM event"; }
 events() {
-	sqlite3 "$T/onboard.db" "SELECT a.ext_id, t.name, e.at, e.value, e.ext_id
+	dbq "SELECT a.ext_id, t.name, e.at, e.value, e.ext_id
 		FROM event e JOIN account a ON a.id = e.account
 		JOIN event_type t ON t.id = e.type ORDER BY e.at, a.ext_id"
 }
@@ -106,7 +106,7 @@ assert "unknown accounts as errors: nothing written" test "$(count)" = "$before"
 run import --from segment --map "$T/strict.yaml" --skip-invalid "$F/segment.jsonl"
 expect_has "--skip-invalid: the unmapped name as a custom type" 0 stderr "12 rows read, 1 added, 5 duplicates, 2 invalid, 3 skipped"
 assert "invite_sent, the custom type" test \
-	"$(sqlite3 "$T/onboard.db" "SELECT count(*) FROM event e JOIN event_type t ON t.id = e.type WHERE t.name = 'invite_sent'")" = 1
+	"$(dbq "SELECT count(*) FROM event e JOIN event_type t ON t.id = e.type WHERE t.name = 'invite_sent'")" = 1
 
 # Lines a reader refuses.
 {
@@ -142,7 +142,7 @@ assert "bad lines: nothing written" test "$(count)" = "$before"
 # a score as text, a user's link where no account is named.
 run import --from mixpanel --map $M/mixpanel.yaml "$F/mixpanel.jsonl"
 expect "mixpanel" 0 "" "onboard: $F/mixpanel.jsonl: 5 rows read, 4 added, 0 duplicates, 0 invalid, 1 skipped (1 unmapped, 0 unknown account, 0 other calls)"
-assert "mixpanel: the events" test "$(sqlite3 "$T/onboard.db" "SELECT a.ext_id, t.name, e.at, e.value FROM event e JOIN account a ON a.id = e.account JOIN event_type t ON t.id = e.type WHERE e.ext_id IN ('5d958f87542a9f8ae1a5a1e3b2c4d5e6', 'c1a7f0e9b8d7c6b5a4f3e2d1c0b9a8f7', '0a1b2c3d4e5f60718293a4b5c6d7e8f9', 'ffeeddccbbaa99887766554433221100') ORDER BY e.at")" = "acme|login|1793610000000000|
+assert "mixpanel: the events" test "$(dbq "SELECT a.ext_id, t.name, e.at, e.value FROM event e JOIN account a ON a.id = e.account JOIN event_type t ON t.id = e.type WHERE e.ext_id IN ('5d958f87542a9f8ae1a5a1e3b2c4d5e6', 'c1a7f0e9b8d7c6b5a4f3e2d1c0b9a8f7', '0a1b2c3d4e5f60718293a4b5c6d7e8f9', 'ffeeddccbbaa99887766554433221100') ORDER BY e.at")" = "acme|login|1793610000000000|
 acme|feature_used|1793700000123000|funnel
 acme|nps|1793782800000000|8
 acme|login|1793786400000000|"
@@ -150,7 +150,7 @@ acme|login|1793786400000000|"
 # Amplitude: a zip of hourly gzip files, its nulls and "EMPTY".
 run import --from amplitude --map $M/amplitude.yaml "$F/amplitude.zip"
 expect "amplitude" 0 "" "onboard: $F/amplitude.zip: 5 rows read, 4 added, 0 duplicates, 0 invalid, 1 skipped (0 unmapped, 1 unknown account, 0 other calls)"
-assert "amplitude: \$insert_id, else uuid" test "$(sqlite3 "$T/onboard.db" "SELECT e.at, e.ext_id, e.value FROM event e WHERE e.ext_id LIKE '7f3c%' OR e.ext_id LIKE 'b5f1%' ORDER BY e.at")" = "1793610000123000|7f3c1e2a-0001|
+assert "amplitude: \$insert_id, else uuid" test "$(dbq "SELECT e.at, e.ext_id, e.value FROM event e WHERE e.ext_id LIKE '7f3c%' OR e.ext_id LIKE 'b5f1%' ORDER BY e.at")" = "1793610000123000|7f3c1e2a-0001|
 1793700900000000|b5f1a0c2-6a3e-11ee-8c99-0242ac120003|cohort
 1793779200000000|7f3c1e2a-0004|
 1793880000000000|7f3c1e2a-0005|10"
@@ -237,7 +237,12 @@ expect "native CSV, gzip" 0 "" "onboard: $T/native.csv.gz: 1 rows read, 1 added,
 run --db "$T/native.db" init -q
 run --db "$T/native.db" account add acme --name Acme --tier high --kickoff 2026-11-01 -q
 run --db "$T/native.db" account add globex --name Globex --tier mid --kickoff 2026-11-01 -q
-sqlite3 -csv "$T/onboard.db" "SELECT a.ext_id, t.name, strftime('%Y-%m-%dT%H:%M:%fZ', e.at / 1e6, 'unixepoch'), e.value, e.ext_id FROM event e JOIN account a ON a.id = e.account JOIN event_type t ON t.id = e.type" >"$T/rows.csv"
+if [ -n "$PG" ]; then
+	at="to_char(to_timestamp(e.at / 1e6) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+else
+	at="strftime('%Y-%m-%dT%H:%M:%fZ', e.at / 1e6, 'unixepoch')"
+fi
+dbq "SELECT a.ext_id || ',' || t.name || ',' || $at || ',' || e.value || ',' || e.ext_id FROM event e JOIN account a ON a.id = e.account JOIN event_type t ON t.id = e.type" >"$T/rows.csv"
 { echo "account,type,at,value,id"; cat "$T/rows.csv"; } >"$T/native.csv"
 run --db "$T/native.db" import "$T/native.csv"
 expect_has "the export's events, natively" 0 stderr "0 invalid"

@@ -45,7 +45,7 @@ assert "a change between two: before it" test "$(since acme 2026-11-11)" = "paus
 assert "a change between two: on it" test "$(since acme 2026-11-13)" = "churned,2026-11-12"
 assert "a change between two: the latest still holds" test "$(since acme 2026-11-25)" = "active,2026-11-20"
 assert "the history kept, every change with its date" test \
-	"$(sqlite3 "$ONBOARD_DB" "SELECT group_concat(since || ':' || status, ' ') FROM (SELECT * FROM account_status ORDER BY since)")" = \
+	"$(dbq "SELECT since || ':' || status FROM account_status ORDER BY since" | tr '\n' ' ' | sed 's/ $//')" = \
 	":active 2026-11-10:paused 2026-11-12:churned 2026-11-20:active"
 
 run account set acme --at 2026-11-12
@@ -68,13 +68,13 @@ assert "an account's change, dated" test "$(since bolt 2026-11-19)" = "completed
 printf 'id,name,tier,kickoff,status\ndino,Dino,mid,2026-11-02,paused\n' >"$T/b.csv"
 "$ONBOARD" account import "$T/b.csv" -q
 assert "a new account given a status alone: from its start" test "$(since dino 2026-11-03)" = "paused,"
-before=$(sqlite3 "$ONBOARD_DB" "SELECT count(*) FROM account_status")
+before=$(dbq "SELECT count(*) FROM account_status")
 printf 'id,name,tier,kickoff,status,status_since\nbolt,Bolt,mid,2026-11-02,paused,2026-11-19\nacme,Acme,mid,2026-11-02,,2026-11-19\n' >"$T/c.csv"
 run account import "$T/c.csv"
 expect "a status date without a status" 65 "" "$T/c.csv:3: error: a status date '2026-11-19' needs a status
 onboard: $T/c.csv: 2 rows read, 1 invalid: nothing written"
 assert "a failed import records no change" test \
-	"$(sqlite3 "$ONBOARD_DB" "SELECT count(*) FROM account_status")" = "$before"
+	"$(dbq "SELECT count(*) FROM account_status")" = "$before"
 assert "nor moves a status" test "$(since bolt 2026-11-25)" = "completed,2026-11-18"
 
 finish
