@@ -117,7 +117,7 @@ static int pg_fail(struct ob_sql *c, PGresult *r)
 		return SQLITE_FULL;
 	if (strncmp(state, "28", 2) == 0)
 		return SQLITE_AUTH;
-	if (!strcmp(state, "42501") || !strcmp(state, "25006"))
+	if (!strcmp(state, "25006")) /* a standby's */
 		return SQLITE_READONLY;
 	return SQLITE_ERROR;
 }

@@ -275,6 +275,7 @@ enum query {
 	Q_MILESTONES_NOW,
 	Q_FIRST_EVENT,
 	Q_TICKETS_NOW,
+	Q_EVENT_CHECKED_INSERT,
 	NQUERIES
 };
 
@@ -347,6 +348,17 @@ static const char *const pg_sql[NQUERIES] = {
 		"WHERE excluded.first_at < "
 		"coalesce(v.first_at, excluded.first_at + 1) OR "
 		"excluded.first_day < coalesce(v.first_day, excluded.first_day + 1)",
+	/*
+	 * The events that may be stored already, in key order (the first of
+	 * a repeated external id wins, as row by row): RETURNING names those
+	 * that were not.
+	 */
+	[Q_EVENT_CHECKED_INSERT] =
+		"INSERT INTO event (account, type, at, bare, value, ext_id) "
+		"SELECT account, type, at, bare, value, ext_id FROM "
+		"ob_pending_bulk ORDER BY account, type, at, bare, value, ext_id "
+		"ON CONFLICT DO NOTHING "
+		"RETURNING account, type, at, bare, value, ext_id",
 };
 
 static const char *const sql[NQUERIES] = {
@@ -1829,6 +1841,15 @@ static void read_account(struct ob_stmt *s, struct ob_account *a, bool copy)
 	a->status_since = column_date(s, 12);
 }
 
+/*
+ * Whether a text may be stored, so looked up: PostgreSQL holds UTF-8 only
+ * (and refuses a query naming anything else), SQLite any bytes.
+ */
+static bool storable(const struct ob_store *st, const char *text)
+{
+	return !st->db.pg || ob_utf8_valid(text, strlen(text));
+}
+
 int ob_store_account_get(struct ob_store *st, const char *id, bool missing_ok,
 			 struct ob_account *out, struct ob_err *err)
 {
@@ -1837,7 +1858,7 @@ int ob_store_account_get(struct ob_store *st, const char *id, bool missing_ok,
 	if (!s)
 		return -1;
 	bind_text(s, 1, id);
-	rc = ob_sql_step(s);
+	rc = storable(st, id) ? ob_sql_step(s) : SQLITE_DONE;
 	if (rc == SQLITE_ROW)
 		read_account(s, out, true);
 	ob_sql_reset(s);
@@ -2052,7 +2073,7 @@ int ob_store_account_ref(struct ob_store *st, const char *id,
 		if (!(s = stmt(st, Q_ACCOUNT_REF, err)))
 			return -1;
 		bind_text(s, 1, id);
-		rc = ob_sql_step(s);
+		rc = storable(st, id) ? ob_sql_step(s) : SQLITE_DONE;
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 			ob_sql_reset(s);
 			return db_fail(st, rc, err, "reading an account");
@@ -2865,10 +2886,91 @@ static int write_bulk(struct ob_store *st, struct ob_err *err)
 	return 0;
 }
 
+/*
+ * The first pending event still to check with this key: the batch is in
+ * key order (sort_pending), and a repeat of a key is checked after it.
+ */
+static struct pending_event *find_checked(struct ob_store *st, int64_t account,
+					  int type, int64_t at, bool bare,
+					  const char *value, const char *ext_id)
+{
+	const char *arena = st->arena.data;
+	size_t lo = 0, hi = st->npending;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct pending_event *e = &st->pending[mid];
+		int c = e->account != account ? (e->account < account ? -1 : 1)
+			: e->type != type     ? (e->type < type ? -1 : 1)
+			: e->at != at	      ? (e->at < at ? -1 : 1)
+			: e->bare != bare     ? (e->bare < bare ? -1 : 1)
+					      : strcmp(arena + e->value, value);
+		if (!c)
+			c = strcmp(arena + e->ext_id, ext_id);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < st->npending; lo++) {
+		struct pending_event *e = &st->pending[lo];
+		if (e->account != account || e->type != type || e->at != at ||
+		    e->bare != bare || strcmp(arena + e->value, value) ||
+		    strcmp(arena + e->ext_id, ext_id))
+			break;
+		if (e->state == PENDING_CHECK)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * PostgreSQL: the events to check in one statement, not a round trip
+ * each.
+ */
+static int write_checked_pg(struct ob_store *st, struct ob_err *err)
+{
+	struct ob_stmt *s;
+	size_t n = 0;
+	int rc;
+	for (size_t i = 0; i < st->npending; i++)
+		n += st->pending[i].state == PENDING_CHECK;
+	if (!n)
+		return 0;
+	if (stage_pending(st, PENDING_CHECK, false, err) < 0 ||
+	    !(s = stmt(st, Q_EVENT_CHECKED_INSERT, err)))
+		return -1;
+	while ((rc = ob_sql_step(s)) == SQLITE_ROW) {
+		const char *value = ob_sql_column_text(s, 4);
+		const char *ext_id = ob_sql_column_text(s, 5);
+		struct pending_event *e = find_checked(
+			st, ob_sql_column_int64(s, 0), ob_sql_column_int(s, 1),
+			ob_sql_column_int64(s, 2), ob_sql_column_int(s, 3) != 0,
+			value ? value : "", ext_id ? ext_id : "");
+		if (!e) {
+			ob_sql_reset(s);
+			return ob_fail(err, OB_EFAIL,
+				       "database '%s': an event stored that "
+				       "the import did not send",
+				       st->path);
+		}
+		e->state = PENDING_ADDED;
+		note_written(st, e, event_hash(st, e, false));
+	}
+	ob_sql_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "storing events");
+	for (size_t i = 0; i < st->npending; i++)
+		if (st->pending[i].state == PENDING_CHECK)
+			st->pending[i].state = PENDING_DUPLICATE;
+	return 0;
+}
+
 static int write_checked(struct ob_store *st, struct ob_err *err)
 {
 	struct ob_stmt *ins = NULL;
 	int ret = -1;
+	if (ob_sql_is_pg(&st->db))
+		return write_checked_pg(st, err);
 	for (size_t i = 0; i < st->npending; i++) {
 		struct pending_event *e = &st->pending[i];
 		if (e->state != PENDING_CHECK)

@@ -5,6 +5,8 @@
 #                                     database onboard_test on a server
 #                                     in DIR (a Unix socket there, no TCP)
 #   sh tests/pg-server.sh stop DIR    stops it and removes DIR
+#   sh tests/pg-server.sh halt DIR    stops it at once, as a crash would
+#   sh tests/pg-server.sh restart DIR starts a halted one again
 #
 # start exits 3 when no server can be had here (no binaries, or running as
 # root with no postgres user to run it as), 1 on any other failure, with
@@ -16,7 +18,7 @@
 set -eu
 
 usage() {
-	echo "usage: sh tests/pg-server.sh start|stop DIR" >&2
+	echo "usage: sh tests/pg-server.sh start|stop|halt|restart DIR" >&2
 	exit 2
 }
 
@@ -232,8 +234,23 @@ stop() {
 	rm -rf "$dir"
 }
 
+# The server gone at once, as in a crash (DIR kept), and back.
+halt() {
+	bindir=$(find_bindir)
+	as_server "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop \
+		>/dev/null 2>&1 || die "cannot halt the server in $dir"
+}
+
+restart() {
+	bindir=$(find_bindir)
+	as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w start \
+		>/dev/null 2>&1 || fail "the server did not start again"
+}
+
 case $cmd in
 start) start ;;
 stop) stop ;;
+halt) halt ;;
+restart) restart ;;
 *) usage ;;
 esac

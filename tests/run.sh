@@ -7,7 +7,8 @@ BUILD=${BUILD:-build}
 export BUILD
 export ONBOARD="$PWD/$BUILD/onboard"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pgdir=""
+trap 'rm -f "$log"; [ -z "$pgdir" ] || sh tests/pg-server.sh stop "$pgdir"' EXIT
 passed=0
 failed=0
 
@@ -29,9 +30,42 @@ script() {
 	p=$(grep -c '^ok - ' "$log")
 	f=$(grep -c '^not ok - ' "$log")
 	if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-	[ "$f" = 0 ] || { echo "== $1"; grep -v '^ok - ' "$log"; }
+	[ "$f" = 0 ] || { echo "== $1${ONBOARD_TEST_PG:+ (PostgreSQL)}"; grep -v '^ok - ' "$log"; }
 	passed=$((passed + p))
 	failed=$((failed + f))
+}
+
+# The command tests again on PostgreSQL (SPEC section 9): on the server
+# ONBOARD_TEST_PG names, else on a throwaway one started here and removed
+# at the end, failed or not. Skipped, with one line saying why, when no
+# server can be had here, or with PG=0.
+pg_half() {
+	if [ "${PG:-1}" = 0 ]; then
+		echo "# PostgreSQL half skipped: PG=0"
+		return
+	fi
+	if [ -z "${ONBOARD_TEST_PG:-}" ]; then
+		pgdir=$(mktemp -d "${TMPDIR:-/tmp}/onboard-pg.XXXXXX")
+		ONBOARD_TEST_PG=$(sh tests/pg-server.sh start "$pgdir" 2>"$log")
+		case $? in
+		0) ;;
+		3)
+			echo "# PostgreSQL half skipped: $(sed 's/^pg-server: //' "$log")"
+			return
+			;;
+		*)
+			echo "== PostgreSQL: the throwaway server did not start"
+			cat "$log"
+			failed=$((failed + 1))
+			return
+			;;
+		esac
+	fi
+	export ONBOARD_TEST_PG
+	echo "# PostgreSQL: the command tests again"
+	for t in tests/cli/*.sh; do
+		[ "$(basename "$t")" = lib.sh ] || script "$t"
+	done
 }
 
 if [ $# -gt 0 ]; then
@@ -47,6 +81,7 @@ else
 	for t in tests/cli/*.sh; do
 		[ "$(basename "$t")" = lib.sh ] || script "$t"
 	done
+	pg_half
 	# The fuzzers, briefly, when clang is here (once: not again under
 	# the sanitizer build or valgrind).
 	if [ "$BUILD" = build ] && [ -z "${WRAP:-}" ] &&

@@ -36,8 +36,13 @@ expect_has "-h per command" 0 stdout "--status STATUS"
 
 # Commands other than init want a database.
 run account list
-expect "a missing database" 66 "" \
-	"onboard: no database at '$T/onboard.db' (run 'onboard init' to create it)"
+if [ -n "$PG" ]; then
+	expect "a database without onboard's tables" 66 "" \
+		"onboard: database '$ONBOARD_DB' has no onboard tables (run 'onboard init' to create them)"
+else
+	expect "a missing database" 66 "" \
+		"onboard: no database at '$T/onboard.db' (run 'onboard init' to create it)"
+fi
 assert "a read command creates nothing" test ! -e "$T/onboard.db"
 
 run init -q

@@ -1,6 +1,9 @@
 # onboard init: create, migrate, load the default playbook once; refuse
 # files that are not ours; a locked database is exit 75.
 . tests/cli/lib.sh
+# SQLite's files, their journal and migrations, on either run:
+# tests/cli/pg.sh has PostgreSQL's init.
+export ONBOARD_DB="$T/onboard.db"
 
 run init
 expect "init creates the database" 0 "" \

@@ -1,0 +1,105 @@
+# Team mode (SPEC section 9), what only PostgreSQL has: a schema made in
+# a database, passwords never shown, a connection refused or lost, a
+# writer's lock that does not clear, byte order as on SQLite. On a server
+# of its own (it stops it mid-import), so only in the PostgreSQL half of
+# the tests.
+. tests/cli/lib.sh
+
+if [ -z "$PG" ]; then
+	echo "# skipped on SQLite: PostgreSQL's own behaviour"
+	finish
+	exit
+fi
+
+S=$(mktemp -d "${TMPDIR:-/tmp}/onboard-pgown.XXXXXX")
+URI=$(sh "$ROOT/tests/pg-server.sh" start "$S") || exit 1
+trap 'sh "$ROOT/tests/pg-server.sh" stop "$S"; drop_dbs; rm -rf "$T"' EXIT
+HOST=${URI#*host=}
+HOST=${HOST%%&*}
+export ONBOARD_DB="$URI"
+psql_own() { psql -qAtX -v ON_ERROR_STOP=1 "$URI" "$@"; }
+
+run init
+expect "init makes the schema in the database" 0 "" \
+	"onboard: created database '$URI' (schema version 8)
+onboard: loaded the bundled playbook 'saas-default' as the default"
+run init
+expect "init again: up to date" 0 "" \
+	"onboard: up to date: database '$URI' (schema version 8)"
+assert "the version is in the database" \
+	test "$(psql_own -c 'SELECT version FROM onboard_schema')" = 8
+psql_own -c 'UPDATE onboard_schema SET version = 99'
+run account list
+expect "a newer schema is refused" 1 "" \
+	"onboard: database '$URI' has schema version 99, newer than this onboard knows (8): upgrade onboard"
+psql_own -c 'UPDATE onboard_schema SET version = 8'
+
+# Byte order, as SQLite sorts: not a locale's.
+for id in b B a-b a.b A_b a Z 10 9; do
+	"$ONBOARD" account add "$id" --name "$id" --tier low --kickoff 2026-11-02 -q
+	"$ONBOARD" --db "$T/order.db" init -q 2>/dev/null
+	"$ONBOARD" --db "$T/order.db" account add "$id" --name "$id" --tier low \
+		--kickoff 2026-11-02 -q
+done
+run account list --format csv
+pg_list=$out
+run --db "$T/order.db" account list --format csv
+assert "accounts in byte order, as on SQLite" test "$pg_list" = "$out"
+assert "that order" test "$(printf '%s\n' "$pg_list" | sed 1d | cut -d, -f1 | tr '\n' ' ')" = \
+	"10 9 A_b B Z a a-b a.b b "
+
+# Passwords: never printed, from libpq's own places.
+psql_own -c "CREATE ROLE pwuser LOGIN PASSWORD 'right-horse'"
+psql_own -c "GRANT ALL ON ALL TABLES IN SCHEMA public TO pwuser"
+hba=$S/data/pg_hba.conf
+{ echo "local all pwuser scram-sha-256"; cat "$hba"; } >"$T/hba"
+cat "$T/hba" >"$hba"
+psql_own -c 'SELECT pg_reload_conf()' >/dev/null
+sleep 0.5
+wrong="postgresql://pwuser:wrong-staple@/onboard_test?host=$HOST"
+run --db "$wrong" account list
+expect_has "a wrong password: exit 1" 1 stderr \
+	"onboard: cannot connect to database 'postgresql://pwuser:***@/onboard_test?host=$HOST': "
+assert "the password is not shown" test -z "$(printf '%s' "$err" | grep -e wrong-staple)"
+run --db "postgresql:///onboard_test?host=$HOST&user=pwuser&password=wrong-staple" account list
+expect_has "a password parameter, masked" 1 stderr \
+	"'postgresql:///onboard_test?host=$HOST&user=pwuser&password=***'"
+assert "and not shown" test -z "$(printf '%s' "$err" | grep -e wrong-staple)"
+run --db "postgresql:///onboard_test?host=$HOST&user=pwuser" account list
+expect_has "no password at all: exit 1" 1 stderr "onboard: cannot connect to database"
+printf '*:*:*:pwuser:right-horse\n' >"$T/pgpass"
+chmod 600 "$T/pgpass"
+PGPASSFILE=$T/pgpass run --db "postgresql:///onboard_test?host=$HOST&user=pwuser" score --format csv
+expect_has "the password from PGPASSFILE" 0 stdout "account,"
+
+# A connection refused: try again later.
+run --db "postgresql:///onboard_test?host=$T/nowhere&user=onboard" due
+expect_has "no server: exit 75" 75 stderr \
+	"onboard: cannot connect to database 'postgresql:///onboard_test?host=$T/nowhere&user=onboard', try again: "
+
+# A writer holding the lock past the busy timeout: exit 75, nothing written.
+n=$(psql_own -c 'SELECT count(*) FROM event')
+psql_own -c "BEGIN; SELECT pg_advisory_xact_lock(7957879661633); SELECT pg_sleep(7); COMMIT" >/dev/null &
+holder=$!
+sleep 1
+run log a login --at 2026-11-03T09:00:00Z
+expect "a lock that does not clear in 5 s: exit 75" 75 "" \
+	"onboard: database '$URI' is busy: still locked after 5 seconds, try again"
+wait "$holder"
+assert "and nothing written" test "$(psql_own -c 'SELECT count(*) FROM event')" = "$n"
+
+# The server gone mid-import: exit 75, nothing written.
+awk 'BEGIN { print "account,type,at,id"
+	for (i = 0; i < 400000; i++) printf "a,login,2026-11-03T09:00:00Z,lost%d\n", i }' >"$T/big.csv"
+"$ONBOARD" import "$T/big.csv" >"$T/stdout" 2>"$T/stderr" &
+importer=$!
+sleep 1
+sh "$ROOT/tests/pg-server.sh" halt "$S"
+wait "$importer"
+rc=$? out=$(cat "$T/stdout") err=$(cat "$T/stderr")
+expect_has "the server stopped mid-import: exit 75" 75 stderr \
+	"onboard: database '$URI': connection lost or refused, try again: "
+sh "$ROOT/tests/pg-server.sh" restart "$S"
+assert "nothing of it written" test "$(psql_own -c 'SELECT count(*) FROM event')" = "$n"
+
+finish
