@@ -26,7 +26,7 @@ _onboard()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local globals="--db --today --format -q --quiet -h --help --version"
-	local commands="init playbook account csm log import map user due done skip snooze score escalations backtest report calendar render send outbox"
+	local commands="init playbook account csm log import map user db due done skip snooze score escalations backtest report calendar render send outbox"
 	local types="login feature_used response action_item_done action_item_missed meeting_attended meeting_rescheduled stakeholder_added ticket_opened ticket_resolved milestone nps note"
 	local i cmd="" sub="" args=()
 	COMPREPLY=()
@@ -48,7 +48,8 @@ _onboard()
 		if [[ -z $cmd ]]; then
 			cmd=${COMP_WORDS[i]}
 		elif [[ ($cmd == playbook || $cmd == account || $cmd == csm ||
-			$cmd == outbox || $cmd == map || $cmd == user) &&
+			$cmd == outbox || $cmd == map || $cmd == user ||
+			$cmd == db) &&
 			-z $sub ]]; then
 			sub=${COMP_WORDS[i]}
 		else
@@ -199,6 +200,16 @@ _onboard()
 		if [[ -z $sub ]]; then
 			COMPREPLY=($(compgen -W "check" -- "$cur"))
 		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		return
+		;;
+	db)
+		if [[ -z $sub ]]; then
+			COMPREPLY=($(compgen -W "check copy" -- "$cur"))
+		elif [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$globals" -- "$cur"))
+		elif [[ $sub == copy ]]; then
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi
 		return

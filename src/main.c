@@ -185,6 +185,22 @@ static const struct ob_command commands[] = {
 		.summary = "List the analytics users linked to accounts.",
 	},
 	{
+		.group = "db",
+		.name = "check",
+		.run = ob_cmd_db_check,
+		.usage = "",
+		.summary = "Check the schema version and every summary "
+			   "against the events.",
+	},
+	{
+		.group = "db",
+		.name = "copy",
+		.run = ob_cmd_db_copy,
+		.usage = "FROM TO",
+		.summary = "Copy a whole database into an empty one (SQLite "
+			   "and PostgreSQL, either way).",
+	},
+	{
 		.name = "due",
 		.run = ob_cmd_due,
 		.usage = "[--csm C] [--tier T] [--overdue] [--automated|--manual]",

@@ -229,6 +229,22 @@ int ob_sql_copy(struct ob_sql *c, const char *command, const char *data,
 	return rc;
 }
 
+/* Text for COPY: a backslash, a tab and line ends escaped. */
+void ob_sql_copy_text(struct ob_buf *b, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		const char *esc = *p == '\\'   ? "\\\\"
+				  : *p == '\t' ? "\\t"
+				  : *p == '\n' ? "\\n"
+				  : *p == '\r' ? "\\r"
+						: NULL;
+		if (esc)
+			ob_buf_adds(b, esc);
+		else
+			ob_buf_addc(b, *p);
+	}
+}
+
 /* --- PostgreSQL: statements --------------------------------------------- */
 
 static bool starts_with_word(const char *p, const char *word)
@@ -322,6 +338,29 @@ int ob_sql_prepare(struct ob_sql *c, const char *text, struct ob_stmt **out)
 	return SQLITE_OK;
 }
 
+int ob_sql_prepare_stream(struct ob_sql *c, const char *text,
+			  struct ob_stmt **out)
+{
+	int rc = ob_sql_prepare(c, text, out);
+	if (rc == SQLITE_OK && c->pg)
+		(*out)->stream = true;
+	return rc;
+}
+
+int ob_sql_column_count(struct ob_stmt *s)
+{
+	if (s->lite)
+		return sqlite3_column_count(s->lite);
+	return s->res ? PQnfields(s->res) : 0;
+}
+
+const char *ob_sql_column_name(struct ob_stmt *s, int col)
+{
+	if (s->lite)
+		return sqlite3_column_name(s->lite, col);
+	return s->res ? PQfname(s->res, col) : NULL;
+}
+
 void ob_sql_finalize(struct ob_stmt *s)
 {
 	if (!s)
@@ -345,8 +384,22 @@ int ob_sql_param_count(struct ob_stmt *s)
 	return s->max_param;
 }
 
+/* Closes a stream's cursor, if its transaction still has it. */
+static void close_cursor(struct ob_stmt *s)
+{
+	char text[32];
+	if (!s->open)
+		return;
+	s->open = false;
+	if (PQtransactionStatus(s->conn->pg) != PQTRANS_INTRANS)
+		return;
+	snprintf(text, sizeof(text), "CLOSE %s", s->cursor);
+	PQclear(PQexec(s->conn->pg, text));
+}
+
 void ob_pg_reset(struct ob_stmt *s, bool clear)
 {
+	close_cursor(s);
 	PQclear(s->res);
 	s->res = NULL;
 	s->executed = false;
@@ -409,9 +462,59 @@ static int pg_prepare(struct ob_stmt *s)
 	return SQLITE_OK;
 }
 
+/* A stream's next batch: SQLITE_ROW, or SQLITE_DONE with it closed. */
+static int fetch(struct ob_stmt *s)
+{
+	char text[48];
+	int rc;
+	PQclear(s->res);
+	snprintf(text, sizeof(text), "FETCH 8192 FROM %s", s->cursor);
+	s->res = PQexec(s->conn->pg, text);
+	rc = pg_result(s->conn, s->res);
+	if (rc != SQLITE_OK) {
+		PQclear(s->res);
+		s->res = NULL;
+		s->open = false;
+		return rc;
+	}
+	s->row = 0;
+	s->nrows = PQntuples(s->res);
+	if (s->nrows > 0)
+		return SQLITE_ROW;
+	close_cursor(s);
+	return SQLITE_DONE;
+}
+
+static int stream_step(struct ob_stmt *s)
+{
+	struct ob_buf text = {0};
+	PGresult *r;
+	int rc;
+	if (s->executed) {
+		if (s->res && ++s->row < s->nrows)
+			return SQLITE_ROW;
+		return s->open ? fetch(s) : SQLITE_DONE;
+	}
+	s->executed = true;
+	snprintf(s->cursor, sizeof(s->cursor), "obc%d", ++s->conn->named);
+	ob_buf_addf(&text, "DECLARE %s NO SCROLL CURSOR FOR %s", s->cursor,
+		    s->text);
+	r = PQexecParams(s->conn->pg, text.data, s->nparams,
+			 (const Oid *)s->types, s->values, NULL, NULL, 0);
+	ob_buf_release(&text);
+	rc = pg_result(s->conn, r);
+	PQclear(r);
+	if (rc != SQLITE_OK)
+		return rc;
+	s->open = true;
+	return fetch(s);
+}
+
 int ob_pg_step(struct ob_stmt *s)
 {
 	int rc;
+	if (s->stream)
+		return stream_step(s);
 	if (s->executed) {
 		if (s->res && ++s->row < s->nrows)
 			return SQLITE_ROW;

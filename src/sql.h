@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "onboard/util.h"
+
 /* A connection lost, or never made: exit 75, try again. */
 #define OB_SQL_LOST 1000
 
@@ -56,6 +58,9 @@ struct ob_stmt {
 	PGresult *res;
 	int row, nrows;
 	bool executed;
+	/* A stream: its rows fetched a batch at a time through a cursor. */
+	bool stream, open;
+	char cursor[16];
 };
 
 /* Opens an SQLite file (flags as sqlite3_open_v2's): an SQLite code. */
@@ -85,9 +90,21 @@ int64_t ob_sql_changes(struct ob_sql *c);
 int ob_sql_copy(struct ob_sql *c, const char *command, const char *data,
 		size_t len);
 
+/* Appends text to a COPY row: a backslash, a tab and line ends escaped. */
+void ob_sql_copy_text(struct ob_buf *b, const char *text);
+
 /* *out NULL on failure; persistent (prepared once, kept). */
 int ob_sql_prepare(struct ob_sql *c, const char *text, struct ob_stmt **out);
+/*
+ * The same for a statement whose rows may not fit in memory at once: on
+ * PostgreSQL a cursor (so within a transaction), read a batch at a time.
+ */
+int ob_sql_prepare_stream(struct ob_sql *c, const char *text,
+			  struct ob_stmt **out);
 void ob_sql_finalize(struct ob_stmt *s);
+/* The columns of a statement's rows (PostgreSQL: once it has stepped). */
+int ob_sql_column_count(struct ob_stmt *s);
+const char *ob_sql_column_name(struct ob_stmt *s, int col);
 /* The highest ?N in the text. */
 int ob_sql_param_count(struct ob_stmt *s);
 

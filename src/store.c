@@ -2395,6 +2395,122 @@ static int rebuild_signals(struct ob_store *st, struct ob_err *err)
 	return write_summaries(st, err);
 }
 
+/* A summary as text, every field: two are the same when their texts are. */
+static void summary_text(const struct ob_summary *s, struct ob_buf *b)
+{
+	const struct ob_span *spans[3] = {&s->any, &s->login, &s->response};
+	struct ob_buf counts = {0};
+	ob_summary_counts_text(s, &counts);
+	ob_buf_reset(b);
+	ob_buf_addf(b, "%s|%u", counts.data ? counts.data : "", s->features);
+	for (int k = 0; k < 3; k++) {
+		const struct ob_span *p = spans[k];
+		if (p->has_at)
+			ob_buf_addf(b, "|%lld-%lld", (long long)p->first_at,
+				    (long long)p->last_at);
+		else
+			ob_buf_adds(b, "|-");
+		if (p->has_day)
+			ob_buf_addf(b, "|%d-%d", (int)p->first_day,
+				    (int)p->last_day);
+		else
+			ob_buf_adds(b, "|-");
+	}
+	ob_buf_addf(b, "|%s %lld|%s %d", s->has_nps ? s->nps_value : "-",
+		    s->has_nps ? (long long)s->nps_at : 0LL,
+		    s->has_nps_day ? s->nps_day_value : "-",
+		    s->has_nps_day ? (int)s->nps_day : 0);
+	ob_buf_release(&counts);
+}
+
+static int write_pending(struct ob_store *st, struct ob_err *err);
+
+/* The next row of a stream (its account INT64_MAX past the last), or -1. */
+static int check_step(struct ob_store *st, struct ob_stmt *s, int64_t *account,
+		      struct ob_err *err)
+{
+	int rc = ob_sql_step(s);
+	if (rc == SQLITE_ROW) {
+		*account = ob_sql_column_int64(s, 0);
+		return 0;
+	}
+	*account = INT64_MAX;
+	return rc == SQLITE_DONE ? 0 : db_fail(st, rc, err, "checking signals");
+}
+
+int ob_store_check(struct ob_store *st, struct ob_store_check *out,
+		   struct ob_err *err)
+{
+	static const char *const texts[3] = {
+		"SELECT account, type, at, bare, value FROM event "
+		"ORDER BY account, type, at, bare, value, ext_id",
+		"SELECT " SIGNAL_COLUMNS " FROM signal ORDER BY account",
+		"SELECT account, count(DISTINCT value) FROM event "
+		"WHERE type = 2 GROUP BY account ORDER BY account",
+	};
+	struct ob_stmt *s[3] = {NULL, NULL, NULL};
+	int64_t at[3];
+	struct ob_buf want = {0}, have = {0};
+	int ret = -1;
+	memset(out, 0, sizeof(*out));
+	out->version = ob_store_schema_version();
+	if (write_pending(st, err) < 0)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		int rc = ob_sql_prepare_stream(&st->db, texts[i], &s[i]);
+		if (rc != SQLITE_OK) {
+			db_fail(st, rc, err, "checking signals");
+			goto out;
+		}
+		if (check_step(st, s[i], &at[i], err) < 0)
+			goto out;
+	}
+	/* The three in account order, side by side. */
+	while (at[0] != INT64_MAX || at[1] != INT64_MAX) {
+		int64_t account = at[0] < at[1] ? at[0] : at[1];
+		struct ob_summary folded = {.account = account}, stored = {0};
+		while (at[0] == account) {
+			const char *value = ob_sql_column_text(s[0], 4);
+			ob_summary_add(&folded, ob_sql_column_int(s[0], 1),
+				       ob_sql_column_int64(s[0], 2),
+				       ob_sql_column_int(s[0], 3) != 0,
+				       value ? value : "");
+			out->events++;
+			if (check_step(st, s[0], &at[0], err) < 0)
+				goto fail_account;
+		}
+		while (at[2] < account && check_step(st, s[2], &at[2], err) == 0)
+			;
+		if (at[2] == account)
+			folded.features = (uint32_t)ob_sql_column_int64(s[2], 1);
+		if (at[1] == account) {
+			read_summary(s[1], &stored);
+			if (check_step(st, s[1], &at[1], err) < 0)
+				goto fail_account;
+		}
+		summary_text(&folded, &want);
+		summary_text(&stored, &have);
+		out->accounts++;
+		if (strcmp(want.data, have.data) != 0 &&
+		    out->nwrong++ < OB_CHECK_NAMED)
+			out->wrong[out->nwrong - 1] = account;
+		ob_summary_release(&folded);
+		ob_summary_release(&stored);
+		continue;
+	fail_account:
+		ob_summary_release(&folded);
+		ob_summary_release(&stored);
+		goto out;
+	}
+	ret = 0;
+out:
+	for (int i = 0; i < 3; i++)
+		ob_sql_finalize(s[i]);
+	ob_buf_release(&want);
+	ob_buf_release(&have);
+	return ret;
+}
+
 /*
  * Whether the latest resolutions of a ticket close its opening at (at,
  * bare) in every zone, UTC-12 to UTC+14: TICKET_RESOLVED_AT and
@@ -2806,22 +2922,6 @@ static const sqlite3_module bulk_module = {
 	.xRowid = bulk_rowid,
 };
 
-/* Text for COPY: a backslash, a tab and line ends escaped. */
-static void copy_text(struct ob_buf *b, const char *text)
-{
-	for (const char *p = text; *p; p++) {
-		const char *esc = *p == '\\'   ? "\\\\"
-				  : *p == '\t' ? "\\t"
-				  : *p == '\n' ? "\\n"
-				  : *p == '\r' ? "\\r"
-						: NULL;
-		if (esc)
-			ob_buf_adds(b, esc);
-		else
-			ob_buf_addc(b, *p);
-	}
-}
-
 /*
  * PostgreSQL has no virtual table: ob_pending_bulk is a temporary table
  * of the same columns, filled by COPY with the events SQLite's would
@@ -2849,9 +2949,9 @@ static int stage_pending(struct ob_store *st, uint8_t state, bool values,
 		ob_buf_addf(&rows, "%lld\t%d\t%lld\t%d\t",
 			    (long long)e->account, e->type, (long long)e->at,
 			    e->bare ? 1 : 0);
-		copy_text(&rows, st->arena.data + e->value);
+		ob_sql_copy_text(&rows, st->arena.data + e->value);
 		ob_buf_addc(&rows, '\t');
-		copy_text(&rows, st->arena.data + e->ext_id);
+		ob_sql_copy_text(&rows, st->arena.data + e->ext_id);
 		ob_buf_addc(&rows, '\n');
 	}
 	rc = rows.len ? ob_sql_copy(&st->db, "COPY ob_pending_bulk FROM STDIN",

@@ -221,5 +221,7 @@ int ob_cmd_outbox_retry(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_outbox_cancel(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_map_check(struct ob_ctx *ctx, int argc, char **argv);
 int ob_cmd_user_list(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_db_check(struct ob_ctx *ctx, int argc, char **argv);
+int ob_cmd_db_copy(struct ob_ctx *ctx, int argc, char **argv);
 
 #endif

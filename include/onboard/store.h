@@ -43,6 +43,39 @@ bool ob_store_created(const struct ob_store *st);
 bool ob_store_is_uri(const char *db);
 /* The database as messages name it: a URI's password masked. */
 const char *ob_store_name(const struct ob_store *st);
+
+/* --- db check and db copy (SPEC section 9) ------------------------------ */
+
+#define OB_CHECK_NAMED 10
+struct ob_store_check {
+	int version;             /* the schema's (opening checked it) */
+	int64_t accounts, events; /* accounts with events or a summary */
+	int64_t nwrong;          /* summaries that disagree with the events */
+	int64_t wrong[OB_CHECK_NAMED]; /* the first of them (account rowids) */
+};
+/*
+ * Folds every account's events anew and compares the result with its
+ * stored summary (SPEC section 2's counts, first and last events, NPS,
+ * distinct features). Reads a batch of events at a time; within a
+ * read transaction on PostgreSQL.
+ */
+int ob_store_check(struct ob_store *st, struct ob_store_check *out,
+		   struct ob_err *err);
+
+struct ob_store_copied {
+	int64_t playbooks, accounts, events, actions, messages, links;
+};
+/*
+ * Copies every row of from into to, whichever their engines: to must be
+ * initialised and hold nothing but what `init` put there (the bundled
+ * playbook is replaced), else exit 1 and nothing written. One read
+ * snapshot of from, one write transaction on to: all or nothing.
+ */
+int ob_store_copy(struct ob_store *from, struct ob_store *to,
+		  struct ob_store_copied *n, struct ob_err *err);
+/* An account's id, as users type it, by its rowid; NULL if none. */
+char *ob_store_account_ext_id(struct ob_store *st, int64_t rowid,
+			      struct ob_err *err);
 /* For tests: a busy timeout other than OB_BUSY_TIMEOUT_MS. */
 void ob_store_set_busy_timeout(struct ob_store *st, int ms);
 

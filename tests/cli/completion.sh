@@ -18,7 +18,8 @@ complete_line() {
 	' _ "$ROOT" "$1" "$ONBOARD"
 }
 
-assert "commands" test "$(complete_line "onboard d")" = "done due "
+assert "commands" test "$(complete_line "onboard d")" = "db done due "
+assert "db's subcommands" test "$(complete_line "onboard db ")" = "check copy "
 assert "subcommands" test "$(complete_line "onboard account s")" = "set show "
 assert "global options" test "$(complete_line "onboard --ver")" = "--version "
 assert "command options" test "$(complete_line "onboard due --o")" = "--overdue "
