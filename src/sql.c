@@ -245,6 +245,35 @@ void ob_sql_copy_text(struct ob_buf *b, const char *text)
 	}
 }
 
+void ob_sql_copier_init(struct ob_sql_copier *w, struct ob_sql *c,
+			const char *command)
+{
+	memset(w, 0, sizeof(*w));
+	w->conn = c;
+	w->command = command;
+}
+
+static void copier_send(struct ob_sql_copier *w)
+{
+	if (w->rc == SQLITE_OK && w->rows.len)
+		w->rc = ob_sql_copy(w->conn, w->command, w->rows.data,
+				    w->rows.len);
+	ob_buf_reset(&w->rows);
+}
+
+void ob_sql_copier_row(struct ob_sql_copier *w)
+{
+	if (w->rows.len >= OB_SQL_COPY_CHUNK)
+		copier_send(w);
+}
+
+int ob_sql_copier_finish(struct ob_sql_copier *w)
+{
+	copier_send(w);
+	ob_buf_release(&w->rows);
+	return w->rc;
+}
+
 /* --- PostgreSQL: statements --------------------------------------------- */
 
 static bool starts_with_word(const char *p, const char *word)
@@ -485,6 +514,12 @@ static int fetch(struct ob_stmt *s)
 	return SQLITE_DONE;
 }
 
+static int plain_step(struct ob_stmt *s);
+
+/*
+ * Outside a transaction a cursor would not outlive its DECLARE: the rows
+ * come whole then, as any statement's.
+ */
 static int stream_step(struct ob_stmt *s)
 {
 	struct ob_buf text = {0};
@@ -495,6 +530,8 @@ static int stream_step(struct ob_stmt *s)
 			return SQLITE_ROW;
 		return s->open ? fetch(s) : SQLITE_DONE;
 	}
+	if (PQtransactionStatus(s->conn->pg) != PQTRANS_INTRANS)
+		return plain_step(s);
 	s->executed = true;
 	snprintf(s->cursor, sizeof(s->cursor), "obc%d", ++s->conn->named);
 	ob_buf_addf(&text, "DECLARE %s NO SCROLL CURSOR FOR %s", s->cursor,
@@ -512,9 +549,12 @@ static int stream_step(struct ob_stmt *s)
 
 int ob_pg_step(struct ob_stmt *s)
 {
+	return s->stream ? stream_step(s) : plain_step(s);
+}
+
+static int plain_step(struct ob_stmt *s)
+{
 	int rc;
-	if (s->stream)
-		return stream_step(s);
 	if (s->executed) {
 		if (s->res && ++s->row < s->nrows)
 			return SQLITE_ROW;

@@ -93,6 +93,24 @@ int ob_sql_copy(struct ob_sql *c, const char *command, const char *data,
 /* Appends text to a COPY row: a backslash, a tab and line ends escaped. */
 void ob_sql_copy_text(struct ob_buf *b, const char *text);
 
+/*
+ * Rows for a COPY command, sent a chunk at a time, each chunk its own
+ * COPY: memory stays at a chunk however many rows there are. The caller
+ * appends each row to rows, then calls ob_sql_copier_row.
+ */
+#define OB_SQL_COPY_CHUNK (1u << 20)
+struct ob_sql_copier {
+	struct ob_sql *conn;
+	const char *command;
+	struct ob_buf rows;
+	int rc; /* the first failure */
+};
+void ob_sql_copier_init(struct ob_sql_copier *w, struct ob_sql *c,
+			const char *command);
+void ob_sql_copier_row(struct ob_sql_copier *w);
+/* Sends the rest and releases: SQLITE_OK or the first failure's code. */
+int ob_sql_copier_finish(struct ob_sql_copier *w);
+
 /* *out NULL on failure; persistent (prepared once, kept). */
 int ob_sql_prepare(struct ob_sql *c, const char *text, struct ob_stmt **out);
 /*

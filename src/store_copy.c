@@ -47,9 +47,6 @@ static const char *const identities[] = {"playbook", "account",
 					 "checkin_action", "event_type",
 					 "outbox"};
 
-/* A COPY's rows are sent when they pass this. */
-#define COPY_BATCH (4u << 20)
-
 char *ob_store_account_ext_id(struct ob_store *st, int64_t rowid,
 			      struct ob_err *err)
 {
@@ -126,7 +123,8 @@ static int copy_table(struct ob_store *from, struct ob_store *to, size_t t,
 {
 	struct ob_sql *dst = ob_store_conn(to);
 	bool pg = ob_sql_is_pg(dst);
-	struct ob_buf text = {0}, batch = {0};
+	struct ob_buf text = {0};
+	struct ob_sql_copier w = {0};
 	struct ob_stmt *src = NULL, *ins = NULL;
 	int rc, n = 0, ret = -1;
 	ob_buf_addf(&text, "SELECT * FROM %s ORDER BY %s", tables[t].table,
@@ -141,6 +139,7 @@ static int copy_table(struct ob_store *from, struct ob_store *to, size_t t,
 			n = ob_sql_column_count(src);
 			ob_buf_reset(&text);
 			target_text(&text, pg, tables[t].table, src);
+			ob_sql_copier_init(&w, dst, text.data);
 			if (!pg && (rc = ob_sql_prepare(dst, text.data, &ins)) !=
 					   SQLITE_OK) {
 				ob_store_sql_fail(to, rc, err, "copying");
@@ -154,18 +153,16 @@ static int copy_table(struct ob_store *from, struct ob_store *to, size_t t,
 				continue;
 			}
 			if (i)
-				ob_buf_addc(&batch, '\t');
+				ob_buf_addc(&w.rows, '\t');
 			if (v)
-				ob_sql_copy_text(&batch, v);
+				ob_sql_copy_text(&w.rows, v);
 			else
-				ob_buf_adds(&batch, "\\N");
+				ob_buf_adds(&w.rows, "\\N");
 		}
 		if (pg) {
-			ob_buf_addc(&batch, '\n');
-			if (batch.len < COPY_BATCH)
-				continue;
-			rc = ob_sql_copy(dst, text.data, batch.data, batch.len);
-			ob_buf_reset(&batch);
+			ob_buf_addc(&w.rows, '\n');
+			ob_sql_copier_row(&w);
+			rc = w.rc;
 		} else {
 			rc = ob_sql_step(ins);
 			ob_sql_clear(ins);
@@ -181,9 +178,7 @@ static int copy_table(struct ob_store *from, struct ob_store *to, size_t t,
 		ob_store_sql_fail(from, rc, err, "reading for a copy");
 		goto out;
 	}
-	if (pg && batch.len &&
-	    (rc = ob_sql_copy(dst, text.data, batch.data, batch.len)) !=
-		    SQLITE_OK) {
+	if (pg && n && (rc = ob_sql_copier_finish(&w)) != SQLITE_OK) {
 		ob_store_sql_fail(to, rc, err, "copying");
 		goto out;
 	}
@@ -192,7 +187,7 @@ out:
 	ob_sql_finalize(src);
 	ob_sql_finalize(ins);
 	ob_buf_release(&text);
-	ob_buf_release(&batch);
+	ob_buf_release(&w.rows);
 	return ret;
 }
 

@@ -9,8 +9,11 @@ of a random day D in a random zone: `score` and `due` (JSON) from the full
 database, where most accounts have events after D (the replay path), must
 be byte for byte what a second database holding only the events whose
 local date in that zone is on or before D answers (every account's
-signals from its summary, folded event by event at import). Prints one
-"ok - " or "not ok - " line per case."""
+signals from its summary, folded event by event at import). With
+ONBOARD_TEST_PG (tests/cli/lib.sh) the full database is a PostgreSQL
+one, which writes its summaries and tickets in bulk: the two engines
+then answer against each other. Prints one "ok - " or "not ok - " line
+per case."""
 import datetime as dt
 import os
 import random
@@ -30,6 +33,30 @@ MILESTONES = ["access", "setup", "stakeholders", "first-value", "go-live"]
 COUNTED = ["login", "response", "action_item_done", "action_item_missed",
            "meeting_attended", "meeting_rescheduled", "stakeholder_added",
            "note", "onboarding_call"]
+
+
+PG = os.environ.get("ONBOARD_TEST_PG", "")
+PG_NAMES = []
+
+
+def new_db(work, name):
+    """A fresh database's --db value: a file in work, or a database of
+    ONBOARD_TEST_PG's server (dropped by drop_dbs)."""
+    if not PG:
+        return os.path.join(work, f"{name}.db")
+    db = f"r{os.getpid()}_{name}".replace("-", "_")
+    subprocess.run(["psql", "-qAtX", PG, "-c", f"CREATE DATABASE {db}"],
+                   check=True, capture_output=True)
+    PG_NAMES.append(db)
+    head, query = PG.split("?", 1)
+    return f"{head.rsplit('/', 1)[0]}/{db}?{query}"
+
+
+def drop_dbs():
+    for db in PG_NAMES:
+        subprocess.run(["psql", "-qAtX", PG, "-c",
+                        f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"],
+                       capture_output=True)
 
 
 def onboard(db, *args, tz="UTC"):
@@ -100,7 +127,7 @@ def one_case(rng, work, n):
         events += events_of(rng, f"a{i}", kickoff)
     zone = rng.choice(ZONES)
     as_of = start + rng.randrange(-3, 12) * DAY
-    full, cut = (os.path.join(work, f"{n}-{k}.db") for k in ("full", "cut"))
+    full, cut = new_db(work, f"{n}-full"), os.path.join(work, f"{n}-cut.db")
     acc = os.path.join(work, "accounts.csv")
     with open(acc, "w") as f:
         f.write("id,name,tier,kickoff,csm,contact,email\n" + "".join(accounts))
@@ -146,4 +173,7 @@ def run_cases(what, one_case):
 
 
 if __name__ == "__main__":
-    sys.exit(run_cases("replay", one_case))
+    try:
+        sys.exit(run_cases("replay", one_case))
+    finally:
+        drop_dbs()
