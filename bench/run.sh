@@ -26,12 +26,19 @@
 #   diff     playbook diff of the default with the mid-week window moved
 #   playbooks the same three as of both days with every other bundled
 #            playbook and a stress playbook naming every metric
+#   pg       team mode (SPEC section 9) on a throwaway local server
+#            (tests/pg-server.sh: a Unix socket, fsync off): the 1M import
+#            beside psql's \copy of the same CSV (its one repeated key
+#            left out: COPY stops at it) into a table keyed the same way;
+#            due and report on the 1M database with 85% done, copied in
+#            with db copy, and copied back: every answer compared
 #   send     10,000 low-touch accounts on day 2, each with its automated
 #            e-mail check-in due and red (no login): 10,000 messages and 50
 #            CSM alerts of 200 accounts each; --dry-run to /dev/null, and
 #            --maildir into a fresh Maildir on a fresh copy each run
 # Peak memory is /usr/bin/time's maximum resident set. BENCH_ONLY=send
-# runs the send part alone and prints its rows (results.md is left).
+# (or pg, after one whole run) runs that part alone and prints its rows
+# (results.md is left).
 set -eu
 BUILD=${BUILD:-build}
 RUNS=${RUNS:-5}
@@ -101,9 +108,81 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 bar() { awk -v v="$1" -v lim="$2" -v op="$3" 'BEGIN {
 	ok = op == "<" ? v < lim : v >= lim; print ok ? "yes" : "NO" }'; }
 
+# pg: the PostgreSQL part, on a server of its own, removed at the end.
+pg_bench() {
+	pg_rows=""
+	pgdir=$(mktemp -d /tmp/onboard-pgbench.XXXXXX)
+	if ! uri=$(sh "$OLDPWD/tests/pg-server.sh" start "$pgdir" 2>pg.err); then
+		say "PostgreSQL part skipped: $(tail -1 pg.err)"
+		pg_rows="| PostgreSQL | | skipped: $(tail -1 pg.err) | | | |"
+		return
+	fi
+	trap 'sh "$OLDPWD/tests/pg-server.sh" stop "$pgdir"' EXIT
+	pgdb() { # NAME: a new database's URI
+		psql -qAtX "$uri" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null 2>&1
+		printf '%s\n' "$uri" | sed "s|:///[^?]*?|:///$1?|"
+	}
+	awk -F, 'NR == 1 || !seen[$1 FS $2 FS $3 FS $4]++' events-1m.csv >events-1m-unique.csv
+	say "PostgreSQL import, $RUNS runs each: onboard and psql \\copy"
+	: >pgimp.txt
+	: >pgcopy.txt
+	for i in $(seq 1 "$RUNS"); do
+		db=$(pgdb imp)
+		"$ONBOARD" --db "$db" init -q
+		"$ONBOARD" --db "$db" account import accounts.csv -q
+		measure "$ONBOARD" --db "$db" import -q events-1m.csv >>pgimp.txt
+		db=$(pgdb plain)
+		psql -qAtX "$db" -c 'CREATE TABLE event (account text COLLATE "C" NOT NULL,
+			type text COLLATE "C" NOT NULL, at text COLLATE "C" NOT NULL,
+			value text COLLATE "C" NOT NULL,
+			PRIMARY KEY (account, type, at, value))'
+		measure psql -qAtX "$db" -c "\\copy event FROM 'events-1m-unique.csv' WITH (FORMAT csv, HEADER, FORCE_NOT_NULL (value))" >>pgcopy.txt
+	done
+	pgimport=$(median <pgimp.txt)
+	pgcopy=$(median <pgcopy.txt)
+	say "PostgreSQL due and report, $RUNS runs each"
+	db=$(pgdb due)
+	"$ONBOARD" --db "$db" init -q
+	measure "$ONBOARD" --db "$db" db copy db-1m-done.db "$db" >pgdbcopy.txt
+	pgdbcopy=$(cat pgdbcopy.txt)
+	: >pgdue.txt
+	: >pgreport.txt
+	for i in $(seq 1 "$RUNS"); do
+		measure "$ONBOARD" --db "$db" --today "$TODAY" due --format csv >>pgdue.txt
+		measure "$ONBOARD" --db "$db" --today "$TODAY" report --format json >>pgreport.txt
+	done
+	pgdue=$(median <pgdue.txt)
+	pgreport=$(median <pgreport.txt)
+	rm -f back.db back.db-wal back.db-shm
+	"$ONBOARD" --db back.db init -q
+	"$ONBOARD" --db back.db db copy "$db" back.db -q
+	same=yes
+	for day in $TODAY $MIDDLE; do
+		for cmd in "due --format csv" "score --format json" "report --format json"; do
+			for d in db-1m-done.db "$db" back.db; do
+				# shellcheck disable=SC2086
+				"$ONBOARD" --db "$d" --today "$day" $cmd | md5sum
+			done | uniq | wc -l | grep -qx 1 || same=NO
+		done
+	done
+	pgvs=$(ratio "$(s "$pgimport")" "$(s "$pgcopy")")
+	pg_rows="| PostgreSQL: onboard import | 1M events | $(s "$pgimport") | $(m "$pgimport") | <= 1.5x psql \\copy | $(bar 1.5 "$pgvs" '>=') ${pgvs}x |
+| PostgreSQL: psql \\copy, same keys | 1M events | $(s "$pgcopy") | $(m "$pgcopy") | | |
+| PostgreSQL: db copy from SQLite | 1M events, 85% done | $(s "$pgdbcopy") | $(m "$pgdbcopy") | | |
+| PostgreSQL: due | 1M events, 85% done | $(s "$pgdue") | $(m "$pgdue") | < 1 s | $(bar "$(s "$pgdue")" 1 '<') |
+| PostgreSQL: report, a week | 1M events, 85% done | $(s "$pgreport") | $(m "$pgreport") | < 3 s | $(bar "$(s "$pgreport")" 3 '<') |
+| SQLite -> PostgreSQL -> SQLite: due, score, report as of $TODAY and $MIDDLE the same | 1M events | | | identical | $same |"
+}
+
 if [ "${BENCH_ONLY:-}" = send ]; then
 	send_bench
 	send_rows
+	exit 0
+fi
+if [ "${BENCH_ONLY:-}" = pg ]; then
+	[ -s db-1m-done.db ] || { say "BENCH_ONLY=pg needs a whole make bench first"; exit 1; }
+	pg_bench
+	printf '%s\n' "$pg_rows"
 	exit 0
 fi
 
@@ -299,6 +378,7 @@ for pb in professional-services segments stress; do
 done
 
 send_bench
+pg_bench
 
 machine=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 cores=$(nproc)
@@ -348,8 +428,10 @@ mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 	echo "| playbook diff, one window moved | 100,000 accounts, 10M events | $(s "$diff10") | $(m "$diff10") | < 1 s | $(bar "$(s "$diff10")" 1 '<') |"
 	cat playbooks.md
 	send_rows
+	printf '%s\n' "$pg_rows"
 	echo
-	echo "Peak memory bar: under 64 MiB for all of the above."
+	echo "Peak memory bar: under 64 MiB for all of the above. PostgreSQL $(psql --version | awk '{ print $3 }'),"
+	echo "local, over a Unix socket, fsync off (as the \\copy it is measured against)."
 } >results.md
 cat results.md
 cp results.md "$OLDPWD/bench/results.md"

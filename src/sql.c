@@ -497,7 +497,7 @@ static int fetch(struct ob_stmt *s)
 	char text[48];
 	int rc;
 	PQclear(s->res);
-	snprintf(text, sizeof(text), "FETCH 8192 FROM %s", s->cursor);
+	snprintf(text, sizeof(text), "FETCH 2048 FROM %s", s->cursor);
 	s->res = PQexec(s->conn->pg, text);
 	rc = pg_result(s->conn, s->res);
 	if (rc != SQLITE_OK) {
