@@ -5,7 +5,8 @@
 set -u
 BUILD=${BUILD:-build}
 export BUILD
-export ONBOARD="$PWD/$BUILD/onboard"
+# ONBOARD: another build of the binary (CI passes its ThreadSanitizer one).
+export ONBOARD="${ONBOARD:-$PWD/$BUILD/onboard}"
 log=$(mktemp)
 pgdir=""
 trap 'rm -f "$log"; [ -z "$pgdir" ] || sh tests/pg-server.sh stop "$pgdir"' EXIT

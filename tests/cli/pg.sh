@@ -72,6 +72,35 @@ chmod 600 "$T/pgpass"
 PGPASSFILE=$T/pgpass run --db "postgresql:///onboard_test?host=$HOST&user=pwuser" score --format csv
 expect_has "the password from PGPASSFILE" 0 stdout "account,"
 
+# The README's team set-up, as written there: a role with a password and
+# its own database, the password in ~/.pgpass, init, an SQLite file
+# moved over and checked.
+psql_own -c "CREATE ROLE team LOGIN PASSWORD 'team-secret'"
+psql_own -c "CREATE DATABASE teamdb OWNER team"
+{ echo "local all team scram-sha-256"; cat "$hba"; } >"$T/hba"
+cat "$T/hba" >"$hba"
+psql_own -c 'SELECT pg_reload_conf()' >/dev/null
+sleep 0.5
+mkdir -p "$T/home"
+echo '*:*:teamdb:team:team-secret' >>"$T/home/.pgpass"
+chmod 600 "$T/home/.pgpass"
+team="postgresql://team@/teamdb?host=$HOST"
+HOME=$T/home run --db "$team" init
+expect "README: init with the password from ~/.pgpass" 0 "" \
+	"onboard: created database '$team' (schema version 8)
+onboard: loaded the bundled playbook 'saas-default' as the default"
+"$ONBOARD" --db "$T/file.db" init -q
+"$ONBOARD" --db "$T/file.db" account add acme --name Acme --tier mid --kickoff 2026-11-02 -q
+"$ONBOARD" --db "$T/file.db" log acme login --at 2026-11-03T09:00:00Z -q
+HOME=$T/home run db copy "$T/file.db" "$team"
+expect_has "README: an SQLite file moved over" 0 stderr "1 accounts, 1 events"
+HOME=$T/home run --db "$team" db check
+expect_has "README: and checked" 0 stdout "every account's summary agrees with its events"
+HOME=$T/home run --db "$team" --today 2026-11-04 due --format csv
+team_due=$out
+run --db "$T/file.db" --today 2026-11-04 due --format csv
+assert "README: the same due list as the file's" test "$team_due" = "$out"
+
 # A connection refused: try again later.
 run --db "postgresql:///onboard_test?host=$T/nowhere&user=onboard" due
 expect_has "no server: exit 75" 75 stderr \
