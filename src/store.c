@@ -397,15 +397,16 @@ static const char *const pg_sql[NQUERIES] = {
 		"coalesce(v.first_at, excluded.first_at + 1) OR "
 		"excluded.first_day < coalesce(v.first_day, excluded.first_day + 1)",
 	/*
-	 * The events that may be stored already, in key order (the first of
-	 * a repeated external id wins, as row by row): RETURNING names those
-	 * that were not.
+	 * The events that may be stored already: of those sharing an
+	 * external id only the first in key order, as row by row (the others
+	 * meet it, or what it met); RETURNING names those stored.
 	 */
 	[Q_EVENT_CHECKED_INSERT] =
 		"INSERT INTO event (account, type, at, bare, value, ext_id) "
-		"SELECT account, type, at, bare, value, ext_id FROM "
-		"ob_pending_bulk ORDER BY account, type, at, bare, value, ext_id "
-		"ON CONFLICT DO NOTHING "
+		"SELECT account, type, at, bare, value, ext_id FROM (SELECT *, "
+		"row_number() OVER (PARTITION BY account, ext_id ORDER BY type, "
+		"at, bare, value) AS nth FROM ob_pending_bulk) p "
+		"WHERE ext_id = '' OR nth = 1 ON CONFLICT DO NOTHING "
 		"RETURNING account, type, at, bare, value, ext_id",
 };
 
@@ -577,7 +578,7 @@ static const char *const sql[NQUERIES] = {
 		"type IN (?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 		"?15, ?16, ?17, ?18, ?19) AND at >= least(?2, ?3) AND "
 		"(bare = 0 AND at >= ?2 OR bare = 1 AND at >= ?3) "
-		"GROUP BY type",
+		"GROUP BY type ORDER BY type",
 	/* One seek back from the cut-off (SQLite's max() over an index). */
 	[Q_LAST_BEFORE] =
 		"SELECT max(at) FROM event WHERE account = ?1 AND "
@@ -4090,9 +4091,9 @@ struct ob_stream {
 static const char *const stream_sql[4] = {
 	"SELECT " SIGNAL_COLUMNS " FROM signal ORDER BY account",
 	"SELECT account, value, first_at, first_day FROM signal_value "
-	"WHERE type = 11 ORDER BY account",
+	"WHERE type = 11 ORDER BY account, value",
 	"SELECT account, at, bare, resolved_at, resolved_day FROM ticket_open "
-	"ORDER BY account",
+	"ORDER BY account, ref, at, bare, ext_id",
 	"SELECT account, checkin, action, day, until_day "
 	"FROM checkin_action WHERE day <= ?1 ORDER BY account, day, id",
 };

@@ -36,7 +36,7 @@ drop_dbs() {
 }
 if [ -n "${ONBOARD_TEST_PG:-}" ]; then
 	PG="t$(basename "$0" .sh | tr -c 'a-z0-9\n' _)_$$"
-	trap 'drop_dbs; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+	trap '[ -n "${KEEP:-}" ] || { drop_dbs; rm -rf "$T"; }' EXIT
 	ONBOARD_DB=$(new_db main) || exit 1
 	export ONBOARD_DB
 fi
