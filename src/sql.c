@@ -7,6 +7,7 @@
  */
 #include "sql.h"
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,114 @@
 
 #define OID_INT8 20
 #define OID_TEXT 25
+
+/* --- libpq, loaded when first needed ----------------------------------- */
+
+/*
+ * libpq and what it links (OpenSSL, Kerberos, LDAP: 5.5 MiB resident)
+ * are loaded by the first PostgreSQL connection, not at start-up: an
+ * SQLite user pays nothing for team mode. The build still checks every
+ * call against libpq-fe.h.
+ */
+static struct {
+	__typeof__(PQclear) *PQclear;
+	__typeof__(PQcmdTuples) *PQcmdTuples;
+	__typeof__(PQconnectdb) *PQconnectdb;
+	__typeof__(PQconnectionNeedsPassword) *PQconnectionNeedsPassword;
+	__typeof__(PQconnectionUsedPassword) *PQconnectionUsedPassword;
+	__typeof__(PQerrorMessage) *PQerrorMessage;
+	__typeof__(PQexec) *PQexec;
+	__typeof__(PQexecParams) *PQexecParams;
+	__typeof__(PQexecPrepared) *PQexecPrepared;
+	__typeof__(PQfinish) *PQfinish;
+	__typeof__(PQfname) *PQfname;
+	__typeof__(PQgetResult) *PQgetResult;
+	__typeof__(PQgetisnull) *PQgetisnull;
+	__typeof__(PQgetvalue) *PQgetvalue;
+	__typeof__(PQnfields) *PQnfields;
+	__typeof__(PQntuples) *PQntuples;
+	__typeof__(PQprepare) *PQprepare;
+	__typeof__(PQputCopyData) *PQputCopyData;
+	__typeof__(PQputCopyEnd) *PQputCopyEnd;
+	__typeof__(PQresultErrorField) *PQresultErrorField;
+	__typeof__(PQresultErrorMessage) *PQresultErrorMessage;
+	__typeof__(PQresultStatus) *PQresultStatus;
+	__typeof__(PQsetNoticeReceiver) *PQsetNoticeReceiver;
+	__typeof__(PQstatus) *PQstatus;
+	__typeof__(PQtransactionStatus) *PQtransactionStatus;
+} libpq;
+
+static bool libpq_loaded;
+
+/* NULL when loaded, else why not. */
+static const char *load_libpq(void)
+{
+	void *lib;
+	if (libpq_loaded)
+		return NULL;
+	if (!(lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL)))
+		return dlerror();
+#define LOAD(f)                                                                \
+	do {                                                                   \
+		*(void **)&libpq.f = dlsym(lib, #f);                           \
+		if (!libpq.f)                                                  \
+			return "libpq.so.5 lacks " #f;                          \
+	} while (0)
+		LOAD(PQclear);
+		LOAD(PQcmdTuples);
+		LOAD(PQconnectdb);
+		LOAD(PQconnectionNeedsPassword);
+		LOAD(PQconnectionUsedPassword);
+		LOAD(PQerrorMessage);
+		LOAD(PQexec);
+		LOAD(PQexecParams);
+		LOAD(PQexecPrepared);
+		LOAD(PQfinish);
+		LOAD(PQfname);
+		LOAD(PQgetResult);
+		LOAD(PQgetisnull);
+		LOAD(PQgetvalue);
+		LOAD(PQnfields);
+		LOAD(PQntuples);
+		LOAD(PQprepare);
+		LOAD(PQputCopyData);
+		LOAD(PQputCopyEnd);
+		LOAD(PQresultErrorField);
+		LOAD(PQresultErrorMessage);
+		LOAD(PQresultStatus);
+		LOAD(PQsetNoticeReceiver);
+		LOAD(PQstatus);
+		LOAD(PQtransactionStatus);
+#undef LOAD
+	libpq_loaded = true;
+	return NULL;
+}
+
+#define PQclear (libpq.PQclear)
+#define PQcmdTuples (libpq.PQcmdTuples)
+#define PQconnectdb (libpq.PQconnectdb)
+#define PQconnectionNeedsPassword (libpq.PQconnectionNeedsPassword)
+#define PQconnectionUsedPassword (libpq.PQconnectionUsedPassword)
+#define PQerrorMessage (libpq.PQerrorMessage)
+#define PQexec (libpq.PQexec)
+#define PQexecParams (libpq.PQexecParams)
+#define PQexecPrepared (libpq.PQexecPrepared)
+#define PQfinish (libpq.PQfinish)
+#define PQfname (libpq.PQfname)
+#define PQgetResult (libpq.PQgetResult)
+#define PQgetisnull (libpq.PQgetisnull)
+#define PQgetvalue (libpq.PQgetvalue)
+#define PQnfields (libpq.PQnfields)
+#define PQntuples (libpq.PQntuples)
+#define PQprepare (libpq.PQprepare)
+#define PQputCopyData (libpq.PQputCopyData)
+#define PQputCopyEnd (libpq.PQputCopyEnd)
+#define PQresultErrorField (libpq.PQresultErrorField)
+#define PQresultErrorMessage (libpq.PQresultErrorMessage)
+#define PQresultStatus (libpq.PQresultStatus)
+#define PQsetNoticeReceiver (libpq.PQsetNoticeReceiver)
+#define PQstatus (libpq.PQstatus)
+#define PQtransactionStatus (libpq.PQtransactionStatus)
 
 /* --- SQLite ------------------------------------------------------------- */
 
@@ -142,7 +251,14 @@ static void quiet(void *arg, const PGresult *r)
 
 int ob_sql_open_pg(struct ob_sql *c, const char *uri)
 {
+	const char *why;
 	memset(c, 0, sizeof(*c));
+	if ((why = load_libpq())) {
+		c->error = xasprintf("PostgreSQL's client library is not here "
+				     "(install libpq5): %s",
+				     why);
+		return SQLITE_AUTH;
+	}
 	c->pg = PQconnectdb(uri);
 	if (!c->pg) {
 		set_error(c, "out of memory", NULL);
@@ -429,7 +545,8 @@ static void close_cursor(struct ob_stmt *s)
 void ob_pg_reset(struct ob_stmt *s, bool clear)
 {
 	close_cursor(s);
-	PQclear(s->res);
+	if (s->res)
+		PQclear(s->res);
 	s->res = NULL;
 	s->executed = false;
 	if (!clear)
@@ -577,6 +694,11 @@ static int plain_step(struct ob_stmt *s)
 			   ? PQntuples(s->res)
 			   : 0;
 	return s->nrows > 0 ? SQLITE_ROW : SQLITE_DONE;
+}
+
+bool ob_pg_column_null(struct ob_stmt *s, int col)
+{
+	return PQgetisnull(s->res, s->row, col);
 }
 
 const char *ob_pg_column(struct ob_stmt *s, int col)

@@ -132,6 +132,7 @@ void ob_pg_bind(struct ob_stmt *s, int n, const char *text, bool copy,
 		unsigned oid);
 void ob_pg_bind_int64(struct ob_stmt *s, int n, int64_t v);
 const char *ob_pg_column(struct ob_stmt *s, int col);
+bool ob_pg_column_null(struct ob_stmt *s, int col);
 
 static inline int ob_sql_step(struct ob_stmt *s)
 {
@@ -205,7 +206,7 @@ static inline bool ob_sql_column_null(struct ob_stmt *s, int col)
 {
 	if (s->lite)
 		return sqlite3_column_type(s->lite, col) == SQLITE_NULL;
-	return PQgetisnull(s->res, s->row, col);
+	return ob_pg_column_null(s, col);
 }
 
 /* NULL for NULL; valid until the next step or reset. */
