@@ -63,7 +63,11 @@ pg_half() {
 		esac
 	fi
 	export ONBOARD_TEST_PG
-	echo "# PostgreSQL: the command tests again"
+	echo "# PostgreSQL: the store's unit tests and the command tests again"
+	psql -qAtX "$ONBOARD_TEST_PG" -c "DROP DATABASE IF EXISTS onboard_unit" \
+		-c "CREATE DATABASE onboard_unit" >/dev/null 2>&1
+	ONBOARD_TEST_STORE=$(printf '%s\n' "$ONBOARD_TEST_PG" |
+		sed 's|:///[^?]*?|:///onboard_unit?|') unit "$BUILD/tests/test_store"
 	for t in tests/cli/*.sh; do
 		[ "$(basename "$t")" = lib.sh ] || script "$t"
 	done

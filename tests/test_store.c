@@ -1,4 +1,9 @@
-/* The storage layer: schema, migrations, playbooks, accounts. */
+/*
+ * The storage layer: schema, migrations, playbooks, accounts. With
+ * ONBOARD_TEST_STORE (a PostgreSQL URI: the PostgreSQL half of make
+ * check) the tests of a store's contents run on that database, emptied
+ * before each; those of SQLite's files stay on files.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,9 +22,24 @@
 
 static int setup(void **state)
 {
+	const char *uri = getenv("ONBOARD_TEST_STORE");
+	const char *db = ":memory:";
 	struct ob_store *st;
 	struct ob_err err;
-	if (ob_store_open(":memory:", OB_STORE_CREATE, &st, &err) < 0) {
+	if (uri && *uri) {
+		char *cmd = xasprintf("psql -qAtX '%s' -c 'DROP SCHEMA public "
+				      "CASCADE; CREATE SCHEMA public' "
+				      ">/dev/null 2>&1",
+				      uri);
+		int rc = system(cmd);
+		free(cmd);
+		if (rc != 0) {
+			print_error("cannot empty '%s'\n", uri);
+			return -1;
+		}
+		db = uri;
+	}
+	if (ob_store_open(db, OB_STORE_CREATE, &st, &err) < 0) {
 		print_error("%s\n", err.msg);
 		return -1;
 	}
