@@ -315,6 +315,11 @@ bool ob_sql_in_transaction(struct ob_sql *c)
 	return PQtransactionStatus(c->pg) != PQTRANS_IDLE;
 }
 
+bool ob_sql_failed_transaction(struct ob_sql *c)
+{
+	return c->pg && PQtransactionStatus(c->pg) == PQTRANS_INERROR;
+}
+
 int64_t ob_sql_changes(struct ob_sql *c)
 {
 	return c->lite ? sqlite3_changes64(c->lite) : c->changes;

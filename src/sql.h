@@ -80,6 +80,11 @@ const char *ob_sql_errmsg(struct ob_sql *c);
 int ob_sql_exec(struct ob_sql *c, const char *text);
 /* Whether a transaction is open (one that failed included). */
 bool ob_sql_in_transaction(struct ob_sql *c);
+/*
+ * PostgreSQL: whether a statement failed in the open transaction, which
+ * it then ends (SQLite goes on); never on SQLite.
+ */
+bool ob_sql_failed_transaction(struct ob_sql *c);
 /* Rows the last INSERT, UPDATE or DELETE changed. */
 int64_t ob_sql_changes(struct ob_sql *c);
 

@@ -445,7 +445,7 @@ static const char *const sql[NQUERIES] = {
 		"INSERT INTO account (ext_id, name, tier, kickoff, csm, contact, "
 		"email, playbook, status, opt_out, created_at, updated_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?12, ?10, ?10) "
-		"RETURNING id",
+		"ON CONFLICT DO NOTHING RETURNING id",
 	[Q_ACCOUNT_UPDATE] =
 		"UPDATE account SET ext_id = ?1, name = ?2, tier = ?3, "
 		"kickoff = ?4, csm = ?5, contact = ?6, email = ?7, "
@@ -1470,6 +1470,18 @@ int ob_store_commit(struct ob_store *st, struct ob_err *err)
 		ob_store_rollback(st);
 		return -1;
 	}
+	/*
+	 * PostgreSQL answers COMMIT of a transaction a statement failed in
+	 * with a silent ROLLBACK: say it, never lose it quietly.
+	 */
+	if (ob_sql_failed_transaction(&st->db)) {
+		ob_fail(err, OB_EFAIL,
+			"database '%s': a statement of this command failed, "
+			"so PostgreSQL rolled it back",
+			st->path);
+		ob_store_rollback(st);
+		return -1;
+	}
 	rc = ob_sql_exec(&st->db, "COMMIT");
 	if (rc != SQLITE_OK) {
 		db_fail(st, rc, err, "committing");
@@ -1793,11 +1805,15 @@ int ob_store_account_insert(struct ob_store *st, struct ob_account *a,
 	if (!s)
 		return -1;
 	bind_account(s, a);
+	/*
+	 * A taken id returns no row, an error on neither engine: on
+	 * PostgreSQL an error would end the transaction.
+	 */
 	rc = ob_sql_step(s);
 	if (rc == SQLITE_ROW)
 		a->rowid = ob_sql_column_int64(s, 0);
 	ob_sql_reset(s);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	if (rc == SQLITE_DONE)
 		return ob_fail(err, OB_EDATA, "account '%s' already exists",
 			       a->id);
 	if (rc != SQLITE_ROW)

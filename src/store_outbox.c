@@ -63,7 +63,8 @@ static const char *const sql[Q_END] = {
     [Q_OUTBOX_ADD] =
 	"INSERT INTO outbox (kind, account, checkin, opens, csm, sender, "
 	"recipient, subject, message_id, message, queued_at) VALUES "
-	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING "
+	"RETURNING id",
     [Q_OUTBOX_NAMES] = "INSERT INTO outbox_account (outbox, account, red, "
 		       "escalations) VALUES (?1, ?2, ?3, ?4)",
     /* Through outbox_instance: the account's messages of the check-in. */
@@ -278,7 +279,7 @@ int ob_store_outbox_add(struct ob_store *st, const struct ob_outbox_new *m,
 	if (rc == SQLITE_ROW)
 		*id = ob_sql_column_int64(s, 0);
 	ob_sql_reset(s);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	if (rc == SQLITE_DONE) /* outbox_instance: no row, and no error */
 		return ob_fail(err, OB_EDATA,
 			       "check-in '%s' of '%s' has a message already",
 			       m->checkin, m->account_id ? m->account_id : "");
