@@ -85,11 +85,9 @@ static int first_value_day(struct build *b, const struct ob_account *a,
 		if (!ms->first_value || !as->signals.milestone_done[m] ||
 		    !(ms->tiers & ((ob_tier_set)1 << as->tier)))
 			continue;
-		r = ob_store_first_event_day(b->st, a->rowid, OB_EV_MILESTONE,
-					     ms->id, b->r.as_of, &day, &b->err);
-		if (r < 0)
-			return -1;
-		if (r == 0 && (*out < 0 || day < *out))
+		/* Its own event's day came with the account's data. */
+		day = as->signals.milestone_day[m];
+		if (as->signals.milestone_seen[m] && (*out < 0 || day < *out))
 			*out = day;
 		if (!ms->done_on)
 			continue;

@@ -88,6 +88,8 @@ void ob_signals_compute(const struct ob_playbook *pb,
 	memset(out, 0, sizeof(*out));
 	out->as_of = as_of;
 	out->milestone_done = xcalloc(pb->nmilestones + 1, sizeof(bool));
+	out->milestone_day = xcalloc(pb->nmilestones + 1, sizeof(ob_day));
+	out->milestone_seen = xcalloc(pb->nmilestones + 1, sizeof(bool));
 	out->from_summary = set_->from_summary;
 	/* Counts that are zero until an event says otherwise. */
 	static const enum ob_metric zero[] = {
@@ -181,8 +183,10 @@ void ob_signals_compute(const struct ob_playbook *pb,
 	}
 	for (size_t i = 0; i < data->nmilestones; i++) {
 		int m = ob_playbook_milestone(pb, data->milestones[i]);
-		if (m >= 0)
-			out->milestone_done[m] = true;
+		if (m < 0)
+			continue;
+		out->milestone_done[m] = out->milestone_seen[m] = true;
+		out->milestone_day[m] = data->milestone_days[i];
 	}
 	for (size_t m = 0; m < pb->nmilestones; m++) {
 		if (!(pb->milestones[m].tiers & bit))
@@ -221,6 +225,8 @@ void ob_signals_release(struct ob_signals *s)
 {
 	free(s->counts);
 	free(s->milestone_done);
+	free(s->milestone_day);
+	free(s->milestone_seen);
 	for (size_t i = 0; i < s->nactions; i++) {
 		free(s->actions[i].checkin);
 	}

@@ -604,8 +604,9 @@ static const char *const sql[NQUERIES] = {
 		"(bare = 0 AND at >= ?3 AND at < ?4 OR "
 		"bare = 1 AND at >= ?5 AND at < ?6)",
 	[Q_MILESTONES_AS_OF] =
-		"SELECT value FROM signal_value WHERE type = 11 AND "
-		"account = ?1 AND (first_at < ?2 OR first_day < ?3)",
+		"SELECT value, first_at, first_day FROM signal_value "
+		"WHERE type = 11 AND account = ?1 AND "
+		"(first_at < ?2 OR first_day < ?3)",
 	/* Openings as of a day, with their ticket's latest resolutions. */
 	[Q_OPEN_TICKETS] =
 		"SELECT o.at, o.bare, (SELECT max(r.at) FROM event r "
@@ -617,8 +618,9 @@ static const char *const sql[NQUERIES] = {
 		"o.at < greatest(?2, ?3) AND "
 		"(o.bare = 0 AND o.at < ?2 OR o.bare = 1 AND o.at < ?3) "
 		"ORDER BY o.at",
-	[Q_MILESTONES_NOW] = "SELECT value FROM signal_value WHERE type = 11 "
-			     "AND account = ?1",
+	[Q_MILESTONES_NOW] = "SELECT value, first_at, first_day "
+			     "FROM signal_value WHERE type = 11 AND "
+			     "account = ?1",
 	/* The first with a time and the first given as a date: the reader's
 	 * zone says which is first. */
 	[Q_FIRST_EVENT] =
@@ -3919,6 +3921,7 @@ void ob_account_data_release(struct ob_account_data *d)
 	for (size_t i = 0; i < d->nmilestones; i++)
 		free(d->milestones[i]);
 	free(d->milestones);
+	free(d->milestone_days);
 	free(d->tickets);
 	for (size_t i = 0; i < d->nactions; i++)
 		free(d->actions[i].checkin);
@@ -3926,11 +3929,35 @@ void ob_account_data_release(struct ob_account_data *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static void add_milestone(struct ob_account_data *d, const char *value)
+/*
+ * The milestone of s's row (value at col, then its first sightings with
+ * a time and as a date), with the local date it was first seen before
+ * the cut-offs: what ob_store_first_event_day says of it, without asking.
+ */
+static void add_milestone(struct ob_account_data *d, struct ob_stmt *s,
+			  int col, int64_t cut_at, int64_t cut_bare)
 {
-	d->milestones = xrealloc(d->milestones,
-				 (d->nmilestones + 1) * sizeof(char *));
-	d->milestones[d->nmilestones++] = xstrdup(value);
+	ob_day day = 0;
+	bool found = false;
+	size_t n = d->nmilestones;
+	if (!ob_sql_column_null(s, col + 1) &&
+	    ob_sql_column_int64(s, col + 1) < cut_at) {
+		day = ob_time_local_day(ob_sql_column_int64(s, col + 1), false);
+		found = true;
+	}
+	if (!ob_sql_column_null(s, col + 2) &&
+	    ob_sql_column_int64(s, col + 2) < cut_bare / OB_DAY_US) {
+		ob_day bare = ob_time_local_day(
+			ob_sql_column_int64(s, col + 2) * OB_DAY_US, true);
+		if (!found || bare < day)
+			day = bare;
+	}
+	d->milestones = xrealloc(d->milestones, (n + 1) * sizeof(char *));
+	d->milestone_days =
+		xrealloc(d->milestone_days, (n + 1) * sizeof(ob_day));
+	d->milestones[n] = xstrdup(ob_sql_column_text(s, col));
+	d->milestone_days[n] = day;
+	d->nmilestones++;
 }
 
 static void add_ticket(struct ob_account_data *d, int64_t at, bool bare)
@@ -4012,8 +4039,7 @@ static int milestones_and_tickets(struct ob_store *st, int64_t account,
 			ob_sql_bind_int64(s, 3, cut_bare / OB_DAY_US);
 		}
 		while ((rc = ob_sql_step(s)) == SQLITE_ROW)
-			add_milestone(d,
-				      (const char *)ob_sql_column_text(s, 0));
+			add_milestone(d, s, 0, cut_at, cut_bare);
 		ob_sql_reset(s);
 		if (rc != SQLITE_DONE)
 			return db_fail(st, rc, err, "reading milestones");
@@ -4215,8 +4241,8 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	for (; cursor_at(&x->milestones, account);) {
 		if (current || seen_before(x->milestones.s, 2, x->cut_at,
 					   x->cut_bare))
-			add_milestone(out, (const char *)ob_sql_column_text(
-						   x->milestones.s, 1));
+			add_milestone(out, x->milestones.s, 1, x->cut_at,
+				      x->cut_bare);
 		if (cursor_step(x, &x->milestones, err) < 0)
 			goto fail;
 	}

@@ -40,6 +40,12 @@ struct ob_signals {
 	struct ob_type_count *counts; /* by type name */
 	size_t ncounts;
 	bool *milestone_done; /* per milestone of the playbook */
+	/*
+	 * The local date its own milestone event was first seen, when
+	 * milestone_seen (else done by a done_on event, or not done).
+	 */
+	ob_day *milestone_day;
+	bool *milestone_seen;
 	int progress;         /* percent of the tier's milestones done */
 	struct ob_action *actions; /* dated on or before as_of, by date */
 	size_t nactions;

@@ -281,6 +281,7 @@ struct ob_account_data {
 	struct ob_signal_set signals;
 	int64_t logins_7d; /* OB_NEED_LOGINS_7D: logins in the 7 days to it */
 	char **milestones; /* distinct values of its milestone events */
+	ob_day *milestone_days; /* the local date each was first seen */
 	size_t nmilestones;
 	struct ob_instant *tickets; /* when each open ticket was opened */
 	size_t ntickets;
