@@ -15,7 +15,6 @@
 #include "onboard/util.h"
 
 #define OID_INT8 20
-#define OID_TEXT 25
 
 /* --- libpq, loaded when first needed ----------------------------------- */
 
@@ -69,31 +68,31 @@ static const char *load_libpq(void)
 		if (!libpq.f)                                                  \
 			return "libpq.so.5 lacks " #f;                          \
 	} while (0)
-		LOAD(PQclear);
-		LOAD(PQcmdTuples);
-		LOAD(PQconnectdb);
-		LOAD(PQconnectionNeedsPassword);
-		LOAD(PQconnectionUsedPassword);
-		LOAD(PQerrorMessage);
-		LOAD(PQexec);
-		LOAD(PQexecParams);
-		LOAD(PQexecPrepared);
-		LOAD(PQfinish);
-		LOAD(PQfname);
-		LOAD(PQgetResult);
-		LOAD(PQgetisnull);
-		LOAD(PQgetvalue);
-		LOAD(PQnfields);
-		LOAD(PQntuples);
-		LOAD(PQprepare);
-		LOAD(PQputCopyData);
-		LOAD(PQputCopyEnd);
-		LOAD(PQresultErrorField);
-		LOAD(PQresultErrorMessage);
-		LOAD(PQresultStatus);
-		LOAD(PQsetNoticeReceiver);
-		LOAD(PQstatus);
-		LOAD(PQtransactionStatus);
+	LOAD(PQclear);
+	LOAD(PQcmdTuples);
+	LOAD(PQconnectdb);
+	LOAD(PQconnectionNeedsPassword);
+	LOAD(PQconnectionUsedPassword);
+	LOAD(PQerrorMessage);
+	LOAD(PQexec);
+	LOAD(PQexecParams);
+	LOAD(PQexecPrepared);
+	LOAD(PQfinish);
+	LOAD(PQfname);
+	LOAD(PQgetResult);
+	LOAD(PQgetisnull);
+	LOAD(PQgetvalue);
+	LOAD(PQnfields);
+	LOAD(PQntuples);
+	LOAD(PQprepare);
+	LOAD(PQputCopyData);
+	LOAD(PQputCopyEnd);
+	LOAD(PQresultErrorField);
+	LOAD(PQresultErrorMessage);
+	LOAD(PQresultStatus);
+	LOAD(PQsetNoticeReceiver);
+	LOAD(PQstatus);
+	LOAD(PQtransactionStatus);
 #undef LOAD
 	libpq_loaded = true;
 	return NULL;
