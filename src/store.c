@@ -661,6 +661,8 @@ struct pending_event {
  * this transaction wrote or the batch has before it (a Bloom filter
  * says "maybe" or "certainly not"). A nightly import of new events, or
  * a first one, is nearly all bulk; a re-import is all row by row.
+ * (PostgreSQL checks a batch's "row by row" events in one statement
+ * too, write_checked_pg: there a row costs a round trip.)
  */
 enum pending_state {
 	PENDING_CHECK, /* row by row */
@@ -732,8 +734,9 @@ struct ob_store {
 	struct ob_strmap types;    /* custom event type name -> id */
 	/*
 	 * Events are queued by the command's thread and written by another:
-	 * while one batch goes into SQLite, the next is read and checked.
-	 * SQLite is used by one thread at a time: the queuing thread waits
+	 * while one batch goes into the database, the next is read and
+	 * checked. The connection (SQLite's or libpq's) is used by one
+	 * thread at a time: the queuing thread waits
 	 * for the writer before any statement of its own (stmt, exec), and
 	 * fails there once a batch failed; the writer works only between
 	 * handoffs.
