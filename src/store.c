@@ -2662,8 +2662,9 @@ int ob_store_check(struct ob_store *st, struct ob_store_check *out,
 			if (check_step(st, s[0], &at[0], err) < 0)
 				goto fail_account;
 		}
-		while (at[2] < account && check_step(st, s[2], &at[2], err) == 0)
-			;
+		while (at[2] < account)
+			if (check_step(st, s[2], &at[2], err) < 0)
+				goto fail_account;
 		if (at[2] == account)
 			folded.features = (uint32_t)ob_sql_column_int64(s[2], 1);
 		if (at[1] == account) {
