@@ -3693,6 +3693,19 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
  * Takes the events from the cut-offs on from the counts of up to
  * COUNT_TYPES types of the set, from the from-th on (in type order).
  */
+/*
+ * Takes n events of type from the counts at or after set->items[*k]
+ * (types come in increasing order; *k moves on past smaller ones).
+ */
+static void take_after(struct ob_signal_set *set, size_t *k, size_t end,
+		       int type, int64_t n)
+{
+	while (*k < end && set->items[*k].type < type)
+		++*k;
+	if (*k < end && set->items[*k].type == type)
+		set->items[*k].n -= n;
+}
+
 static int count_after(struct ob_store *st, int64_t account, int64_t cut_at,
 		       int64_t cut_bare, struct ob_signal_set *set,
 		       size_t from, struct ob_err *err)
@@ -3714,13 +3727,9 @@ static int count_after(struct ob_store *st, int64_t account, int64_t cut_at,
 			ob_sql_bind_null(s, (int)(4 + i - from));
 	}
 	/* Rows come by type, as the set is. */
-	while ((rc = ob_sql_step(s)) == SQLITE_ROW) {
-		int type = ob_sql_column_int(s, 0);
-		while (k < end && set->items[k].type < type)
-			k++;
-		if (k < end && set->items[k].type == type)
-			set->items[k].n -= ob_sql_column_int64(s, 1);
-	}
+	while ((rc = ob_sql_step(s)) == SQLITE_ROW)
+		take_after(set, &k, end, ob_sql_column_int(s, 0),
+			   ob_sql_column_int64(s, 1));
 	ob_sql_reset(s);
 	return rc == SQLITE_DONE ? 0 : db_fail(st, rc, err, "reading signals");
 }
@@ -3731,8 +3740,16 @@ static int count_after(struct ob_store *st, int64_t account, int64_t cut_at,
  * type, so an account's long history costs nothing), then per type what
  * the counts do not tell.
  */
-static int signals_before(struct ob_store *st, int64_t account,
-			  int64_t cut_at, int64_t cut_bare,
+struct ob_stream;
+static int stream_after(struct ob_stream *x, int64_t account,
+			struct ob_signal_set *set, struct ob_err *err);
+
+/*
+ * x: a stream whose counts from the day on come from one cursor over
+ * every account (PostgreSQL's), NULL for a query of this account's.
+ */
+static int signals_before(struct ob_store *st, struct ob_stream *x,
+			  int64_t account, int64_t cut_at, int64_t cut_bare,
 			  const struct ob_summary *sum,
 			  struct ob_signal_set *out, struct ob_err *err)
 {
@@ -3757,10 +3774,15 @@ static int signals_before(struct ob_store *st, int64_t account,
 			t->type_name = "";
 		t->n = n;
 	}
-	for (size_t from = 0; from < out->n; from += COUNT_TYPES)
-		if (count_after(st, account, cut_at, cut_bare, out, from,
-				err) < 0)
+	if (x) {
+		if (stream_after(x, account, out, err) < 0)
 			goto fail;
+	} else {
+		for (size_t from = 0; from < out->n; from += COUNT_TYPES)
+			if (count_after(st, account, cut_at, cut_bare, out,
+					from, err) < 0)
+				goto fail;
+	}
 	/* Types with nothing left before the day are not there. */
 	{
 		size_t kept = 0;
@@ -3813,7 +3835,8 @@ int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
 		return 0;
 	}
 	/* Some events are after the day asked: go to those. */
-	rc = signals_before(st, account, cut_at, cut_bare, &sum, out, err);
+	rc = signals_before(st, NULL, account, cut_at, cut_bare, &sum, out,
+			    err);
 	ob_summary_release(&sum);
 	return rc;
 }
@@ -4132,7 +4155,20 @@ struct ob_stream {
 	ob_day as_of;
 	int64_t cut_at, cut_bare;
 	struct cursor signals, milestones, tickets, actions;
+	/*
+	 * PostgreSQL: every account's events from the day on, by type, one
+	 * cursor instead of a query (a round trip) per account; opened by
+	 * the first account that has any, so today's lists never read it.
+	 */
+	struct cursor after;
+	bool pg_after;
 };
+
+/* Q_COUNT_AFTER for every account at once. */
+static const char *const after_sql =
+	"SELECT account, type, count(*) FROM event WHERE "
+	"at >= least(?1, ?2) AND (bare = 0 AND at >= ?1 OR bare = 1 AND "
+	"at >= ?2) GROUP BY account, type ORDER BY account, type";
 
 static const char *const stream_sql[4] = {
 	"SELECT " SIGNAL_COLUMNS " FROM signal ORDER BY account",
@@ -4173,6 +4209,7 @@ void ob_store_stream_close(struct ob_stream *x)
 {
 	if (!x)
 		return;
+	ob_sql_finalize(x->after.s);
 	ob_sql_finalize(x->signals.s);
 	ob_sql_finalize(x->milestones.s);
 	ob_sql_finalize(x->tickets.s);
@@ -4188,6 +4225,7 @@ int ob_store_stream_open(struct ob_store *st, ob_day as_of,
 				     &x->actions};
 	x->st = st;
 	x->as_of = as_of;
+	x->pg_after = ob_sql_is_pg(&st->db);
 	day_cutoffs(as_of, &x->cut_at, &x->cut_bare);
 	if (write_pending(st, err) < 0 || load_custom_types(st, err) < 0)
 		goto fail;
@@ -4208,6 +4246,31 @@ int ob_store_stream_open(struct ob_store *st, ob_day as_of,
 fail:
 	ob_store_stream_close(x);
 	return -1;
+}
+
+static int stream_after(struct ob_stream *x, int64_t account,
+			struct ob_signal_set *set, struct ob_err *err)
+{
+	size_t k = 0;
+	if (!x->after.s) {
+		int rc = ob_sql_prepare_stream(&x->st->db, after_sql,
+					       &x->after.s);
+		if (rc != SQLITE_OK)
+			return db_fail(x->st, rc, err, "preparing a query");
+		ob_sql_bind_int64(x->after.s, 1, x->cut_at);
+		ob_sql_bind_int64(x->after.s, 2, x->cut_bare);
+		if (cursor_step(x, &x->after, err) < 0)
+			return -1;
+	}
+	if (cursor_seek(x, &x->after, account, err) < 0)
+		return -1;
+	for (; cursor_at(&x->after, account);) {
+		take_after(set, &k, set->n, ob_sql_column_int(x->after.s, 1),
+			   ob_sql_column_int64(x->after.s, 2));
+		if (cursor_step(x, &x->after, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int ob_store_stream_account(struct ob_stream *x, int64_t account,
@@ -4233,8 +4296,8 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	/* Events after the day asked: this one's signals as of the day. */
 	if (current)
 		ob_summary_signals(&sum, type_name, x->st, set);
-	else if (signals_before(x->st, account, x->cut_at, x->cut_bare, &sum,
-				set, err) < 0)
+	else if (signals_before(x->st, x->pg_after ? x : NULL, account,
+				x->cut_at, x->cut_bare, &sum, set, err) < 0)
 		goto fail;
 	ob_summary_release(&sum);
 	for (; cursor_at(&x->actions, account);) {
