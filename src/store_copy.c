@@ -246,8 +246,17 @@ int ob_store_copy(struct ob_store *from, struct ob_store *to,
 		else if (!strcmp(name, "user_link"))
 			n->links = rows;
 	}
-	if (ob_sql_is_pg(ob_store_conn(to)) && resume_identities(to, err) < 0)
+	/*
+	 * PostgreSQL plans from statistics that its autovacuum gathers only
+	 * a while later: the copy's readers should not plan blind.
+	 */
+	if (ob_sql_is_pg(ob_store_conn(to)) &&
+	    (resume_identities(to, err) < 0 ||
+	     (rc = ob_sql_exec(ob_store_conn(to), "ANALYZE")) != SQLITE_OK)) {
+		if (rc != SQLITE_OK)
+			ob_store_sql_fail(to, rc, err, "copying");
 		goto fail;
+	}
 	if (ob_store_commit(to, err) < 0)
 		goto fail_read;
 	ob_store_rollback(from);
