@@ -391,28 +391,37 @@ struct assess_each {
 	struct ob_err *err;
 };
 
+int ob_cli_assess_streamed(struct ob_stream *x, const struct ob_playbook *pb,
+			   const struct ob_account *a, ob_day as_of,
+			   bool every_metric, struct ob_assessment *as,
+			   struct ob_err *err)
+{
+	struct ob_account_data data;
+	int r;
+	memset(as, 0, sizeof(*as));
+	if (ob_store_stream_account(
+		    x, a->rowid,
+		    every_metric || ob_playbook_names_metric(pb, OB_M_LOGINS_7D)
+			    ? OB_NEED_LOGINS_7D
+			    : 0,
+		    &data, err) < 0)
+		return -1;
+	r = ob_assess_data(pb, a, as_of, &data, every_metric, as, err);
+	ob_account_data_release(&data);
+	return r;
+}
+
 static int assess_one(void *arg, const struct ob_account *a)
 {
 	struct assess_each *x = arg;
-	struct ob_account_data data;
 	struct ob_assessment as;
 	const struct ob_playbook *pb;
 	int64_t pid;
 	int r;
 	if (!(pb = ob_playbook_cache_get(x->pc, x->st, NULL, a->playbook_id,
 					 &pid, x->err)) ||
-	    ob_store_stream_account(
-		    x->stream, a->rowid,
-		    x->every_metric ||
-				    ob_playbook_names_metric(pb, OB_M_LOGINS_7D)
-			    ? OB_NEED_LOGINS_7D
-			    : 0,
-		    &data, x->err) < 0)
-		return -1;
-	r = ob_assess_data(pb, a, x->as_of, &data, x->every_metric, &as,
-			   x->err);
-	ob_account_data_release(&data);
-	if (r < 0)
+	    ob_cli_assess_streamed(x->stream, pb, a, x->as_of, x->every_metric,
+				   &as, x->err) < 0)
 		return -1;
 	r = x->fn(x->ctx, a, pb, &as);
 	ob_assessment_release(&as);

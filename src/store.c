@@ -3591,23 +3591,39 @@ static void day_cutoffs(ob_day d, int64_t *at, int64_t *bare)
 	*bare = (d + 1) * OB_DAY_US;
 }
 
+/*
+ * Where a type's details as of the cut-offs come from: NULL, a query of
+ * the account's; else the row of PostgreSQL's cursor over every account
+ * (columns AFTER_*), already at this account and type.
+ */
+enum {
+	AFTER_LAST_AT = 3, /* logins, responses: the last before, timed */
+	AFTER_LAST_BARE,   /* and given as a date */
+	AFTER_FEATURES,    /* distinct features first seen before */
+	AFTER_NPS,	   /* the latest NPS before: at, value, date, value */
+};
+
 /* The latest event of a type before the cut-off, timed or bare. */
-static int last_before(struct ob_store *st, int64_t account, int type,
-		       bool bare, int64_t cut, bool *found, int64_t *at,
-		       struct ob_err *err)
+static int last_before(struct ob_store *st, struct ob_stmt *row,
+		       int64_t account, int type, bool bare, int64_t cut,
+		       bool *found, int64_t *at, struct ob_err *err)
 {
-	struct ob_stmt *s = stmt(st, Q_LAST_BEFORE, err);
-	int rc;
-	if (!s)
-		return -1;
-	ob_sql_bind_int64(s, 1, account);
-	ob_sql_bind_int64(s, 2, type);
-	ob_sql_bind_int64(s, 3, bare);
-	ob_sql_bind_int64(s, 4, cut);
-	rc = ob_sql_step(s);
-	*found = rc == SQLITE_ROW && !ob_sql_column_null(s, 0);
-	*at = *found ? ob_sql_column_int64(s, 0) : 0;
-	ob_sql_reset(s);
+	struct ob_stmt *s = row;
+	int col = row ? (bare ? AFTER_LAST_BARE : AFTER_LAST_AT) : 0;
+	int rc = SQLITE_ROW;
+	if (!s) {
+		if (!(s = stmt(st, Q_LAST_BEFORE, err)))
+			return -1;
+		ob_sql_bind_int64(s, 1, account);
+		ob_sql_bind_int64(s, 2, type);
+		ob_sql_bind_int64(s, 3, bare);
+		ob_sql_bind_int64(s, 4, cut);
+		rc = ob_sql_step(s);
+	}
+	*found = rc == SQLITE_ROW && !ob_sql_column_null(s, col);
+	*at = *found ? ob_sql_column_int64(s, col) : 0;
+	if (!row)
+		ob_sql_reset(s);
 	return rc == SQLITE_ROW ? 0 : db_fail(st, rc, err, "reading signals");
 }
 
@@ -3616,23 +3632,24 @@ static int last_before(struct ob_store *st, int64_t account, int type,
  * the summary's when that is before them (else there is none), the last
  * too, or one seek back from the cut-off.
  */
-static int span_before(struct ob_store *st, int64_t account, int64_t cut_at,
-		       int64_t cut_bare, const struct ob_span *sp,
-		       struct ob_type_signal *t, struct ob_err *err)
+static int span_before(struct ob_store *st, struct ob_stmt *row,
+		       int64_t account, int64_t cut_at, int64_t cut_bare,
+		       const struct ob_span *sp, struct ob_type_signal *t,
+		       struct ob_err *err)
 {
 	int64_t at;
 	t->has_at = sp->has_at && sp->first_at < cut_at;
 	t->first_at = sp->first_at;
 	t->last_at = sp->last_at;
 	if (t->has_at && sp->last_at >= cut_at &&
-	    last_before(st, account, t->type, false, cut_at, &t->has_at,
+	    last_before(st, row, account, t->type, false, cut_at, &t->has_at,
 			&t->last_at, err) < 0)
 		return -1;
 	t->has_day = sp->has_day && sp->first_day * OB_DAY_US < cut_bare;
 	t->first_day = sp->first_day;
 	t->last_day = sp->last_day;
 	if (t->has_day && sp->last_day * OB_DAY_US >= cut_bare) {
-		if (last_before(st, account, t->type, true, cut_bare,
+		if (last_before(st, row, account, t->type, true, cut_bare,
 				&t->has_day, &at, err) < 0)
 			return -1;
 		t->last_day = (ob_day)(at / OB_DAY_US);
@@ -3641,47 +3658,63 @@ static int span_before(struct ob_store *st, int64_t account, int64_t cut_at,
 }
 
 /*
- * What a type's count does not say, as of the cut-offs (logins and
+ * Whether a type has details its count does not say (logins and
  * responses: first and last; NPS: the latest; features: how many
- * distinct): from the summary when none of its events is past them (the
- * counts agree), else from its events.
+ * distinct) and events past the cut-offs, so that the summary's are
+ * not the answer.
  */
-static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
-			int64_t cut_bare, const struct ob_summary *sum,
-			struct ob_type_signal *t, struct ob_err *err)
+static bool details_past(const struct ob_summary *sum,
+			 const struct ob_type_signal *t)
 {
-	enum query q;
-	struct ob_stmt *s;
-	int rc;
-	if (t->type != OB_EV_LOGIN && t->type != OB_EV_RESPONSE &&
-	    t->type != OB_EV_NPS && t->type != OB_EV_FEATURE_USED)
-		return 0;
-	if (t->n == (int64_t)sum->known[t->type]) {
+	return (t->type == OB_EV_LOGIN || t->type == OB_EV_RESPONSE ||
+		t->type == OB_EV_NPS || t->type == OB_EV_FEATURE_USED) &&
+	       t->n != (int64_t)sum->known[t->type];
+}
+
+/*
+ * A type's details as of the cut-offs: from the summary when none of its
+ * events is past them (the counts agree), else from its events (row: as
+ * for last_before).
+ */
+static int type_details(struct ob_store *st, struct ob_stmt *row,
+			int64_t account, int64_t cut_at, int64_t cut_bare,
+			const struct ob_summary *sum, struct ob_type_signal *t,
+			struct ob_err *err)
+{
+	struct ob_stmt *s = row;
+	int col = 0, rc = SQLITE_ROW;
+	if (!details_past(sum, t)) {
 		ob_summary_details(sum, t);
 		return 0;
 	}
 	if (t->type == OB_EV_LOGIN || t->type == OB_EV_RESPONSE)
-		return span_before(st, account, cut_at, cut_bare,
+		return span_before(st, row, account, cut_at, cut_bare,
 				   t->type == OB_EV_LOGIN ? &sum->login
 							  : &sum->response,
 				   t, err);
-	q = t->type == OB_EV_NPS ? Q_NPS_AS_OF : Q_FEATURES_AS_OF;
-	if (!(s = stmt(st, q, err)))
-		return -1;
-	ob_sql_bind_int64(s, 1, account);
-	ob_sql_bind_int64(s, 2, cut_at);
-	ob_sql_bind_int64(s, 3, q == Q_NPS_AS_OF ? cut_bare : cut_bare / OB_DAY_US);
-	rc = ob_sql_step(s);
-	if (rc == SQLITE_ROW && q == Q_NPS_AS_OF)
-		ob_latest_nps(!ob_sql_column_null(s, 0),
-			      ob_sql_column_int64(s, 0),
-			      (const char *)ob_sql_column_text(s, 1),
-			      !ob_sql_column_null(s, 2),
-			      (ob_day)(ob_sql_column_int64(s, 2) / OB_DAY_US),
-			      (const char *)ob_sql_column_text(s, 3), t);
+	if (row) {
+		col = t->type == OB_EV_NPS ? AFTER_NPS : AFTER_FEATURES;
+	} else {
+		bool nps = t->type == OB_EV_NPS;
+		if (!(s = stmt(st, nps ? Q_NPS_AS_OF : Q_FEATURES_AS_OF, err)))
+			return -1;
+		ob_sql_bind_int64(s, 1, account);
+		ob_sql_bind_int64(s, 2, cut_at);
+		ob_sql_bind_int64(s, 3, nps ? cut_bare : cut_bare / OB_DAY_US);
+		rc = ob_sql_step(s);
+	}
+	if (rc == SQLITE_ROW && t->type == OB_EV_NPS)
+		ob_latest_nps(!ob_sql_column_null(s, col),
+			      ob_sql_column_int64(s, col),
+			      (const char *)ob_sql_column_text(s, col + 1),
+			      !ob_sql_column_null(s, col + 2),
+			      (ob_day)(ob_sql_column_int64(s, col + 2) /
+				       OB_DAY_US),
+			      (const char *)ob_sql_column_text(s, col + 3), t);
 	else if (rc == SQLITE_ROW)
-		t->distinct_values = ob_sql_column_int64(s, 0);
-	ob_sql_reset(s);
+		t->distinct_values = ob_sql_column_int64(s, col);
+	if (!row)
+		ob_sql_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE
 		       ? 0
 		       : db_fail(st, rc, err, "reading signals");
@@ -3690,22 +3723,25 @@ static int type_details(struct ob_store *st, int64_t account, int64_t cut_at,
 #define COUNT_TYPES 16
 
 /*
- * Takes the events from the cut-offs on from the counts of up to
- * COUNT_TYPES types of the set, from the from-th on (in type order).
- */
-/*
  * Takes n events of type from the counts at or after set->items[*k]
- * (types come in increasing order; *k moves on past smaller ones).
+ * (types come in increasing order; *k moves on past smaller ones): the
+ * type's item, NULL when the set has none.
  */
-static void take_after(struct ob_signal_set *set, size_t *k, size_t end,
-		       int type, int64_t n)
+static struct ob_type_signal *take_after(struct ob_signal_set *set, size_t *k,
+					 size_t end, int type, int64_t n)
 {
 	while (*k < end && set->items[*k].type < type)
 		++*k;
-	if (*k < end && set->items[*k].type == type)
-		set->items[*k].n -= n;
+	if (*k == end || set->items[*k].type != type)
+		return NULL;
+	set->items[*k].n -= n;
+	return &set->items[*k];
 }
 
+/*
+ * Takes the events from the cut-offs on from the counts of up to
+ * COUNT_TYPES types of the set, from the from-th on (in type order).
+ */
 static int count_after(struct ob_store *st, int64_t account, int64_t cut_at,
 		       int64_t cut_bare, struct ob_signal_set *set,
 		       size_t from, struct ob_err *err)
@@ -3742,11 +3778,13 @@ static int count_after(struct ob_store *st, int64_t account, int64_t cut_at,
  */
 struct ob_stream;
 static int stream_after(struct ob_stream *x, int64_t account,
-			struct ob_signal_set *set, struct ob_err *err);
+			const struct ob_summary *sum, struct ob_signal_set *set,
+			struct ob_err *err);
 
 /*
- * x: a stream whose counts from the day on come from one cursor over
- * every account (PostgreSQL's), NULL for a query of this account's.
+ * x: a stream whose counts from the day on, and the details they change,
+ * come from one cursor over every account (PostgreSQL's); NULL for
+ * queries of this account's.
  */
 static int signals_before(struct ob_store *st, struct ob_stream *x,
 			  int64_t account, int64_t cut_at, int64_t cut_bare,
@@ -3775,7 +3813,7 @@ static int signals_before(struct ob_store *st, struct ob_stream *x,
 		t->n = n;
 	}
 	if (x) {
-		if (stream_after(x, account, out, err) < 0)
+		if (stream_after(x, account, sum, out, err) < 0)
 			goto fail;
 	} else {
 		for (size_t from = 0; from < out->n; from += COUNT_TYPES)
@@ -3792,7 +3830,8 @@ static int signals_before(struct ob_store *st, struct ob_stream *x,
 		out->n = kept;
 	}
 	for (size_t i = 0; i < out->n; i++)
-		if (type_details(st, account, cut_at, cut_bare, sum,
+		if (!(x && details_past(sum, &out->items[i])) &&
+		    type_details(st, NULL, account, cut_at, cut_bare, sum,
 				 &out->items[i], err) < 0)
 			goto fail;
 	return 0;
@@ -4088,12 +4127,12 @@ static int milestones_and_tickets(struct ob_store *st, int64_t account,
 }
 
 /*
- * Logins in the seven days to as_of, for OB_NEED_LOGINS_7D: a count only
- * for an account whose last login is in them (most are not).
+ * Whether OB_NEED_LOGINS_7D needs the logins in the seven days to as_of
+ * counted: only for an account whose last login is in them (most are
+ * not).
  */
-static int logins_week(struct ob_store *st, int64_t account, ob_day as_of,
-		       unsigned needs, struct ob_account_data *d,
-		       struct ob_err *err)
+static bool logins_week_needed(const struct ob_account_data *d, ob_day as_of,
+			       unsigned needs)
 {
 	for (size_t i = 0; i < d->signals.n && (needs & OB_NEED_LOGINS_7D);
 	     i++) {
@@ -4104,13 +4143,9 @@ static int logins_week(struct ob_store *st, int64_t account, ob_day as_of,
 			continue;
 		if (t->has_day && (!t->has_at || t->last_day > last))
 			last = t->last_day;
-		return last >= as_of - 6
-			       ? ob_store_count_events(st, account, OB_EV_LOGIN,
-						       as_of - 6, as_of,
-						       &d->logins_7d, err)
-			       : 0;
+		return last >= as_of - 6;
 	}
-	return 0;
+	return false;
 }
 
 int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
@@ -4122,7 +4157,9 @@ int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
 	memset(out, 0, sizeof(*out));
 	if (ob_store_signals(st, account, as_of, &out->signals, err) < 0 ||
 	    milestones_and_tickets(st, account, as_of, out, err) < 0 ||
-	    logins_week(st, account, as_of, needs, out, err) < 0)
+	    (logins_week_needed(out, as_of, needs) &&
+	     ob_store_count_events(st, account, OB_EV_LOGIN, as_of - 6, as_of,
+				   &out->logins_7d, err) < 0))
 		goto fail;
 	if (!(s = stmt(st, Q_CHECKIN_ACTIONS, err)))
 		goto fail;
@@ -4161,14 +4198,70 @@ struct ob_stream {
 	 * the first account that has any, so today's lists never read it.
 	 */
 	struct cursor after;
+	/* PostgreSQL: the ticket openings before the day of the accounts
+	 * with events after it, as Q_OPEN_TICKETS gives them; likewise. */
+	struct cursor openings;
+	struct cursor logins; /* and the logins of the week to the day */
 	bool pg_after;
+	int64_t last; /* the account streamed last */
 };
 
-/* Q_COUNT_AFTER for every account at once. */
+#define NPS_BEFORE(column, bare, cut)                                           \
+	"CASE WHEN g.type = 12 THEN (SELECT " column " FROM event n WHERE "     \
+	"n.account = g.account AND n.type = 12 AND n.bare = " bare " AND "     \
+	"n.at < " cut " ORDER BY n.at DESC, CAST(n.value AS INTEGER) DESC "     \
+	"LIMIT 1) END"
+
+/*
+ * Q_COUNT_AFTER for every account at once, with what type_details would
+ * ask of each type counted (columns AFTER_*): seeks on the server, not a
+ * round trip each. A CASE evaluates its subquery only for the types that
+ * need it.
+ */
 static const char *const after_sql =
-	"SELECT account, type, count(*) FROM event WHERE "
-	"at >= least(?1, ?2) AND (bare = 0 AND at >= ?1 OR bare = 1 AND "
-	"at >= ?2) GROUP BY account, type ORDER BY account, type";
+	"SELECT g.account, g.type, g.n, "
+	"CASE WHEN g.type IN (1, 3) THEN (SELECT max(at) FROM event e "
+	"WHERE e.account = g.account AND e.type = g.type AND e.bare = 0 AND "
+	"e.at < ?1) END, "
+	"CASE WHEN g.type IN (1, 3) THEN (SELECT max(at) FROM event e "
+	"WHERE e.account = g.account AND e.type = g.type AND e.bare = 1 AND "
+	"e.at < ?2) END, "
+	"CASE WHEN g.type = 2 THEN (SELECT count(*) FROM signal_value v "
+	"WHERE v.type = 2 AND v.account = g.account AND (v.first_at < ?1 OR "
+	"v.first_day <= ?3)) END, "
+	/* Q_NPS_AS_OF's halves, a column each: a lateral join cost every row
+	 * a loop (0.2 s of 0.8 at 1M as of 2026-09-22) */
+	NPS_BEFORE("at", "0", "?1") ", " NPS_BEFORE("value", "0", "?1") ", "
+	NPS_BEFORE("at", "1", "?2") ", " NPS_BEFORE("value", "1", "?2") " "
+	"FROM (SELECT account, type, "
+	"count(*) AS n FROM event WHERE at >= least(?1, ?2) AND (bare = 0 AND "
+	"at >= ?1 OR bare = 1 AND at >= ?2) GROUP BY account, type) g "
+	"ORDER BY g.account, g.type";
+
+/* Q_OPEN_TICKETS for every account whose signals are not current. */
+static const char *const openings_sql =
+	"SELECT o.account, o.at, o.bare, (SELECT max(r.at) FROM event r "
+	"WHERE r.account = o.account AND r.type = 10 AND r.value = o.value AND "
+	"r.bare = 0 AND r.at < ?1), (SELECT max(r.at) / " DAY_US_TEXT " "
+	"FROM event r WHERE r.account = o.account AND r.type = 10 AND "
+	"r.value = o.value AND r.bare = 1 AND r.at < ?2) "
+	"FROM event o JOIN signal s ON s.account = o.account AND "
+	"(s.last_at >= ?1 OR s.last_day > ?3) WHERE o.type = 9 AND "
+	"o.at < greatest(?1, ?2) AND "
+	"(o.bare = 0 AND o.at < ?1 OR o.bare = 1 AND o.at < ?2) "
+	"ORDER BY o.account, o.at, o.bare";
+
+/*
+ * Q_COUNT_RANGE of logins in the week to the day, for every account
+ * whose last login, now, is in it or later.
+ */
+static const char *const logins_sql =
+	"SELECT s.account, (SELECT count(*) FROM event e WHERE "
+	"e.account = s.account AND e.type = 1 AND e.at >= least(?4, ?5) AND "
+	"e.at < greatest(?1, ?2) AND (e.bare = 0 AND e.at >= ?4 AND "
+	"e.at < ?1 OR e.bare = 1 AND e.at >= ?5 AND e.at < ?2)) FROM signal s "
+	"WHERE s.login_last_at >= ?4 OR s.login_last_day >= ?6 "
+	"ORDER BY s.account";
 
 static const char *const stream_sql[4] = {
 	"SELECT " SIGNAL_COLUMNS " FROM signal ORDER BY account",
@@ -4210,6 +4303,8 @@ void ob_store_stream_close(struct ob_stream *x)
 	if (!x)
 		return;
 	ob_sql_finalize(x->after.s);
+	ob_sql_finalize(x->openings.s);
+	ob_sql_finalize(x->logins.s);
 	ob_sql_finalize(x->signals.s);
 	ob_sql_finalize(x->milestones.s);
 	ob_sql_finalize(x->tickets.s);
@@ -4248,26 +4343,83 @@ fail:
 	return -1;
 }
 
-static int stream_after(struct ob_stream *x, int64_t account,
-			struct ob_signal_set *set, struct ob_err *err)
+/*
+ * Opens c, a cursor over every account, when first read, then moves it
+ * to account. Its text's parameters: ?1, ?2 the stream's cut-offs, ?3 its
+ * day, ?4, ?5 the cut-offs of the week's first day (the day before it),
+ * ?6 that day.
+ */
+static int lazy_seek(struct ob_stream *x, struct cursor *c, const char *text,
+		     int64_t account, struct ob_err *err)
 {
-	size_t k = 0;
-	if (!x->after.s) {
-		int rc = ob_sql_prepare_stream(&x->st->db, after_sql,
-					       &x->after.s);
+	if (!c->s) {
+		int64_t week_at, week_bare;
+		int rc = ob_sql_prepare_stream(&x->st->db, text, &c->s);
 		if (rc != SQLITE_OK)
 			return db_fail(x->st, rc, err, "preparing a query");
-		ob_sql_bind_int64(x->after.s, 1, x->cut_at);
-		ob_sql_bind_int64(x->after.s, 2, x->cut_bare);
-		if (cursor_step(x, &x->after, err) < 0)
+		day_cutoffs(x->as_of - 7, &week_at, &week_bare);
+		/* What a text does not name, PostgreSQL's binding drops. */
+		ob_sql_bind_int64(c->s, 1, x->cut_at);
+		ob_sql_bind_int64(c->s, 2, x->cut_bare);
+		ob_sql_bind_int64(c->s, 3, x->as_of);
+		ob_sql_bind_int64(c->s, 4, week_at);
+		ob_sql_bind_int64(c->s, 5, week_bare);
+		ob_sql_bind_int64(c->s, 6, x->as_of - 6);
+		if (cursor_step(x, c, err) < 0)
 			return -1;
 	}
-	if (cursor_seek(x, &x->after, account, err) < 0)
+	return cursor_seek(x, c, account, err);
+}
+
+static int stream_after(struct ob_stream *x, int64_t account,
+			const struct ob_summary *sum, struct ob_signal_set *set,
+			struct ob_err *err)
+{
+	size_t k = 0;
+	if (lazy_seek(x, &x->after, after_sql, account, err) < 0)
 		return -1;
 	for (; cursor_at(&x->after, account);) {
-		take_after(set, &k, set->n, ob_sql_column_int(x->after.s, 1),
-			   ob_sql_column_int64(x->after.s, 2));
-		if (cursor_step(x, &x->after, err) < 0)
+		struct ob_type_signal *t =
+			take_after(set, &k, set->n,
+				   ob_sql_column_int(x->after.s, 1),
+				   ob_sql_column_int64(x->after.s, 2));
+		if ((t && type_details(x->st, x->after.s, account,
+				       x->cut_at, x->cut_bare, sum, t,
+				       err) < 0) ||
+		    cursor_step(x, &x->after, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* OB_NEED_LOGINS_7D's count, when logins_week_needed says so. */
+static int stream_logins_week(struct ob_stream *x, int64_t account,
+			      struct ob_account_data *out, struct ob_err *err)
+{
+	if (!x->pg_after)
+		return ob_store_count_events(x->st, account, OB_EV_LOGIN,
+					     x->as_of - 6, x->as_of,
+					     &out->logins_7d, err);
+	if (lazy_seek(x, &x->logins, logins_sql, account, err) < 0)
+		return -1;
+	/* Its last login now is no earlier than as of the day: it is there. */
+	if (cursor_at(&x->logins, account))
+		out->logins_7d = ob_sql_column_int64(x->logins.s, 1);
+	return 0;
+}
+
+/* The tickets open as of the day of an account with events after it. */
+static int stream_open_tickets(struct ob_stream *x, int64_t account,
+			       struct ob_account_data *out, struct ob_err *err)
+{
+	if (!x->pg_after)
+		return ob_store_open_tickets(x->st, account, x->as_of,
+					     collect_ticket, out, err);
+	if (lazy_seek(x, &x->openings, openings_sql, account, err) < 0)
+		return -1;
+	for (; cursor_at(&x->openings, account);) {
+		add_open_ticket(out, x->openings.s, 1);
+		if (cursor_step(x, &x->openings, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -4281,6 +4433,11 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	struct ob_summary sum = {0};
 	bool current;
 
+	/* The cursors have passed it. */
+	if (account <= x->last)
+		return ob_store_account_data(x->st, account, x->as_of, needs,
+					     out, err);
+	x->last = account;
 	memset(out, 0, sizeof(*out));
 	if (cursor_seek(x, &x->signals, account, err) < 0 ||
 	    cursor_seek(x, &x->milestones, account, err) < 0 ||
@@ -4321,9 +4478,9 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 			goto fail;
 	}
 	if ((!current && set_has(set, OB_EV_TICKET_OPENED) &&
-	     ob_store_open_tickets(x->st, account, x->as_of, collect_ticket,
-				   out, err) < 0) ||
-	    logins_week(x->st, account, x->as_of, needs, out, err) < 0)
+	     stream_open_tickets(x, account, out, err) < 0) ||
+	    (logins_week_needed(out, x->as_of, needs) &&
+	     stream_logins_week(x, account, out, err) < 0))
 		goto fail;
 	return 0;
 fail:

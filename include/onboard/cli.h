@@ -155,6 +155,16 @@ void ob_playbook_cache_release(struct ob_playbook_cache *pc);
 struct ob_assessment;
 
 /*
+ * Assesses an account with its data from stream x (ob_store_stream_open's
+ * day is as_of): what ob_assess says, in a pass over many accounts.
+ */
+struct ob_stream;
+int ob_cli_assess_streamed(struct ob_stream *x, const struct ob_playbook *pb,
+			   const struct ob_account *a, ob_day as_of,
+			   bool every_metric, struct ob_assessment *as,
+			   struct ob_err *err);
+
+/*
  * Assesses every account the filter lets through as of a day, in one pass
  * over the summaries (accounts in rowid order), and calls fn with each;
  * fn returning non-zero stops (-1: an error, in *err). every_metric: as

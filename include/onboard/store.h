@@ -300,7 +300,8 @@ int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
 /*
  * The same for many accounts, read in one pass: ask for accounts in
  * increasing rowid order (ob_account.rowid) and each costs a few rows,
- * however long its history. Only one stream at a time per store.
+ * however long its history. An account asked out of that order costs
+ * ob_store_account_data's queries. Only one stream at a time per store.
  */
 struct ob_stream;
 int ob_store_stream_open(struct ob_store *st, ob_day as_of,
