@@ -147,12 +147,18 @@ pg_bench() {
 	pgdbcopy=$(cat pgdbcopy.txt)
 	: >pgdue.txt
 	: >pgreport.txt
+	: >pgscore.txt
+	: >pgmiddle.txt
 	for i in $(seq 1 "$RUNS"); do
 		measure "$ONBOARD" --db "$db" --today "$TODAY" due --format csv >>pgdue.txt
 		measure "$ONBOARD" --db "$db" --today "$TODAY" report --format json >>pgreport.txt
+		measure "$ONBOARD" --db "$db" --today "$TODAY" score --format json >>pgscore.txt
+		measure "$ONBOARD" --db "$db" --today "$MIDDLE" due --format csv >>pgmiddle.txt
 	done
 	pgdue=$(median <pgdue.txt)
 	pgreport=$(median <pgreport.txt)
+	pgscore=$(median <pgscore.txt)
+	pgmiddle=$(median <pgmiddle.txt)
 	rm -f back.db back.db-wal back.db-shm
 	"$ONBOARD" --db back.db init -q
 	"$ONBOARD" --db back.db db copy "$db" back.db -q
@@ -171,6 +177,8 @@ pg_bench() {
 | PostgreSQL: db copy from SQLite | 1M events, 85% done | $(s "$pgdbcopy") | $(m "$pgdbcopy") | | |
 | PostgreSQL: due | 1M events, 85% done | $(s "$pgdue") | $(m "$pgdue") | < 1 s | $(bar "$(s "$pgdue")" 1 '<') |
 | PostgreSQL: report, a week | 1M events, 85% done | $(s "$pgreport") | $(m "$pgreport") | < 3 s | $(bar "$(s "$pgreport")" 3 '<') |
+| PostgreSQL: score | 1M events, 85% done | $(s "$pgscore") | $(m "$pgscore") | | |
+| PostgreSQL: due as of $MIDDLE | 1M events, 85% done | $(s "$pgmiddle") | $(m "$pgmiddle") | | |
 | SQLite -> PostgreSQL -> SQLite: due, score, report as of $TODAY and $MIDDLE the same | 1M events | | | identical | $same |"
 }
 

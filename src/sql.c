@@ -352,17 +352,33 @@ int ob_sql_copy(struct ob_sql *c, const char *command, const char *data,
 /* Text for COPY: a backslash, a tab and line ends escaped. */
 void ob_sql_copy_text(struct ob_buf *b, const char *text)
 {
-	for (const char *p = text; *p; p++) {
-		const char *esc = *p == '\\'   ? "\\\\"
-				  : *p == '\t' ? "\\t"
-				  : *p == '\n' ? "\\n"
-				  : *p == '\r' ? "\\r"
-						: NULL;
-		if (esc)
-			ob_buf_adds(b, esc);
-		else
-			ob_buf_addc(b, *p);
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\\\t\n\r");
+		ob_buf_add(b, p, n);
+		p += n;
+		if (!*p)
+			break;
+		ob_buf_addc(b, '\\');
+		ob_buf_addc(b, *p == '\\' ? '\\'
+			       : *p == '\t' ? 't'
+			       : *p == '\n' ? 'n'
+					    : 'r');
+		p++;
 	}
+}
+
+/* An import's millions of rows: printf's share of it was a quarter. */
+void ob_sql_copy_int(struct ob_buf *b, int64_t v)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	do
+		digits[--n] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		digits[--n] = '-';
+	ob_buf_add(b, digits + n, sizeof(digits) - n);
 }
 
 void ob_sql_copier_init(struct ob_sql_copier *w, struct ob_sql *c,

@@ -97,6 +97,8 @@ int ob_sql_copy(struct ob_sql *c, const char *command, const char *data,
 
 /* Appends text to a COPY row: a backslash, a tab and line ends escaped. */
 void ob_sql_copy_text(struct ob_buf *b, const char *text);
+/* Appends a number to a COPY row. */
+void ob_sql_copy_int(struct ob_buf *b, int64_t v);
 
 /*
  * Rows for a COPY command, sent a chunk at a time, each chunk its own

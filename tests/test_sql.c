@@ -122,6 +122,27 @@ static void test_copy_text(void **state)
 	ob_buf_release(&b);
 }
 
+static void test_copy_int(void **state)
+{
+	struct ob_buf b = {0};
+	(void)state;
+	ob_sql_copy_text(&b, "");
+	ob_sql_copy_text(&b, "\\");
+	ob_buf_addc(&b, ' ');
+	ob_sql_copy_int(&b, 0);
+	ob_buf_addc(&b, ' ');
+	ob_sql_copy_int(&b, -1);
+	ob_buf_addc(&b, ' ');
+	ob_sql_copy_int(&b, 1794787200000000);
+	ob_buf_addc(&b, ' ');
+	ob_sql_copy_int(&b, INT64_MAX);
+	ob_buf_addc(&b, ' ');
+	ob_sql_copy_int(&b, INT64_MIN);
+	assert_string_equal(b.data, "\\\\ 0 -1 1794787200000000 "
+				    "9223372036854775807 -9223372036854775808");
+	ob_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_insert_or_ignore),
 		cmocka_unit_test(test_least_greatest),
 		cmocka_unit_test(test_copy_text),
+		cmocka_unit_test(test_copy_int),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
