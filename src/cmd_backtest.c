@@ -8,6 +8,7 @@
 #include "onboard/cli.h"
 #include "onboard/csv.h"
 #include "onboard/health.h"
+#include "onboard/html.h"
 
 enum outcome { CENSORED, CHURNED, RETAINED };
 
@@ -282,7 +283,7 @@ static void times(char *buf, size_t n, struct ob_ratio v)
 }
 
 /* The finding in one sentence, for pasting into a message. */
-static void headline(const struct run *r)
+static void headline(const struct run *r, struct ob_buf *b)
 {
 	const struct ob_backtest *bt = &r->bt;
 	struct ob_cutoff c;
@@ -292,14 +293,29 @@ static void headline(const struct run *r)
 	percent(precision, sizeof(precision), c.precision);
 	times(lift, sizeof(lift), c.lift);
 	if (!bt->churned) {
-		printf("day %d: no churned account among the %ld with an "
-		       "outcome; nothing to measure yet\n",
-		       r->day, bt->retained);
+		ob_buf_addf(b, "day %d: no churned account among the %ld with "
+			       "an outcome; nothing to measure yet",
+			    r->day, bt->retained);
 		return;
 	}
-	printf("day %d: %ld of %ld churned accounts (%s) were red or yellow; "
-	       "precision %s, %s the base rate\n",
-	       r->day, c.tp, bt->churned, recall, precision, lift);
+	ob_buf_addf(b, "day %d: %ld of %ld churned accounts (%s) were red or "
+		       "yellow; precision %s, %s the base rate",
+		    r->day, c.tp, bt->churned, recall, precision, lift);
+}
+
+/* The closing lines: who was counted, and the lead time when any. */
+static void totals(struct run *r, struct ob_buf *b, const char *between)
+{
+	struct ob_backtest *bt = &r->bt;
+	ob_buf_addf(b, "%ld churned, %ld retained, %ld censored (no outcome "
+		       "yet, or a tier the playbook lacks)",
+		    bt->churned, bt->retained, bt->censored);
+	if (bt->nleads)
+		ob_buf_addf(b, "%slead time: red a median of %.4g days before "
+			       "churning (p25 %.4g, p75 %.4g; %zu accounts)",
+			    between, ob_backtest_lead_percentile(bt, 50).v,
+			    ob_backtest_lead_percentile(bt, 25).v,
+			    ob_backtest_lead_percentile(bt, 75).v, bt->nleads);
 }
 
 static const struct ob_column band_columns[] = {
@@ -352,9 +368,11 @@ static void print_table(struct run *r, bool color)
 {
 	struct ob_backtest *bt = &r->bt;
 	struct ob_out *out;
+	struct ob_buf line = {0};
 	char text[4][16];
-	headline(r);
-	putchar('\n');
+	headline(r, &line);
+	printf("%s\n\n", line.data);
+	ob_buf_reset(&line);
 	out = ob_out_begin(stdout, OB_FORMAT_TABLE, band_columns, 4, color);
 	band_rows(out, bt, true);
 	ob_out_end(out);
@@ -394,15 +412,121 @@ static void print_table(struct run *r, bool color)
 		}
 		ob_out_end(out);
 	}
-	printf("\n%ld churned, %ld retained, %ld censored (no outcome yet, or "
-	       "a tier the playbook lacks)\n",
-	       bt->churned, bt->retained, bt->censored);
-	if (bt->nleads)
-		printf("lead time: red a median of %.4g days before churning "
-		       "(p25 %.4g, p75 %.4g; %zu accounts)\n",
-		       ob_backtest_lead_percentile(bt, 50).v,
-		       ob_backtest_lead_percentile(bt, 25).v,
-		       ob_backtest_lead_percentile(bt, 75).v, bt->nleads);
+	totals(r, &line, "\n");
+	printf("\n%s\n", line.data);
+	ob_buf_release(&line);
+}
+
+/* A table row of cells, the first a heading. */
+static void html_row(struct ob_buf *b, const char *tag,
+		     const char *const *cells, int n)
+{
+	ob_buf_adds(b, "<tr>");
+	for (int i = 0; i < n; i++) {
+		ob_buf_addf(b, "<%s>", tag);
+		ob_html_text(b, cells[i]);
+		ob_buf_addf(b, "</%s>", tag);
+	}
+	ob_buf_adds(b, "</tr>\n");
+}
+
+/*
+ * The same finding as a page: the headline, the bands drawn as bars
+ * (churned in the band's colour, retained in grey) and the tables.
+ */
+static void print_html(struct run *r, const char *playbook)
+{
+	static const char *const band_heads[] = {"band", "accounts", "churned",
+						 "churn rate"};
+	static const char *const cutoff_heads[] = {
+		"flagged", "TP", "FP", "FN", "TN", "recall", "precision",
+		"false alarms", "lift"};
+	static const char *const reason_heads[] = {
+		"reason (by lift)", "churned", "retained", "precision", "lift"};
+	static const char *const parts[] = {"churned", "retained"};
+	struct ob_backtest *bt = &r->bt;
+	struct ob_buf b = {0};
+	char title[64], num[8][32];
+	int max = 1;
+
+	snprintf(title, sizeof(title), "Backtest, day %d", r->day);
+	ob_html_begin(&b, title);
+	ob_buf_addf(&b, "<h1>Backtest, day %d</h1>\n<p>", r->day);
+	if (playbook) {
+		ob_buf_adds(&b, "Playbook ");
+		ob_html_text(&b, playbook);
+		ob_buf_adds(&b, ", every account scored with it. ");
+	}
+	headline(r, &b);
+	ob_buf_adds(&b, ".</p>\n<h2>Bands</h2>\n");
+	for (size_t i = 0; i < 3; i++)
+		if (bt->band[bands[i]] > max)
+			max = (int)bt->band[bands[i]];
+	ob_buf_addf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"620\" "
+			"height=\"115\" role=\"img\" aria-label=\"accounts of "
+			"each band on day %d, churned and retained\">",
+		    r->day);
+	for (size_t i = 0; i < 3; i++) {
+		const char *colors[2] = {ob_html_status_color[bands[i]],
+					 "#b0bec5"};
+		int counts[2] = {(int)bt->band_churned[bands[i]],
+				 (int)(bt->band[bands[i]] -
+				       bt->band_churned[bands[i]])};
+		ob_svg_bar(&b, 10 + 35 * (int)i, ob_status_name(bands[i]),
+			   counts, colors, parts, 2, max);
+	}
+	ob_buf_adds(&b, "</svg>\n<table>\n");
+	html_row(&b, "th", band_heads, 4);
+	for (size_t i = 0; i < 3; i++) {
+		const char *cells[4] = {ob_status_name(bands[i]), num[0], num[1],
+					num[2]};
+		snprintf(num[0], sizeof(num[0]), "%ld", bt->band[bands[i]]);
+		snprintf(num[1], sizeof(num[1]), "%ld",
+			 bt->band_churned[bands[i]]);
+		percent(num[2], sizeof(num[2]),
+			ob_backtest_churn_rate(bt, bands[i]));
+		html_row(&b, "td", cells, 4);
+	}
+	ob_buf_adds(&b, "</table>\n<h2>Flagged on day N</h2>\n<table>\n");
+	html_row(&b, "th", cutoff_heads, 9);
+	for (int red = 0; red < 2; red++) {
+		const char *cells[9] = {red ? "red" : "red or yellow",
+					num[0], num[1], num[2], num[3],
+					num[4], num[5], num[6], num[7]};
+		struct ob_cutoff c;
+		ob_backtest_cutoff(bt, red, &c);
+		snprintf(num[0], sizeof(num[0]), "%ld", c.tp);
+		snprintf(num[1], sizeof(num[1]), "%ld", c.fp);
+		snprintf(num[2], sizeof(num[2]), "%ld", c.fn);
+		snprintf(num[3], sizeof(num[3]), "%ld", c.tn);
+		percent(num[4], sizeof(num[4]), c.recall);
+		percent(num[5], sizeof(num[5]), c.precision);
+		percent(num[6], sizeof(num[6]), c.false_alarm_rate);
+		times(num[7], sizeof(num[7]), c.lift);
+		html_row(&b, "td", cells, 9);
+	}
+	ob_buf_adds(&b, "</table>\n");
+	if (bt->nreasons) {
+		ob_buf_adds(&b, "<h2>Reasons</h2>\n<table>\n");
+		html_row(&b, "th", reason_heads, 5);
+		for (size_t i = 0; i < bt->nreasons && i < TOP_REASONS; i++) {
+			const struct ob_backtest_reason *x = &bt->reasons[i];
+			const char *cells[5] = {x->reason, num[0], num[1],
+						num[2], num[3]};
+			snprintf(num[0], sizeof(num[0]), "%ld", x->churned);
+			snprintf(num[1], sizeof(num[1]), "%ld", x->retained);
+			percent(num[2], sizeof(num[2]), x->precision);
+			times(num[3], sizeof(num[3]), x->lift);
+			html_row(&b, "td", cells, 5);
+		}
+		ob_buf_adds(&b, "</table>\n");
+	}
+	ob_buf_adds(&b, "<p>");
+	totals(r, &b, ".</p>\n<p>");
+	ob_buf_adds(&b, ".</p>\n");
+	ob_html_end(&b);
+	fputs(b.data, stdout);
+	ob_buf_release(&b);
 }
 
 int ob_cmd_backtest(struct ob_ctx *ctx, int argc, char **argv)
@@ -417,7 +541,8 @@ int ob_cmd_backtest(struct ob_ctx *ctx, int argc, char **argv)
 	struct ob_playbook file_pb;
 	struct ob_account_filter all = {.status = -1};
 	const char *labels = NULL, *playbook = NULL;
-	enum ob_format format;
+	enum ob_format format = OB_FORMAT_TABLE;
+	bool html;
 	char *source = NULL;
 	long long day = 7;
 	int c, code = OB_OK;
@@ -439,7 +564,14 @@ int ob_cmd_backtest(struct ob_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return ob_cli_usage_error(ctx, "unexpected argument '%s'",
 					  argv[optind]);
-	if (ob_cli_format(ctx, &format) < 0)
+	html = ctx->format && strcmp(ctx->format, "html") == 0;
+	if (!html && ctx->format && strcmp(ctx->format, "table") != 0 &&
+	    strcmp(ctx->format, "json") != 0 && strcmp(ctx->format, "csv") != 0)
+		return ob_cli_usage_error(ctx,
+					  "unknown format '%s' (expected table, "
+					  "json, csv or html)",
+					  ctx->format);
+	if (!html && ob_cli_format(ctx, &format) < 0)
 		return OB_EUSAGE;
 	r.day = (int)day;
 	r.today = ctx->today;
@@ -462,7 +594,9 @@ int ob_cmd_backtest(struct ob_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	ob_backtest_finish(&r.bt);
-	if (format == OB_FORMAT_JSON) {
+	if (html) {
+		print_html(&r, playbook ? file_pb.name : NULL);
+	} else if (format == OB_FORMAT_JSON) {
 		print_json(&r, playbook ? file_pb.name : NULL);
 	} else if (format == OB_FORMAT_CSV) {
 		struct ob_out *out = ob_out_begin(stdout, OB_FORMAT_CSV,

@@ -4,6 +4,7 @@
 
 #include "onboard/cli.h"
 #include "onboard/health.h"
+#include "onboard/html.h"
 #include "onboard/event.h"
 #include "onboard/report.h"
 
@@ -328,10 +329,8 @@ struct markup {
 	const char *item, *end_item, *strong, *end_strong;
 };
 
-static void html_text(struct ob_buf *b, const char *s);
-
 static const struct markup md = {md_cell, "- ", "\n", "**", "**"};
-static const struct markup html = {html_text, "<li>", "</li>", "<strong>",
+static const struct markup html = {ob_html_text, "<li>", "</li>", "<strong>",
 				   "</strong>"};
 
 /*
@@ -450,78 +449,25 @@ static void render_md(const struct ob_report *r, const char *csm,
 		ob_buf_adds(b, "None.\n");
 }
 
-static void html_text(struct ob_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			ob_buf_adds(b, "&amp;");
-			break;
-		case '<':
-			ob_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			ob_buf_adds(b, "&gt;");
-			break;
-		case '"':
-			ob_buf_adds(b, "&quot;");
-			break;
-		case '\'':
-			ob_buf_adds(b, "&#39;");
-			break;
-		default:
-			ob_buf_addc(b, *s);
-		}
-	}
-}
-
-static const char *const status_color[OB_NSTATUS] = {"#2e7d32", "#f9a825",
-						      "#c62828"};
-
 /* One horizontal bar split green / yellow / red, with its counts. */
 static void svg_bar(struct ob_buf *b, int y, const char *label,
 		    const int *counts, int max)
 {
-	int x = 160, total = counts[0] + counts[1] + counts[2];
-	ob_buf_addf(b, "<text x=\"150\" y=\"%d\" text-anchor=\"end\">", y + 15);
-	html_text(b, label);
-	ob_buf_adds(b, "</text>");
-	for (int s = 0; s < OB_NSTATUS; s++) {
-		int w = max ? counts[s] * 400 / max : 0;
-		if (!counts[s])
-			continue;
-		if (w < 2)
-			w = 2;
-		ob_buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\" "
-			       "fill=\"%s\"><title>%d %s</title></rect>",
-			    x, y, w, status_color[s], counts[s],
-			    ob_status_name((enum ob_status)s));
-		x += w;
-	}
-	ob_buf_addf(b, "<text x=\"%d\" y=\"%d\">%d</text>", x + 6, y + 15,
-		    total);
+	const char *names[OB_NSTATUS];
+	for (int s = 0; s < OB_NSTATUS; s++)
+		names[s] = ob_status_name((enum ob_status)s);
+	ob_svg_bar(b, y, label, counts, ob_html_status_color, names,
+		   OB_NSTATUS, max);
 }
 
 static void render_html(const struct ob_report *r, const char *csm,
 			struct ob_buf *b)
 {
 	int max, height;
-	ob_buf_addf(b,
-		    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
-		    "charset=\"utf-8\">\n<title>Onboarding report %04d-W%02d"
-		    "</title>\n<style>\n"
-		    "body{font:14px/1.4 system-ui,sans-serif;max-width:60em;"
-		    "margin:2em auto;color:#222}\n"
-		    "table{border-collapse:collapse;margin:.5em 0 1.5em}\n"
-		    "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:"
-		    "right}\nth:first-child,td:first-child{text-align:left}\n"
-		    "h2{border-bottom:1px solid #ddd;margin-top:1.5em}\n"
-		    ".green{color:#2e7d32}.yellow{color:#b07d00}.red{color:"
-		    "#c62828}\nsvg text{font:12px system-ui,sans-serif;fill:"
-		    "#222}\n@media print{body{margin:0;max-width:none}"
-		    "h2{break-after:avoid}table,svg{break-inside:avoid}}\n"
-		    "</style></head><body>\n",
-		    r->year, r->week);
+	char title[64];
+	snprintf(title, sizeof(title), "Onboarding report %04d-W%02d", r->year,
+		 r->week);
+	ob_html_begin(b, title);
 	{
 		char from[OB_DATE_LEN], to[OB_DATE_LEN], as_of[OB_DATE_LEN];
 		date_of(r->monday, from);
@@ -532,7 +478,7 @@ static void render_html(const struct ob_report *r, const char *csm,
 			    r->year, r->week, from, to, as_of);
 		if (csm) {
 			ob_buf_adds(b, ", CSM ");
-			html_text(b, csm);
+			ob_html_text(b, csm);
 		}
 		ob_buf_adds(b, ".</p>\n");
 	}
@@ -566,7 +512,7 @@ static void render_html(const struct ob_report *r, const char *csm,
 		    a->status == a->previous)
 			continue;
 		ob_buf_adds(b, "<li>");
-		html_text(b, a->id);
+		ob_html_text(b, a->id);
 		ob_buf_addf(b, ": <span class=\"%s\">%s</span> &rarr; <span "
 			       "class=\"%s\">%s</span></li>",
 			    ob_status_name(a->previous),
@@ -596,7 +542,7 @@ static void render_html(const struct ob_report *r, const char *csm,
 		struct ob_buf rate = {0};
 		rate_text(&rate, c->on_time, c->scheduled);
 		ob_buf_adds(b, "<tr><td>");
-		html_text(b, c->csm ? c->csm : "(none)");
+		ob_html_text(b, c->csm ? c->csm : "(none)");
 		ob_buf_addf(b, "</td><td>%d</td><td>%d</td><td>%d</td><td>%d"
 			       "</td><td>%d</td><td>%s</td></tr>\n",
 			    c->accounts, c->status[0], c->status[1], c->status[2],
@@ -628,7 +574,8 @@ static void render_html(const struct ob_report *r, const char *csm,
 	account_list(b, r, &html, false);
 	ob_buf_adds(b, "</ul>\n<h2>Open escalations</h2>\n<ul>");
 	account_list(b, r, &html, true);
-	ob_buf_adds(b, "</ul>\n</body></html>\n");
+	ob_buf_adds(b, "</ul>\n");
+	ob_html_end(b);
 }
 
 int ob_cmd_report(struct ob_ctx *ctx, int argc, char **argv)

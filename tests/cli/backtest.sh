@@ -72,6 +72,22 @@ red,3,2,0.666667
 yellow,3,1,0.333333
 green,3,1,0.333333" ""
 
+# html: the same finding as a page, the bands drawn as bars.
+"$ONBOARD" backtest --format html >"$T/backtest.html"
+assert "html: exit 0" test $? = 0
+assert "html is self-contained" test -z \
+	"$(grep -Eo '(src|href)=|@import|url\(' "$T/backtest.html")"
+assert "html: the headline" grep -qF "<p>day 7: 3 of 4 churned accounts (75%) were red or yellow; precision 50%, 1.1x the base rate.</p>" "$T/backtest.html"
+assert "html: a bar per band, churned and retained" test \
+	"$(grep -o '<title>[0-9]* [a-z]*</title>' "$T/backtest.html" | tr '\n' ' ')" = \
+	"<title>2 churned</title> <title>1 retained</title> <title>1 churned</title> <title>2 retained</title> <title>1 churned</title> <title>2 retained</title> "
+assert "html: the bands' table" grep -qF "<tr><td>red</td><td>3</td><td>2</td><td>67%</td></tr>" "$T/backtest.html"
+assert "html: the cut-offs" grep -qF "<tr><td>red or yellow</td><td>3</td><td>3</td><td>1</td><td>2</td><td>75%</td><td>50%</td><td>60%</td><td>1.1x</td></tr>" "$T/backtest.html"
+assert "html: the lead time" grep -qF "<p>lead time: red a median of 20 days before churning (p25 18.5, p75 21.25; 4 accounts).</p>" "$T/backtest.html"
+in_browser "$T/backtest.html" 1000,1000
+run backtest --format pdf
+expect_has "an unknown format" 2 stderr "unknown format 'pdf' (expected table, json, csv or html)"
+
 # --day 2: r1-r3 red already; the others are green (yellow from day 3).
 run backtest --day 2 --format json
 assert "--day 2" test "$(j '[.bands[] | [.accounts, .churned, .churn_rate]]')" = '[[3,2,0.666667],[0,0,null],[6,2,0.333333]]'

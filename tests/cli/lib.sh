@@ -131,6 +131,28 @@ sqlite_only() {
 	return 1
 }
 
+# in_browser FILE.html W,H: a real browser (chromium, headless) draws the
+# page: some ink, and the red and green of its charts.
+in_browser() {
+	if ! command -v chromium >/dev/null 2>&1 || [ ! -x /usr/bin/python3 ]; then
+		echo "not ok - chromium is not installed (apt-get install chromium)"
+		failed=$((failed + 1))
+		return
+	fi
+	chromium --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync \
+		--user-data-dir="$T/chromium" --window-size="$2" \
+		--screenshot="$1.png" "file://$1" >"$T/chromium.log" 2>&1
+	read -r _w _h _ink _red _green <<EOF
+$(/usr/bin/python3 "$ROOT/tests/cli/pngstat.py" "$1.png" 2>&1)
+EOF
+	assert "chromium renders $(basename "$1") (${_w}x${_h}, ${_ink}% ink)" \
+		awk -v i="$_ink" 'BEGIN { exit !(i > 2) }'
+	assert "its charts are drawn (red $_red, green $_green pixels)" \
+		test "$_red" -gt 100 -a "$_green" -gt 100
+}
+
 finish() {
 	echo "# $(basename "$0"): $passed passed, $failed failed"
 	[ "$failed" = 0 ]
