@@ -28,10 +28,18 @@ struct run {
 	int day;
 	ob_day today;
 	struct ob_backtest bt;
+	/* Each account's events, read once for all the days it is scored */
+	struct ob_history *history;
 	struct ob_err err;
 };
 
 static const char *const label_columns[] = {"account", "outcome", "date"};
+
+static int add_known(void *ctx, const struct ob_account *a)
+{
+	ob_strmap_put(ctx, a->id);
+	return 0;
+}
 
 /* Reads --labels; prints each bad row as FILE:LINE and returns 65. */
 static int read_labels(struct run *r, const char *file)
@@ -40,10 +48,18 @@ static int read_labels(struct run *r, const char *file)
 	struct ob_csv *csv;
 	struct ob_csv_record rec;
 	struct ob_err err = {0};
+	struct ob_account_filter all = {.status = -1};
+	/* Every account's id, in one pass: not a query per label. */
+	struct ob_strmap known = {0};
 	int column_of[3], n, code = OB_OK;
 	if (!f) {
 		ob_cli_error("cannot open '%s': %s", file, strerror(errno));
 		return OB_ENOINPUT;
+	}
+	if (ob_store_account_list(r->st, &all, add_known, &known, &r->err) <
+	    0) {
+		fclose(f);
+		return ob_cli_report(&r->err);
 	}
 	csv = ob_csv_open(f);
 	n = ob_csv_read(csv, &rec, &err);
@@ -58,10 +74,8 @@ static int read_labels(struct run *r, const char *file)
 		goto out;
 	}
 	while ((n = ob_csv_read(csv, &rec, &err)) != 0) {
-		struct ob_account a = {0};
 		struct label l = {CENSORED, 0};
 		const char *id, *outcome, *date;
-		int found;
 		if (n < 0 || rec.nfields != 3) {
 			ob_cli_diag("%s:%ld: error: %s", file,
 				    n < 0 ? ob_csv_line(csv) : rec.line,
@@ -74,17 +88,11 @@ static int read_labels(struct run *r, const char *file)
 		id = rec.fields[column_of[0]];
 		outcome = rec.fields[column_of[1]];
 		date = rec.fields[column_of[2]];
-		found = ob_store_account_get(r->st, id, true, &a, &r->err);
-		ob_account_release(&a);
-		if (found < 0) {
-			code = ob_cli_report(&r->err);
-			goto out;
-		}
 		if (strcmp(outcome, "churned") == 0)
 			l.outcome = CHURNED;
 		else if (strcmp(outcome, "retained") == 0)
 			l.outcome = RETAINED;
-		if (found == 1)
+		if (!ob_strmap_get(&known, id))
 			ob_cli_diag("%s:%ld: error: unknown account '%s'",
 				    file, rec.line, id);
 		else if (l.outcome == CENSORED)
@@ -110,6 +118,7 @@ static int read_labels(struct run *r, const char *file)
 		code = OB_EDATA;
 	}
 out:
+	ob_strmap_release(&known);
 	ob_csv_close(csv);
 	fclose(f);
 	return code;
@@ -135,6 +144,22 @@ static enum outcome outcome_of(const struct run *r, const struct ob_account *a,
 	return *dated && *day > r->today ? CENSORED : o;
 }
 
+/* The account held by the history, assessed as of day d: ob_assess's. */
+static int assess_on(struct run *r, const struct ob_playbook *pb,
+		     const struct ob_account *a, ob_day d,
+		     struct ob_assessment *as)
+{
+	struct ob_account_data data;
+	int ret;
+	memset(as, 0, sizeof(*as));
+	if (ob_store_history_data(r->history, d, OB_NEED_LOGINS_7D, &data,
+				  &r->err) < 0)
+		return -1;
+	ret = ob_assess_data(pb, a, d, &data, true, as, &r->err);
+	ob_account_data_release(&data);
+	return ret;
+}
+
 /*
  * Lead time: the churn date less the first day from kickoff through it
  * on which the account was red; none when it never was.
@@ -145,7 +170,7 @@ static int lead_time(struct run *r, const struct ob_playbook *pb,
 	for (ob_day d = a->kickoff; d <= churned_on; d++) {
 		struct ob_assessment as;
 		bool red;
-		if (ob_assess(r->st, pb, a, d, &as, &r->err) < 0)
+		if (assess_on(r, pb, a, d, &as) < 0)
 			return -1;
 		red = as.health.status == OB_RED;
 		ob_assessment_release(&as);
@@ -177,7 +202,8 @@ static int backtest_one(void *ctx, const struct ob_account *a)
 		r->bt.censored++;
 		return 0;
 	}
-	if (ob_assess(r->st, pb, a, a->kickoff + r->day, &as, &r->err) < 0)
+	if (ob_store_history_account(r->history, a->rowid, &r->err) < 0 ||
+	    assess_on(r, pb, a, a->kickoff + r->day, &as) < 0)
 		return -1;
 	ob_backtest_add(&r->bt, as.health.status, o == CHURNED,
 			(const char *const *)as.health.reasons.items,
@@ -589,7 +615,9 @@ int ob_cmd_backtest(struct ob_ctx *ctx, int argc, char **argv)
 	}
 	if (labels && (code = read_labels(&r, labels)) != OB_OK)
 		goto out;
-	if (ob_store_account_list(r.st, &all, backtest_one, &r, &r.err) < 0) {
+	if (ob_store_history_open(r.st, &r.history, &r.err) < 0 ||
+	    ob_store_account_list_by_rowid(r.st, &all, backtest_one, &r,
+					   &r.err) < 0) {
 		code = ob_cli_report(&r.err);
 		goto out;
 	}
@@ -611,6 +639,7 @@ out:
 		ob_playbook_release(&file_pb);
 		free(source);
 	}
+	ob_store_history_close(r.history);
 	ob_backtest_release(&r.bt);
 	ob_strmap_release(&r.label_index);
 	free(r.labels);

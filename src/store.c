@@ -4008,30 +4008,38 @@ void ob_account_data_release(struct ob_account_data *d)
  * a time and as a date), with the local date it was first seen before
  * the cut-offs: what ob_store_first_event_day says of it, without asking.
  */
-static void add_milestone(struct ob_account_data *d, struct ob_stmt *s,
-			  int col, int64_t cut_at, int64_t cut_bare)
+static void milestone_add(struct ob_account_data *d, const char *value,
+			  bool has_at, int64_t first_at, bool has_day,
+			  int64_t first_day, int64_t cut_at, int64_t cut_bare)
 {
 	ob_day day = 0;
 	bool found = false;
 	size_t n = d->nmilestones;
-	if (!ob_sql_column_null(s, col + 1) &&
-	    ob_sql_column_int64(s, col + 1) < cut_at) {
-		day = ob_time_local_day(ob_sql_column_int64(s, col + 1), false);
+	if (has_at && first_at < cut_at) {
+		day = ob_time_local_day(first_at, false);
 		found = true;
 	}
-	if (!ob_sql_column_null(s, col + 2) &&
-	    ob_sql_column_int64(s, col + 2) < cut_bare / OB_DAY_US) {
-		ob_day bare = ob_time_local_day(
-			ob_sql_column_int64(s, col + 2) * OB_DAY_US, true);
+	if (has_day && first_day < cut_bare / OB_DAY_US) {
+		ob_day bare = ob_time_local_day(first_day * OB_DAY_US, true);
 		if (!found || bare < day)
 			day = bare;
 	}
 	d->milestones = xrealloc(d->milestones, (n + 1) * sizeof(char *));
 	d->milestone_days =
 		xrealloc(d->milestone_days, (n + 1) * sizeof(ob_day));
-	d->milestones[n] = xstrdup(ob_sql_column_text(s, col));
+	d->milestones[n] = xstrdup(value);
 	d->milestone_days[n] = day;
 	d->nmilestones++;
+}
+
+static void add_milestone(struct ob_account_data *d, struct ob_stmt *s,
+			  int col, int64_t cut_at, int64_t cut_bare)
+{
+	milestone_add(d, (const char *)ob_sql_column_text(s, col),
+		      !ob_sql_column_null(s, col + 1),
+		      ob_sql_column_int64(s, col + 1),
+		      !ob_sql_column_null(s, col + 2),
+		      ob_sql_column_int64(s, col + 2), cut_at, cut_bare);
 }
 
 static void add_ticket(struct ob_account_data *d, int64_t at, bool bare)
@@ -4281,22 +4289,22 @@ static const char *const stream_sql[4] = {
 	"FROM checkin_action WHERE day <= ?1 ORDER BY account, day, id",
 };
 
-static int cursor_step(struct ob_stream *x, struct cursor *c,
+static int cursor_step(struct ob_store *st, struct cursor *c,
 		       struct ob_err *err)
 {
 	int rc = ob_sql_step(c->s);
 	c->row = rc == SQLITE_ROW;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(x->st, rc, err, "reading signals");
+		return db_fail(st, rc, err, "reading signals");
 	return 0;
 }
 
 /* Moves a cursor past the accounts before `account`. */
-static int cursor_seek(struct ob_stream *x, struct cursor *c, int64_t account,
+static int cursor_seek(struct ob_store *st, struct cursor *c, int64_t account,
 		       struct ob_err *err)
 {
 	while (c->row && ob_sql_column_int64(c->s, 0) < account)
-		if (cursor_step(x, c, err) < 0)
+		if (cursor_step(st, c, err) < 0)
 			return -1;
 	return 0;
 }
@@ -4341,7 +4349,7 @@ int ob_store_stream_open(struct ob_store *st, ob_day as_of,
 		}
 		if (i == 3)
 			bind_date(cursors[i]->s, 1, as_of);
-		if (cursor_step(x, cursors[i], err) < 0)
+		if (cursor_step(x->st, cursors[i], err) < 0)
 			goto fail;
 	}
 	*out = x;
@@ -4373,10 +4381,10 @@ static int lazy_seek(struct ob_stream *x, struct cursor *c, const char *text,
 		ob_sql_bind_int64(c->s, 4, week_at);
 		ob_sql_bind_int64(c->s, 5, week_bare);
 		ob_sql_bind_int64(c->s, 6, x->as_of - 6);
-		if (cursor_step(x, c, err) < 0)
+		if (cursor_step(x->st, c, err) < 0)
 			return -1;
 	}
-	return cursor_seek(x, c, account, err);
+	return cursor_seek(x->st, c, account, err);
 }
 
 static int stream_after(struct ob_stream *x, int64_t account,
@@ -4394,7 +4402,7 @@ static int stream_after(struct ob_stream *x, int64_t account,
 		if ((t && type_details(x->st, x->after.s, account,
 				       x->cut_at, x->cut_bare, sum, t,
 				       err) < 0) ||
-		    cursor_step(x, &x->after, err) < 0)
+		    cursor_step(x->st, &x->after, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -4427,7 +4435,7 @@ static int stream_open_tickets(struct ob_stream *x, int64_t account,
 		return -1;
 	for (; cursor_at(&x->openings, account);) {
 		add_open_ticket(out, x->openings.s, 1);
-		if (cursor_step(x, &x->openings, err) < 0)
+		if (cursor_step(x->st, &x->openings, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -4447,14 +4455,14 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 					     out, err);
 	x->last = account;
 	memset(out, 0, sizeof(*out));
-	if (cursor_seek(x, &x->signals, account, err) < 0 ||
-	    cursor_seek(x, &x->milestones, account, err) < 0 ||
-	    cursor_seek(x, &x->tickets, account, err) < 0 ||
-	    cursor_seek(x, &x->actions, account, err) < 0)
+	if (cursor_seek(x->st, &x->signals, account, err) < 0 ||
+	    cursor_seek(x->st, &x->milestones, account, err) < 0 ||
+	    cursor_seek(x->st, &x->tickets, account, err) < 0 ||
+	    cursor_seek(x->st, &x->actions, account, err) < 0)
 		goto fail;
 	if (cursor_at(&x->signals, account)) {
 		read_summary(x->signals.s, &sum);
-		if (cursor_step(x, &x->signals, err) < 0)
+		if (cursor_step(x->st, &x->signals, err) < 0)
 			goto fail;
 	}
 	current = ob_summary_current(&sum, x->as_of, x->cut_at);
@@ -4467,7 +4475,7 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	ob_summary_release(&sum);
 	for (; cursor_at(&x->actions, account);) {
 		add_action(out, x->actions.s, 1);
-		if (cursor_step(x, &x->actions, err) < 0)
+		if (cursor_step(x->st, &x->actions, err) < 0)
 			goto fail;
 	}
 	for (; cursor_at(&x->milestones, account);) {
@@ -4475,14 +4483,14 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 					   x->cut_bare))
 			add_milestone(out, x->milestones.s, 1, x->cut_at,
 				      x->cut_bare);
-		if (cursor_step(x, &x->milestones, err) < 0)
+		if (cursor_step(x->st, &x->milestones, err) < 0)
 			goto fail;
 	}
 	/* The open tickets of now, or as of the day from their events. */
 	for (; cursor_at(&x->tickets, account);) {
 		if (current)
 			add_open_ticket(out, x->tickets.s, 1);
-		if (cursor_step(x, &x->tickets, err) < 0)
+		if (cursor_step(x->st, &x->tickets, err) < 0)
 			goto fail;
 	}
 	if ((!current && set_has(set, OB_EV_TICKET_OPENED) &&
@@ -4495,4 +4503,246 @@ fail:
 	ob_summary_release(&sum);
 	ob_account_data_release(out);
 	return -1;
+}
+
+/*
+ * A history reads every event and check-in action in account order, in
+ * one pass, and holds one account's at a time: its data as of any day is
+ * then folded from them in memory (the summary by ob_summary_add, as the
+ * import folds it), with no query per day.
+ */
+struct history_event {
+	int type;
+	bool bare;
+	int64_t at;
+	size_t value; /* offset in text */
+};
+
+struct ob_history {
+	struct ob_store *st;
+	struct cursor events, actions;
+	int64_t account; /* the account held, 0 before the first */
+	struct history_event *ev;
+	size_t nev, ev_cap;
+	struct ob_buf text;
+	struct ob_account_data held; /* only its actions, every day's */
+};
+
+static const char *const history_sql[2] = {
+	"SELECT account, type, at, bare, value FROM event "
+	"ORDER BY account, type, at, bare, value",
+	"SELECT account, checkin, action, day, until_day FROM checkin_action "
+	"ORDER BY account, day, id",
+};
+
+void ob_store_history_close(struct ob_history *h)
+{
+	if (!h)
+		return;
+	ob_sql_finalize(h->events.s);
+	ob_sql_finalize(h->actions.s);
+	free(h->ev);
+	ob_buf_release(&h->text);
+	ob_account_data_release(&h->held);
+	free(h);
+}
+
+int ob_store_history_open(struct ob_store *st, struct ob_history **out,
+			  struct ob_err *err)
+{
+	struct ob_history *h = xcalloc(1, sizeof(*h));
+	struct cursor *cursors[2] = {&h->events, &h->actions};
+	h->st = st;
+	if (write_pending(st, err) < 0 || load_custom_types(st, err) < 0)
+		goto fail;
+	for (int i = 0; i < 2; i++) {
+		int rc = ob_sql_prepare_stream(&st->db, history_sql[i],
+					       &cursors[i]->s);
+		if (rc != SQLITE_OK) {
+			db_fail(st, rc, err, "preparing a query");
+			goto fail;
+		}
+		if (cursor_step(st, cursors[i], err) < 0)
+			goto fail;
+	}
+	*out = h;
+	return 0;
+fail:
+	ob_store_history_close(h);
+	return -1;
+}
+
+int ob_store_history_account(struct ob_history *h, int64_t account,
+			     struct ob_err *err)
+{
+	struct ob_store *st = h->st;
+	if (account <= h->account)
+		return ob_fail(err, OB_EFAIL,
+			       "internal: accounts out of rowid order in a "
+			       "history (%lld after %lld)",
+			       (long long)account, (long long)h->account);
+	h->account = account;
+	h->nev = 0;
+	ob_buf_reset(&h->text);
+	ob_account_data_release(&h->held);
+	if (cursor_seek(st, &h->events, account, err) < 0 ||
+	    cursor_seek(st, &h->actions, account, err) < 0)
+		return -1;
+	for (; cursor_at(&h->events, account);) {
+		struct history_event *e;
+		ob_grow(&h->ev, &h->ev_cap, h->nev + 1, sizeof(*h->ev));
+		e = &h->ev[h->nev++];
+		e->type = ob_sql_column_int(h->events.s, 1);
+		e->at = ob_sql_column_int64(h->events.s, 2);
+		e->bare = ob_sql_column_int(h->events.s, 3) != 0;
+		e->value = h->text.len;
+		ob_buf_adds(&h->text, ob_sql_column_text(h->events.s, 4));
+		ob_buf_addc(&h->text, '\0');
+		if (cursor_step(st, &h->events, err) < 0)
+			return -1;
+	}
+	for (; cursor_at(&h->actions, account);) {
+		add_action(&h->held, h->actions.s, 1);
+		if (cursor_step(st, &h->actions, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether an event is before the cut-offs: on or before their day. */
+static bool history_before(const struct history_event *e, int64_t cut_at,
+			   int64_t cut_bare)
+{
+	return e->at < (e->bare ? cut_bare : cut_at);
+}
+
+/*
+ * The tickets open as of the cut-offs, as Q_OPEN_TICKETS says: each
+ * opening before them, with its ticket's latest resolutions before them.
+ */
+static void history_tickets(const struct ob_history *h, int64_t cut_at,
+			    int64_t cut_bare, struct ob_account_data *out)
+{
+	for (size_t i = 0; i < h->nev; i++) {
+		const struct history_event *o = &h->ev[i];
+		const char *ref = h->text.data + o->value;
+		bool has_at = false, has_day = false;
+		int64_t res_at = 0, res_day = 0;
+		if (o->type != OB_EV_TICKET_OPENED ||
+		    !history_before(o, cut_at, cut_bare))
+			continue;
+		for (size_t k = 0; k < h->nev; k++) {
+			const struct history_event *r = &h->ev[k];
+			if (r->type != OB_EV_TICKET_RESOLVED ||
+			    !history_before(r, cut_at, cut_bare) ||
+			    strcmp(h->text.data + r->value, ref) != 0)
+				continue;
+			if (r->bare && (!has_day || r->at / OB_DAY_US > res_day)) {
+				has_day = true;
+				res_day = r->at / OB_DAY_US;
+			} else if (!r->bare && (!has_at || r->at > res_at)) {
+				has_at = true;
+				res_at = r->at;
+			}
+		}
+		if (ob_ticket_open(o->at, o->bare, has_at, res_at, has_day,
+				   (ob_day)res_day))
+			add_ticket(out, o->at, o->bare);
+	}
+}
+
+/* Its milestones and the count of its distinct features, as of them. */
+static uint32_t history_values(const struct ob_history *h, int64_t cut_at,
+			       int64_t cut_bare, struct ob_account_data *out)
+{
+	struct ob_strmap features = {0}, milestones = {0};
+	uint32_t nfeatures = 0;
+	for (size_t i = 0; i < h->nev; i++) {
+		const struct history_event *e = &h->ev[i];
+		const char *value = h->text.data + e->value;
+		if (!history_before(e, cut_at, cut_bare))
+			continue;
+		if (e->type == OB_EV_FEATURE_USED &&
+		    !ob_strmap_get(&features, value)) {
+			ob_strmap_put(&features, value);
+			nfeatures++;
+		}
+		if (e->type == OB_EV_MILESTONE &&
+		    !ob_strmap_get(&milestones, value))
+			ob_strmap_put(&milestones, value)->value = (int64_t)i;
+	}
+	/* The first sightings of each milestone, timed and dated. */
+	for (size_t i = 0; i < h->nev; i++) {
+		const struct history_event *e = &h->ev[i];
+		const char *value = h->text.data + e->value;
+		const struct ob_strmap_entry *m;
+		bool has_at = false, has_day = false;
+		int64_t first_at = 0, first_day = 0;
+		if (e->type != OB_EV_MILESTONE ||
+		    !history_before(e, cut_at, cut_bare) ||
+		    !(m = ob_strmap_get(&milestones, value)) ||
+		    m->value != (int64_t)i)
+			continue;
+		for (size_t k = i; k < h->nev; k++) {
+			const struct history_event *f = &h->ev[k];
+			if (f->type != OB_EV_MILESTONE ||
+			    !history_before(f, cut_at, cut_bare) ||
+			    strcmp(h->text.data + f->value, value) != 0)
+				continue;
+			if (f->bare && (!has_day || f->at / OB_DAY_US < first_day)) {
+				has_day = true;
+				first_day = f->at / OB_DAY_US;
+			} else if (!f->bare && (!has_at || f->at < first_at)) {
+				has_at = true;
+				first_at = f->at;
+			}
+		}
+		milestone_add(out, value, has_at, first_at, has_day, first_day,
+			      cut_at, cut_bare);
+	}
+	ob_strmap_release(&features);
+	ob_strmap_release(&milestones);
+	return nfeatures;
+}
+
+int ob_store_history_data(struct ob_history *h, ob_day as_of, unsigned needs,
+			  struct ob_account_data *out, struct ob_err *err)
+{
+	struct ob_summary sum = {0};
+	int64_t cut_at, cut_bare;
+	(void)err;
+	memset(out, 0, sizeof(*out));
+	day_cutoffs(as_of, &cut_at, &cut_bare);
+	for (size_t i = 0; i < h->nev; i++)
+		if (history_before(&h->ev[i], cut_at, cut_bare))
+			ob_summary_add(&sum, h->ev[i].type, h->ev[i].at,
+				       h->ev[i].bare,
+				       h->text.data + h->ev[i].value);
+	sum.features = history_values(h, cut_at, cut_bare, out);
+	ob_summary_signals(&sum, type_name, h->st, &out->signals);
+	ob_summary_release(&sum);
+	history_tickets(h, cut_at, cut_bare, out);
+	if (logins_week_needed(out, as_of, needs)) {
+		int64_t week_at, week_bare;
+		day_cutoffs(as_of - 7, &week_at, &week_bare);
+		for (size_t i = 0; i < h->nev; i++) {
+			const struct history_event *e = &h->ev[i];
+			out->logins_7d +=
+				e->type == OB_EV_LOGIN &&
+				history_before(e, cut_at, cut_bare) &&
+				e->at >= (e->bare ? week_bare : week_at);
+		}
+	}
+	for (size_t i = 0; i < h->held.nactions; i++) {
+		const struct ob_checkin_action *a = &h->held.actions[i];
+		struct ob_checkin_action *c;
+		if (a->day > as_of)
+			break; /* by day */
+		ob_grow(&out->actions, &out->actions_cap, out->nactions + 1,
+			sizeof(*c));
+		c = &out->actions[out->nactions++];
+		*c = *a;
+		c->checkin = xstrdup(a->checkin);
+	}
+	return 0;
 }

@@ -311,6 +311,24 @@ int ob_store_stream_account(struct ob_stream *s, int64_t account,
 			    struct ob_err *err);
 void ob_store_stream_close(struct ob_stream *s);
 
+/*
+ * Every event and check-in action, read in one pass for accounts asked in
+ * increasing rowid order: an account's data as of any day (what
+ * ob_store_account_data says) is then computed from the events held,
+ * without a query per day. For a command that reads each account as of
+ * days of its own (backtest).
+ */
+struct ob_history;
+int ob_store_history_open(struct ob_store *st, struct ob_history **out,
+			  struct ob_err *err);
+/* Holds account's events, dropping the last account's. */
+int ob_store_history_account(struct ob_history *h, int64_t account,
+			     struct ob_err *err);
+/* The held account's data as of a day. */
+int ob_store_history_data(struct ob_history *h, ob_day as_of, unsigned needs,
+			  struct ob_account_data *out, struct ob_err *err);
+void ob_store_history_close(struct ob_history *h);
+
 /* Accounts in rowid order (the order streams want). */
 int ob_store_account_list_by_rowid(struct ob_store *st,
 				   const struct ob_account_filter *filter,
