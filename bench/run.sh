@@ -30,8 +30,9 @@
 #            (tests/pg-server.sh: a Unix socket, fsync off): the 1M import
 #            beside psql's \copy of the same CSV (its one repeated key
 #            left out: COPY stops at it) into a table keyed the same way;
-#            due and report on the 1M database with 85% done, copied in
-#            with db copy, and copied back: every answer compared
+#            due, report, score, a replay and the backtest on the 1M
+#            database with 85% done, copied in with db copy, and copied
+#            back: every answer compared
 #   send     10,000 low-touch accounts on day 2, each with its automated
 #            e-mail check-in due and red (no login): 10,000 messages and 50
 #            CSM alerts of 200 accounts each; --dry-run to /dev/null, and
@@ -149,16 +150,19 @@ pg_bench() {
 	: >pgreport.txt
 	: >pgscore.txt
 	: >pgmiddle.txt
+	: >pgbacktest.txt
 	for i in $(seq 1 "$RUNS"); do
 		measure "$ONBOARD" --db "$db" --today "$TODAY" due --format csv >>pgdue.txt
 		measure "$ONBOARD" --db "$db" --today "$TODAY" report --format json >>pgreport.txt
 		measure "$ONBOARD" --db "$db" --today "$TODAY" score --format json >>pgscore.txt
 		measure "$ONBOARD" --db "$db" --today "$MIDDLE" due --format csv >>pgmiddle.txt
+		measure "$ONBOARD" --db "$db" --today "$TODAY" backtest --labels labels.csv --format json >>pgbacktest.txt
 	done
 	pgdue=$(median <pgdue.txt)
 	pgreport=$(median <pgreport.txt)
 	pgscore=$(median <pgscore.txt)
 	pgmiddle=$(median <pgmiddle.txt)
+	pgbacktest=$(median <pgbacktest.txt)
 	rm -f back.db back.db-wal back.db-shm
 	"$ONBOARD" --db back.db init -q
 	"$ONBOARD" --db back.db db copy "$db" back.db -q
@@ -179,6 +183,7 @@ pg_bench() {
 | PostgreSQL: report, a week | 1M events, 85% done | $(s "$pgreport") | $(m "$pgreport") | < 3 s | $(bar "$(s "$pgreport")" 3 '<') |
 | PostgreSQL: score | 1M events, 85% done | $(s "$pgscore") | $(m "$pgscore") | | |
 | PostgreSQL: due as of $MIDDLE | 1M events, 85% done | $(s "$pgmiddle") | $(m "$pgmiddle") | | |
+| PostgreSQL: backtest, 100,000 labelled | 1M events, 85% done | $(s "$pgbacktest") | $(m "$pgbacktest") | | |
 | SQLite -> PostgreSQL -> SQLite: due, score, report as of $TODAY and $MIDDLE the same | 1M events | | | identical | $same |"
 }
 
