@@ -58,6 +58,7 @@ static int read_labels(struct run *r, const char *file)
 	}
 	if (ob_store_account_list(r->st, &all, add_known, &known, &r->err) <
 	    0) {
+		ob_strmap_release(&known);
 		fclose(f);
 		return ob_cli_report(&r->err);
 	}

@@ -57,8 +57,9 @@ struct visit {
 	size_t ndims;
 	/*
 	 * Every account (not named ones): read in one pass, as due does.
-	 * Listed by id, they come in rowid order too when ids were given
-	 * in order; the others cost ob_assess's queries, as named ones do.
+	 * Listed by id, they come in rowid order too when they were added
+	 * in id order; one that was not costs ob_assess's queries, as a
+	 * named one does.
 	 */
 	struct ob_stream *stream;
 	struct ob_err err;
