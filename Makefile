@@ -55,7 +55,7 @@ Q = @
 say = @echo
 endif
 
-.PHONY: all check unit-tests cli-tests demo install uninstall clean deps build-deps \
+.PHONY: all check check-build demo install uninstall clean deps build-deps \
 	fuzz fuzz-run fuzz-check bench
 .DELETE_ON_ERROR:
 
@@ -98,6 +98,9 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libonboard.a | $(BUILD)/tests
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
+
+# What the tests run: the program and the unit tests.
+check-build: $(BUILD)/onboard $(TEST_BIN)
 
 deps:
 	@BUILD=$(BUILD) sh scripts/deps.sh test
@@ -166,7 +169,7 @@ fuzz-check: fuzz
 # (a unit test binary like test_date, or a command-level script like
 # tests/cli/playbook.sh).
 check: deps
-	@$(MAKE) --no-print-directory $(BUILD)/onboard $(TEST_BIN)
+	@$(MAKE) --no-print-directory check-build
 	@BUILD=$(BUILD) sh tests/run.sh $(TEST)
 
 # SPEC.md section 6's bars on generated data; writes bench/results.md.
