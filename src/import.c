@@ -30,6 +30,7 @@ struct ob_event_reader {
 	struct ob_buf member[NCOLUMNS]; /* this line's values, reused */
 	/* an analytics export */
 	const struct ob_map *map;
+	struct ob_jdoc *doc; /* the line, parsed */
 	struct ob_buf user, name;
 	char custom[OB_EVENT_TYPE_MAX + 1];
 };
@@ -81,6 +82,7 @@ void ob_event_reader_close(struct ob_event_reader *r)
 		ob_buf_release(&r->member[i]);
 	ob_buf_release(&r->user);
 	ob_buf_release(&r->name);
+	ob_jdoc_free(r->doc);
 	free(r);
 }
 
@@ -217,44 +219,46 @@ static int jsonl_fields(struct ob_event_reader *r, json_t *obj,
 }
 
 /*
- * The next line parsed: 1 with *obj (json_decref it), 0 at the end, -1
- * on an error (OB_EDATA for the line).
+ * The next line, checked for what no JSON parser should see: 1 with its
+ * text, 0 at the end, -1 on an error (OB_EDATA for the line).
  */
-static int next_json(struct ob_event_reader *r, bool unique_keys, json_t **obj,
-		     long *line, struct ob_err *err)
+static int next_json_line(struct ob_event_reader *r, const char **text,
+			  size_t *len, long *line, struct ob_err *err)
 {
-	const char *text;
-	size_t len;
 	int n = read_line(r, err);
 	*line = r->lineno;
 	if (n <= 0)
 		return n;
-	text = r->line.data;
-	len = r->line.len;
+	*text = r->line.data;
+	*len = r->line.len;
 	if (!r->started) {
 		r->started = true;
-		if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
-			text += 3;
-			len -= 3;
+		if (*len >= 3 && memcmp(*text, "\xef\xbb\xbf", 3) == 0) {
+			*text += 3;
+			*len -= 3;
 		}
 	}
-	if (len == 0)
+	if (*len == 0)
 		return ob_fail(err, OB_EDATA, "empty line");
-	if (memchr(text, '\0', len))
+	if (memchr(*text, '\0', *len))
 		return ob_fail(err, OB_EDATA, "NUL byte in the data");
-	if (!ob_utf8_valid(text, len))
+	if (!ob_utf8_valid(*text, *len))
 		return ob_fail(err, OB_EDATA, "invalid UTF-8");
-	return (*obj = ob_json_parse(text, len, unique_keys, err)) ? 1 : -1;
+	return 1;
 }
 
 static int next_jsonl(struct ob_event_reader *r, struct ob_event_fields *row,
 		      struct ob_err *err)
 {
+	const char *text = NULL;
+	size_t len = 0;
 	json_t *obj;
-	/* A repeated key would make a row say two things at once. */
-	int n = next_json(r, true, &obj, &row->line, err);
+	int n = next_json_line(r, &text, &len, &row->line, err);
 	if (n <= 0)
 		return n;
+	/* A repeated key would make a row say two things at once. */
+	if (!(obj = ob_json_parse(text, len, true, err)))
+		return -1;
 	n = jsonl_fields(r, obj, row, err);
 	json_decref(obj);
 	return n;
@@ -266,6 +270,7 @@ struct ob_event_reader *ob_source_reader_open(FILE *f, const struct ob_map *map)
 	r->format = OB_IMPORT_SOURCE;
 	r->f = f;
 	r->map = map;
+	r->doc = ob_jdoc_new();
 	return r;
 }
 
@@ -273,14 +278,16 @@ struct ob_event_reader *ob_source_reader_open(FILE *f, const struct ob_map *map)
  * The text at path into b: 1, 0 when absent (and, in Amplitude's
  * exports, its "EMPTY" placeholder), -1 when it is no scalar.
  */
-static int path_text(const struct ob_event_reader *r, json_t *obj,
-		     const char *path, struct ob_buf *b, struct ob_err *err)
+static int path_text(const struct ob_event_reader *r,
+		     const struct ob_jnode *obj, const char *path,
+		     struct ob_buf *b, struct ob_err *err)
 {
-	int got = ob_json_text(ob_json_path(obj, path), b);
+	const struct ob_jnode *v = ob_jdoc_path(r->doc, obj, path);
+	int got = ob_jdoc_text(r->doc, v, b);
 	if (got < 0)
 		return ob_fail(err, OB_EDATA,
 			       "'%s' is %s, not text or a number", path,
-			       ob_json_kind(ob_json_path(obj, path)));
+			       ob_jdoc_kind(v));
 	if (got > 0 && r->map->source == OB_AMPLITUDE &&
 	    strcmp(b->data, "EMPTY") == 0)
 		return 0;
@@ -291,21 +298,23 @@ static int path_text(const struct ob_event_reader *r, json_t *obj,
  * Mixpanel's time: epoch seconds, or milliseconds past 10^11 (a date in
  * 5138 as seconds), as RFC 3339 with the fraction kept.
  */
-static int epoch_text(json_t *v, struct ob_buf *out, struct ob_err *err)
+static int epoch_text(const struct ob_jdoc *d, const struct ob_jnode *v,
+		      struct ob_buf *out, struct ob_err *err)
 {
 	double t;
 	int64_t us, secs;
 	char when[24];
-	if (json_is_string(v)) {
+	if (v && v->kind == OB_JSTRING) {
+		const char *s = ob_jdoc_string(d, v);
 		char *end;
-		t = strtod(json_string_value(v), &end);
-		if (end == json_string_value(v) || *end)
+		t = strtod(s, &end);
+		if (end == s || *end)
 			return ob_fail(err, OB_EDATA,
 				       "properties.time '%s': expected epoch "
 				       "seconds",
-				       json_string_value(v));
-	} else if (json_is_number(v)) {
-		t = json_number_value(v);
+				       s);
+	} else if (v && (v->kind == OB_JINTEGER || v->kind == OB_JREAL)) {
+		t = ob_jdoc_number(d, v);
 	} else {
 		return ob_fail(err, OB_EDATA, "missing properties.time");
 	}
@@ -328,7 +337,8 @@ static int epoch_text(json_t *v, struct ob_buf *out, struct ob_err *err)
 }
 
 /* The fields of one line by the source's shape (SPEC.md section 8). */
-static int source_fields(struct ob_event_reader *r, json_t *obj,
+static int source_fields(struct ob_event_reader *r,
+			 const struct ob_jnode *obj,
 			 struct ob_event_fields *row, struct ob_err *err)
 {
 	static const char *const segment_times[] = {
@@ -345,10 +355,10 @@ static int source_fields(struct ob_event_reader *r, json_t *obj,
 	struct ob_buf *at = &r->member[C_AT], *id = &r->member[C_ID];
 	int got;
 
-	if (!json_is_object(obj))
+	if (obj->kind != OB_JOBJECT)
 		return ob_fail(err, OB_EDATA,
 			       "expected a JSON object, found %s",
-			       ob_json_kind(obj));
+			       ob_jdoc_kind(obj));
 	row->kind = OB_ROW_EVENT;
 	if (m->source == OB_SEGMENT) {
 		struct ob_buf *call = &r->member[C_TYPE];
@@ -385,8 +395,9 @@ static int source_fields(struct ob_event_reader *r, json_t *obj,
 					     err)) < 0)
 				return -1;
 	} else if (m->source == OB_MIXPANEL) {
-		if (epoch_text(ob_json_path(obj, "properties.time"), at, err) <
-		    0)
+		if (epoch_text(r->doc,
+			       ob_jdoc_path(r->doc, obj, "properties.time"),
+			       at, err) < 0)
 			return -1;
 		got = 1;
 	} else {
@@ -458,13 +469,15 @@ static int source_fields(struct ob_event_reader *r, json_t *obj,
 static int next_source(struct ob_event_reader *r, struct ob_event_fields *row,
 		       struct ob_err *err)
 {
-	json_t *obj;
-	int n = next_json(r, false, &obj, &row->line, err);
+	const char *text = NULL;
+	size_t len = 0;
+	const struct ob_jnode *obj;
+	int n = next_json_line(r, &text, &len, &row->line, err);
 	if (n <= 0)
 		return n;
-	n = source_fields(r, obj, row, err);
-	json_decref(obj);
-	return n;
+	if (!(obj = ob_jdoc_parse(r->doc, text, len, err)))
+		return -1;
+	return source_fields(r, obj, row, err);
 }
 
 int ob_event_reader_next(struct ob_event_reader *r, struct ob_event_fields *row,
