@@ -14,7 +14,7 @@ MANDIR   = $(PREFIX)/share/man/man1
 COMPDIR  = $(PREFIX)/share/bash-completion/completions
 
 CC      ?= cc
-PKGS     = sqlite3 yaml-0.1 jansson yajl libarchive
+PKGS     = sqlite3 yaml-0.1 yajl libarchive
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
@@ -32,7 +32,7 @@ endif
 
 # libpq: its header only; src/sql.c loads the library on first use.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libpq 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml -ljansson -lyajl -larchive)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lyaml -lyajl -larchive)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CPPFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude \

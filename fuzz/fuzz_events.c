@@ -1,5 +1,5 @@
 /*
- * libFuzzer: the event readers (CSV, and JSON Lines through jansson) and
+ * libFuzzer: the event readers (CSV, and JSON Lines through yajl) and
  * the checks of each row, on any bytes. The first byte picks the format.
  */
 #include <stddef.h>

@@ -15,9 +15,7 @@ command -v make >/dev/null 2>&1 || need="$need make"
 command -v gzip >/dev/null 2>&1 || need="$need gzip"
 pkgconf sqlite3 || need="$need libsqlite3-dev"
 pkgconf yaml-0.1 || need="$need libyaml-dev"
-# JSON Lines: jansson parses them; the analytics exports: yajl parses
-# them; libarchive unpacks both.
-pkgconf jansson || need="$need libjansson-dev"
+# JSON Lines and the analytics exports: yajl parses, libarchive unpacks.
 pkgconf yajl || need="$need libyajl-dev"
 pkgconf libarchive || need="$need libarchive-dev"
 # A team's shared database: PostgreSQL's client library.

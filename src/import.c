@@ -28,9 +28,9 @@ struct ob_event_reader {
 	long lineno;
 	bool started;
 	struct ob_buf member[NCOLUMNS]; /* this line's values, reused */
+	struct ob_jdoc *doc;		/* the line, parsed */
 	/* an analytics export */
 	const struct ob_map *map;
-	struct ob_jdoc *doc; /* the line, parsed */
 	struct ob_buf user, name;
 	char custom[OB_EVENT_TYPE_MAX + 1];
 };
@@ -45,6 +45,7 @@ int ob_event_reader_open(FILE *f, enum ob_import_format format,
 
 	r->format = format;
 	r->f = f;
+	r->doc = ob_jdoc_new();
 	*line = 1;
 	if (format == OB_IMPORT_CSV) {
 		r->csv = ob_csv_open(f);
@@ -182,32 +183,40 @@ static int read_line(struct ob_event_reader *r, struct ob_err *err)
  * The native line: an object with the five keys, text where text is
  * expected; value and id may be numbers (nps: 9), given as their text.
  */
-static int jsonl_fields(struct ob_event_reader *r, json_t *obj,
+static int jsonl_fields(struct ob_event_reader *r, const struct ob_jnode *obj,
 			struct ob_event_fields *row, struct ob_err *err)
 {
 	const char **slots[NCOLUMNS] = {&row->account, &row->type, &row->at,
 					&row->value, &row->id};
-	const char *key;
-	json_t *v;
-	if (!json_is_object(obj))
+	bool seen[NCOLUMNS] = {false};
+	if (obj->kind != OB_JOBJECT)
 		return ob_fail(err, OB_EDATA,
 			       "expected a JSON object, found %s",
-			       ob_json_kind(obj));
-	json_object_foreach(obj, key, v)
-	{
+			       ob_jdoc_kind(obj));
+	for (const struct ob_jnode *v = ob_jdoc_child(r->doc, obj); v;
+	     v = ob_jdoc_next(r->doc, v)) {
+		const char *key = ob_jdoc_key(r->doc, v);
 		int i = 0, got;
-		while (i < NCOLUMNS && strcmp(column_names[i], key) != 0)
+		while (i < NCOLUMNS &&
+		       !(v->key_len == strlen(column_names[i]) &&
+			 memcmp(column_names[i], key, v->key_len) == 0))
 			i++;
 		if (i == NCOLUMNS)
 			return ob_fail(err, OB_EDATA, "unknown key '%s'", key);
-		if (json_is_null(v))
+		/* A repeated key would make a row say two things at once. */
+		if (seen[i])
+			return ob_fail(err, OB_EDATA, "repeated key '%s'", key);
+		seen[i] = true;
+		if (v->kind == OB_JNULL)
 			continue;
-		if (!json_is_string(v) && !(i >= C_VALUE && json_is_number(v)))
+		if (v->kind != OB_JSTRING &&
+		    !(i >= C_VALUE &&
+		      (v->kind == OB_JINTEGER || v->kind == OB_JREAL)))
 			return ob_fail(
 			    err, OB_EDATA, "'%s' must be %s, not %s", key,
 			    i >= C_VALUE ? "text or a number" : "text",
-			    ob_json_kind(v));
-		got = ob_json_text(v, &r->member[i]);
+			    ob_jdoc_kind(v));
+		got = ob_jdoc_text(r->doc, v, &r->member[i]);
 		if (got < 0)
 			return ob_fail(err, OB_EDATA,
 				       "'%s' holds a NUL character", key);
@@ -252,16 +261,13 @@ static int next_jsonl(struct ob_event_reader *r, struct ob_event_fields *row,
 {
 	const char *text = NULL;
 	size_t len = 0;
-	json_t *obj;
+	const struct ob_jnode *obj;
 	int n = next_json_line(r, &text, &len, &row->line, err);
 	if (n <= 0)
 		return n;
-	/* A repeated key would make a row say two things at once. */
-	if (!(obj = ob_json_parse(text, len, true, err)))
+	if (!(obj = ob_jdoc_parse(r->doc, text, len, err)))
 		return -1;
-	n = jsonl_fields(r, obj, row, err);
-	json_decref(obj);
-	return n;
+	return jsonl_fields(r, obj, row, err);
 }
 
 struct ob_event_reader *ob_source_reader_open(FILE *f, const struct ob_map *map)

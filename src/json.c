@@ -6,23 +6,6 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
-json_t *ob_json_parse(const char *text, size_t len, bool unique_keys,
-		      struct ob_err *err)
-{
-	json_error_t e;
-	/* NULs are allowed through the parser so that a valid document is
-	 * not refused; the text of a string holding one is refused below. */
-	size_t flags = JSON_DECODE_ANY | JSON_ALLOW_NUL;
-	json_t *v;
-	if (unique_keys)
-		flags |= JSON_REJECT_DUPLICATES;
-	v = json_loadb(text, len, flags, &e);
-	if (!v)
-		ob_fail(err, OB_EDATA, "malformed JSON at column %d: %s",
-			e.column > 0 ? e.column : 1, e.text);
-	return v;
-}
-
 /*
  * A real as SQLite's JSON functions gave it before (%!.15g: "9.0", "0.5",
  * "1e+100"), so events imported by earlier versions keep their identity.
@@ -35,62 +18,6 @@ static void real_text(double d, struct ob_buf *out)
 	if (!strpbrk(num, ".eEni"))
 		ob_buf_adds(out, ".0");
 }
-
-int ob_json_text(json_t *v, struct ob_buf *out)
-{
-	ob_buf_reset(out);
-	if (json_is_array(v))
-		v = json_array_get(v, 0);
-	switch (v ? json_typeof(v) : JSON_NULL) {
-	case JSON_STRING: {
-		size_t n = json_string_length(v);
-		const char *s = json_string_value(v);
-		if (memchr(s, '\0', n))
-			return -1;
-		ob_buf_add(out, s, n);
-		return 1;
-	}
-	case JSON_INTEGER:
-		ob_buf_addf(out, "%" JSON_INTEGER_FORMAT,
-			    json_integer_value(v));
-		return 1;
-	case JSON_REAL:
-		real_text(json_real_value(v), out);
-		return 1;
-	case JSON_TRUE:
-		ob_buf_adds(out, "true");
-		return 1;
-	case JSON_FALSE:
-		ob_buf_adds(out, "false");
-		return 1;
-	case JSON_NULL:
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-const char *ob_json_kind(const json_t *v)
-{
-	switch (v ? json_typeof(v) : JSON_NULL) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "a list";
-	case JSON_STRING:
-		return "text";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
-	}
-}
-
-/* --- one export line: yajl into a flat document -------------------------- */
 
 /* A container being filled: its node and its last child so far. */
 struct open_value {
@@ -163,6 +90,10 @@ static struct ob_jnode *add_node(struct ob_jdoc *d, enum ob_jkind kind)
 static int open_value(struct ob_jdoc *d, enum ob_jkind kind)
 {
 	uint32_t i = (uint32_t)d->nnodes;
+	if (d->depth == OB_JSON_DEPTH_MAX) {
+		d->refused = "nested deeper than 2048";
+		return 0;
+	}
 	add_node(d, kind);
 	ob_grow(&d->open, &d->open_cap, d->depth + 1, sizeof(*d->open));
 	d->open[d->depth].node = i;
@@ -207,8 +138,8 @@ static bool lone_high_surrogate(const char *s, size_t n)
 /*
  * Text yajl decoded from escapes lies outside the line. It is checked
  * again: yajl turns \udcXX alone into bytes that are not UTF-8, \ud8XX
- * alone into "?", and pairs \ud8XX with any escape after it, where
- * jansson (and UTF-8) refuse all three.
+ * alone into "?", and pairs \ud8XX with any escape after it, where UTF-8
+ * (and jansson, which onboard used before) refuse all three.
  */
 static bool decoded_valid(const struct ob_jdoc *d, const unsigned char *s,
 			  size_t n)
@@ -335,10 +266,14 @@ const struct ob_jnode *ob_jdoc_parse(struct ob_jdoc *d, const char *text,
 	yajl_config(h, yajl_dont_validate_strings, 1);
 	st = yajl_parse(h, (const unsigned char *)text, len);
 	/* yajl has read the byte it refuses; what ends too early, the line. */
-	if (st == yajl_status_ok && (st = yajl_complete_parse(h)) != yajl_status_ok)
+	if (st == yajl_status_ok &&
+	    (st = yajl_complete_parse(h)) != yajl_status_ok) {
 		column = len + 1;
-	else
+		if (!d->refused)
+			d->refused = "the line ends inside a value";
+	} else {
 		column = yajl_get_bytes_consumed(h);
+	}
 	if (st != yajl_status_ok) {
 		unsigned char *why = NULL;
 		const char *msg = d->refused;
@@ -404,7 +339,7 @@ int ob_jdoc_text(const struct ob_jdoc *d, const struct ob_jnode *v,
 		ob_buf_add(out, d->text + v->text, v->text_len);
 		return 1;
 	case OB_JINTEGER:
-		/* As jansson gave it: "-0" is 0. */
+		/* As earlier versions gave it: "-0" is 0. */
 		ob_buf_addf(out, "%lld", strtoll(d->text + v->text, NULL, 10));
 		return 1;
 	case OB_JREAL:
@@ -453,4 +388,21 @@ double ob_jdoc_number(const struct ob_jdoc *d, const struct ob_jnode *v)
 const char *ob_jdoc_string(const struct ob_jdoc *d, const struct ob_jnode *v)
 {
 	return d->text + v->text;
+}
+
+const struct ob_jnode *ob_jdoc_child(const struct ob_jdoc *d,
+				     const struct ob_jnode *v)
+{
+	return child(d, v->first);
+}
+
+const struct ob_jnode *ob_jdoc_next(const struct ob_jdoc *d,
+				    const struct ob_jnode *v)
+{
+	return child(d, v->next);
+}
+
+const char *ob_jdoc_key(const struct ob_jdoc *d, const struct ob_jnode *v)
+{
+	return d->text + v->key;
 }
