@@ -37,9 +37,9 @@
 #            e-mail check-in due and red (no login): 10,000 messages and 50
 #            CSM alerts of 200 accounts each; --dry-run to /dev/null, and
 #            --maildir into a fresh Maildir on a fresh copy each run
-# Peak memory is /usr/bin/time's maximum resident set. BENCH_ONLY=send
-# (or pg, after one whole run) runs that part alone and prints its rows
-# (results.md is left).
+# Peak memory is /usr/bin/time's maximum resident set. BENCH_ONLY=send,
+# import (the 1M imports) or pg (after one whole run) runs that part alone
+# and prints its rows (results.md is left).
 set -eu
 BUILD=${BUILD:-build}
 RUNS=${RUNS:-5}
@@ -199,6 +199,21 @@ if [ "${BENCH_ONLY:-}" = pg ]; then
 	exit 0
 fi
 
+import_rows() {
+	echo "| onboard import | 1M events | $(s "$import") | $(m "$import") | < 3 s | $(bar "$(s "$import")" 3 '<') |"
+	echo "| sqlite3 .import, same keys | 1M events | $(s "$sqlimport") | $(m "$sqlimport") | | |"
+	echo "| import speed-up over .import | | $(ratio "$(s "$sqlimport")" "$(s "$import")")x | | >= 3x | $(bar "$(ratio "$(s "$sqlimport")" "$(s "$import")")" 3 '>=') |"
+}
+
+import_rows_exports() {
+	echo "| import, JSON Lines | 1M events | $(s "$jsonl") | $(m "$jsonl") | >= 70% of CSV's events/s | $(ratio "$(s "$import")" "$(s "$jsonl")") $(bar "$(ratio "$(s "$import")" "$(s "$jsonl")")" 0.7 '>=') |"
+	echo "| import, JSON Lines with the exports' ids | 1M events | $(s "$jsonlids") | $(m "$jsonlids") | | |"
+	for src in segment mixpanel amplitude; do
+		eval "v=\$$src"
+		echo "| import --from $src | 1M events, 300,000 users | $(s "$v") | $(m "$v") | >= 60% of JSON Lines' events/s | $(ratio "$(s "$jsonl")" "$(s "$v")") $(bar "$(ratio "$(s "$jsonl")" "$(s "$v")")" 0.6 '>=') (with ids: $(ratio "$(s "$jsonlids")" "$(s "$v")")) |"
+	done
+}
+
 [ -s accounts.csv ] || ./gen accounts 100000 1 >accounts.csv
 [ -s events-1m.csv ] || ./gen events 100000 1000000 1 >events-1m.csv
 [ -s events-10m.csv ] || { say "generating 10,000,000 events..."; ./gen events 100000 10000000 2 >events-10m.csv; }
@@ -208,26 +223,6 @@ fi
 say "base database: 100,000 accounts"
 fresh_db base.db
 
-say "import, $RUNS runs each: onboard and sqlite3 .import"
-: >imp.txt
-: >sql.txt
-for i in $(seq 1 "$RUNS"); do
-	cp base.db imp.db
-	rm -f imp.db-wal imp.db-shm
-	measure "$ONBOARD" --db imp.db import -q events-1m.csv >>imp.txt
-	rm -f sql.db sql.db-wal sql.db-shm
-	sqlite3 sql.db "PRAGMA journal_mode = WAL;
-		CREATE TABLE event (account TEXT NOT NULL, type TEXT NOT NULL,
-		at TEXT NOT NULL, value TEXT NOT NULL DEFAULT '',
-		PRIMARY KEY (account, type, at, value)) STRICT, WITHOUT ROWID;" >/dev/null
-	measure sqlite3 sql.db ".import --csv --skip 1 events-1m.csv event" >>sql.txt
-done
-import=$(median <imp.txt)
-sqlimport=$(median <sql.txt)
-
-# The same events as JSON Lines and as each analytics export
-# (bench/exports.py), each into a fresh copy of the base database.
-[ -s events-1m-ids.jsonl ] || { say "writing the exports (bench/exports.py)..."; python3 "$OLDPWD/bench/exports.py" events-1m.csv; }
 import_runs() { # NAME ARGS...: RUNS imports into fresh copies
 	name=$1
 	shift
@@ -239,12 +234,45 @@ import_runs() { # NAME ARGS...: RUNS imports into fresh copies
 	done
 	median <"$name.txt"
 }
-say "import of JSON Lines and the exports, $RUNS runs each"
-jsonl=$(import_runs jsonl events-1m.jsonl)
-jsonlids=$(import_runs jsonlids events-1m-ids.jsonl)
-segment=$(import_runs segment --from segment --map map-segment.yaml segment-1m.json.gz)
-mixpanel=$(import_runs mixpanel --from mixpanel --map map-mixpanel.yaml mixpanel-1m.jsonl)
-amplitude=$(import_runs amplitude --from amplitude --map map-amplitude.yaml amplitude-1m.zip)
+
+# The imports: the CSV beside the sqlite3 shell's .import, then JSON Lines
+# and the exports; leaves imp.db, the CSV's last database.
+import_bench() {
+	say "import, $RUNS runs each: onboard and sqlite3 .import"
+	: >imp.txt
+	: >sql.txt
+	for i in $(seq 1 "$RUNS"); do
+		cp base.db imp.db
+		rm -f imp.db-wal imp.db-shm
+		measure "$ONBOARD" --db imp.db import -q events-1m.csv >>imp.txt
+		rm -f sql.db sql.db-wal sql.db-shm
+		sqlite3 sql.db "PRAGMA journal_mode = WAL;
+			CREATE TABLE event (account TEXT NOT NULL, type TEXT NOT NULL,
+			at TEXT NOT NULL, value TEXT NOT NULL DEFAULT '',
+			PRIMARY KEY (account, type, at, value)) STRICT, WITHOUT ROWID;" >/dev/null
+		measure sqlite3 sql.db ".import --csv --skip 1 events-1m.csv event" >>sql.txt
+	done
+	import=$(median <imp.txt)
+	sqlimport=$(median <sql.txt)
+
+	# The same events as JSON Lines and as each analytics export
+	# (bench/exports.py), each into a fresh copy of the base database.
+	[ -s events-1m-ids.jsonl ] || { say "writing the exports (bench/exports.py)..."; python3 "$OLDPWD/bench/exports.py" events-1m.csv; }
+	say "import of JSON Lines and the exports, $RUNS runs each"
+	jsonl=$(import_runs jsonl events-1m.jsonl)
+	jsonlids=$(import_runs jsonlids events-1m-ids.jsonl)
+	segment=$(import_runs segment --from segment --map map-segment.yaml segment-1m.json.gz)
+	mixpanel=$(import_runs mixpanel --from mixpanel --map map-mixpanel.yaml mixpanel-1m.jsonl)
+	amplitude=$(import_runs amplitude --from amplitude --map map-amplitude.yaml amplitude-1m.zip)
+}
+
+if [ "${BENCH_ONLY:-}" = import ]; then
+	import_bench
+	import_rows
+	import_rows_exports
+	exit 0
+fi
+import_bench
 mv imp.db db-1m.db
 
 if [ ! -s db-10m.db ] || [ events-10m.csv -nt db-10m.db ]; then
@@ -408,16 +436,9 @@ mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 	echo
 	echo "| what | data | seconds | peak MiB | bar | met |"
 	echo "|---|---|---:|---:|---|---|"
-	echo "| onboard import | 1M events | $(s "$import") | $(m "$import") | < 3 s | $(bar "$(s "$import")" 3 '<') |"
-	echo "| sqlite3 .import, same keys | 1M events | $(s "$sqlimport") | $(m "$sqlimport") | | |"
-	echo "| import speed-up over .import | | $(ratio "$(s "$sqlimport")" "$(s "$import")")x | | >= 3x | $(bar "$(ratio "$(s "$sqlimport")" "$(s "$import")")" 3 '>=') |"
+	import_rows
 	echo "| onboard import (once) | 10M events | $(s "$import10") | $(m "$import10") | | |"
-	echo "| import, JSON Lines | 1M events | $(s "$jsonl") | $(m "$jsonl") | >= 70% of CSV's events/s | $(ratio "$(s "$import")" "$(s "$jsonl")") $(bar "$(ratio "$(s "$import")" "$(s "$jsonl")")" 0.7 '>=') |"
-	echo "| import, JSON Lines with the exports' ids | 1M events | $(s "$jsonlids") | $(m "$jsonlids") | | |"
-	for src in segment mixpanel amplitude; do
-		eval "v=\$$src"
-		echo "| import --from $src | 1M events, 300,000 users | $(s "$v") | $(m "$v") | >= 60% of JSON Lines' events/s | $(ratio "$(s "$jsonl")" "$(s "$v")") $(bar "$(ratio "$(s "$jsonl")" "$(s "$v")")" 0.6 '>=') (with ids: $(ratio "$(s "$jsonlids")" "$(s "$v")")) |"
-	done
+	import_rows_exports
 	echo "| due, none done ($rows1 rows) | 1M events | $(s "$due1") | $(m "$due1") | < 0.5 s | $(bar "$(s "$due1")" 0.5 '<') |"
 	echo "| due, none done | 10M events | $(s "$due10") | $(m "$due10") | < 0.5 s | $(bar "$(s "$due10")" 0.5 '<') |"
 	echo "| due, 85% done ($rowsd1 rows) | 1M events | $(s "$dued1") | $(m "$dued1") | < 0.5 s | $(bar "$(s "$dued1")" 0.5 '<') |"

@@ -114,15 +114,17 @@ static int hex4(const char *p)
 }
 
 /*
- * Whether the line (valid JSON, so a backslash is always an escape in a
- * string) has a \uD800-\uDBFF escape with no \uDC00-\uDFFF after it.
+ * Whether the line has a \uD800-\uDBFF escape with no \uDC00-\uDFFF
+ * after it. yajl has not read all of the line yet: what is past the
+ * string it gave is not known to be JSON, so every read is bounded. In
+ * JSON a backslash is always an escape inside a string.
  */
 static bool lone_high_surrogate(const char *s, size_t n)
 {
 	const char *end = s + n;
-	for (const char *p = memchr(s, '\\', n); p;
+	for (const char *p = memchr(s, '\\', n); p && end - p >= 2;
 	     p = memchr(p, '\\', (size_t)(end - p))) {
-		if (p[1] != 'u') {
+		if (p[1] != 'u' || end - p < 6) {
 			p += 2;
 			continue;
 		}

@@ -39,7 +39,7 @@ script() {
 # The command tests again on PostgreSQL (SPEC section 9): on the server
 # ONBOARD_TEST_PG names, else on a throwaway one started here and removed
 # at the end, failed or not. Skipped, with one line saying why, when no
-# server can be had here, or with PG=0.
+# server can be had here, or with PG=0. PG=only runs this half alone.
 pg_half() {
 	if [ "${PG:-1}" = 0 ]; then
 		echo "# PostgreSQL half skipped: PG=0"
@@ -78,6 +78,8 @@ if [ $# -gt 0 ]; then
 	*.sh) script "$1" ;;
 	*) unit "$BUILD/tests/$1" ;;
 	esac
+elif [ "${PG:-1}" = only ]; then
+	pg_half
 else
 	for t in "$BUILD"/tests/test_*; do
 		case "$t" in *.d) continue ;; esac

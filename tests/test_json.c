@@ -174,6 +174,21 @@ static void errors_name_the_column(void **state)
 		assert_int_equal(err.code, OB_EDATA);
 		assert_string_equal(err.msg, cases[i].msg);
 	}
+	/* Lines cut inside an escape, after a string yajl decoded: the
+	 * surrogate check reads no byte past them (exactly sized here). */
+	{
+		static const char *const cut[] = {"[\"\\u00e9\",\"\\u",
+						  "[\"\\u00e9\",\"\\",
+						  "[\"\\u00e9\",\"\\ud8"};
+		for (size_t i = 0; i < 3; i++) {
+			size_t n = strlen(cut[i]);
+			char *line = malloc(n);
+			struct ob_err err;
+			memcpy(line, cut[i], n);
+			assert_null(ob_jdoc_parse(d, line, n, &err));
+			free(line);
+		}
+	}
 	/* An escaped backslash before "ud800" is no escape. */
 	{
 		struct ob_err err;
