@@ -272,7 +272,8 @@ const struct ob_jnode *ob_jdoc_parse(struct ob_jdoc *d, const char *text,
 	    (st = yajl_complete_parse(h)) != yajl_status_ok) {
 		column = len + 1;
 		if (!d->refused)
-			d->refused = "the line ends inside a value";
+			d->refused =
+			    "the line ends before the value is complete";
 	} else {
 		column = yajl_get_bytes_consumed(h);
 	}

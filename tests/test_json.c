@@ -151,8 +151,10 @@ static void errors_name_the_column(void **state)
 			    "object key (must be a string)"},
 	    {"{\"a\":x}", "malformed JSON at column 6: lexical error: invalid "
 			   "char in json text."},
-	    {"{\"type\":", "malformed JSON at column 9: the line ends inside a "
-			    "value"},
+	    {"{\"type\":", "malformed JSON at column 9: the line ends before "
+			    "the value is complete"},
+	    {"   ", "malformed JSON at column 4: the line ends before the "
+		    "value is complete"},
 	    {"{} x", "malformed JSON at column 4: parse error: trailing "
 		     "garbage"},
 	    {"{\"a\":\"\\udc00\"}", "malformed JSON at column 13: invalid "

@@ -171,7 +171,7 @@ $T/bad.jsonl:3: error: unknown key 'colour'
 $T/bad.jsonl:4: error: repeated key 'at'
 $T/bad.jsonl:5: error: expected a JSON object, found a list
 $T/bad.jsonl:6: error: 'at' must be text, not a number
-$T/bad.jsonl:7: error: malformed JSON at column 34: the line ends inside a value
+$T/bad.jsonl:7: error: malformed JSON at column 34: the line ends before the value is complete
 $T/bad.jsonl:8: error: 'value' must be text or a number, not an object
 $T/bad.jsonl:9: error: invalid UTF-8
 onboard: $T/bad.jsonl: 9 rows read, 0 added, 0 duplicates, 8 invalid

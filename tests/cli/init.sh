@@ -220,16 +220,29 @@ mkdir "$T/dir.db"
 run --db "$T/dir.db" init
 expect "a directory" 1 "" "onboard: database '$T/dir.db' is a directory"
 
-# A writer that holds the lock past the 5 s busy timeout: exit 75.
+# A writer that holds the lock past the 5 s busy timeout: exit 75. It
+# holds it until the test is done with it (at most a minute), so that no
+# slow machine or valgrind outlasts it.
 run --db "$T/locked.db" init -q
 (
+	echo ".timeout 5000"
 	echo "BEGIN IMMEDIATE;"
 	echo "INSERT INTO event_type (name) VALUES ('lock');"
-	sleep 7
+	i=0
+	while [ ! -e "$T/release" ] && [ "$i" -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	echo "ROLLBACK;"
 ) | sqlite3 "$T/locked.db" &
 sleeper=$!
-sleep 1
+# Until it holds the lock: then sqlite3 alone cannot take it.
+i=0
+while sqlite3 "$T/locked.db" "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null &&
+	[ "$i" -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 run --db "$T/locked.db" account add acme --name Acme --tier mid \
 	--kickoff 2026-11-02
 expect "busy past the timeout" 75 "" \
@@ -237,6 +250,7 @@ expect "busy past the timeout" 75 "" \
 # Readers are not blocked by a writer (WAL).
 run --db "$T/locked.db" account list --format json
 expect "a reader during a write" 0 "[]" ""
+touch "$T/release"
 wait $sleeper
 run --db "$T/locked.db" account list --format json
 expect "nothing half-written" 0 "[]" ""

@@ -133,7 +133,7 @@ $T/lines.jsonl:7: error: nps value '11': expected a whole number from 0 to 10
 $T/lines.jsonl:8: error: nps events need a score from 0 to 10 as value
 $T/lines.jsonl:9: error: 'userId' is an object, not text or a number
 $T/lines.jsonl:10: error: expected a JSON object, found a list
-$T/lines.jsonl:11: error: malformed JSON at column 17: the line ends inside a value
+$T/lines.jsonl:11: error: malformed JSON at column 17: the line ends before the value is complete
 onboard: $T/lines.jsonl: 12 rows read, 0 added, 0 duplicates, 9 invalid, 1 skipped (0 unmapped, 0 unknown account, 1 other calls), 0 linked
 onboard: nothing written: fix the rows above, or give --skip-invalid to import the valid ones"
 assert "bad lines: nothing written" test "$(count)" = "$before"
