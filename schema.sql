@@ -237,10 +237,12 @@ CREATE TABLE alert_state (
 -- Amplitude user_id) and the account each belongs to, from Segment group
 -- calls and from any line naming both. An event line without an account
 -- takes its user's. linked_at: the time of the line that made the link.
+-- `account` is account.id, checked by the writer: a FOREIGN KEY clause
+-- would make each link's write keep a statement journal.
 CREATE TABLE user_link (
 	user_id   TEXT PRIMARY KEY,
-	account   INTEGER NOT NULL REFERENCES account (id),
+	account   INTEGER NOT NULL,
 	linked_at INTEGER NOT NULL            -- microseconds
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE INDEX user_link_account ON user_link (account, user_id);

@@ -218,6 +218,21 @@ static const struct {
 	 "INSERT INTO account_status SELECT id, status_since, status,"
 	 " updated_at FROM account;",
 	 NULL},
+	/*
+	 * 8 -> 9: user links lose their foreign key clause (the writer
+	 * checks the account; SQLite's check made every link's upsert keep
+	 * a statement journal in a temporary file, a fifth of an export's
+	 * import) and their rowid (the table is its key).
+	 */
+	{"CREATE TABLE user_link_v9 (user_id TEXT PRIMARY KEY,"
+	 " account INTEGER NOT NULL, linked_at INTEGER NOT NULL)"
+	 " STRICT, WITHOUT ROWID;"
+	 "INSERT INTO user_link_v9 SELECT user_id, account, linked_at"
+	 " FROM user_link;"
+	 "DROP TABLE user_link;"
+	 "ALTER TABLE user_link_v9 RENAME TO user_link;"
+	 "CREATE INDEX user_link_account ON user_link (account, user_id);",
+	 NULL},
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1218,6 +1233,13 @@ static int pg_version(struct ob_store *st, int *version, struct ob_err *err)
 }
 
 /*
+ * PostgreSQL's schema starts at 8. The steps since changed SQLite's
+ * files alone (8 -> 9: user links without a foreign key, which costs
+ * PostgreSQL no statement journal), so its number moves by itself.
+ */
+#define PG_FIRST_VERSION 8
+
+/*
  * The schema, made or checked under the writers' lock: two machines
  * running `onboard init` at once make it once.
  */
@@ -1254,13 +1276,18 @@ static int pg_migrate(struct ob_store *st, enum ob_store_mode mode,
 			"onboard knows (%d): upgrade onboard",
 			st->path, version, target);
 		goto fail;
-	} else if (version < target) {
-		/* PostgreSQL's schema starts at 8: no step before it. */
+	} else if (version < PG_FIRST_VERSION) {
 		ob_fail(err, OB_EFAIL,
 			"database '%s' has schema version %d, which this "
 			"onboard cannot migrate",
 			st->path, version);
 		goto fail;
+	} else if (version < target) {
+		char text[64];
+		snprintf(text, sizeof(text),
+			 "UPDATE onboard_schema SET version = %d", target);
+		if (exec(st, text, err) < 0)
+			goto fail;
 	}
 	return ob_store_commit(st, err);
 fail:

@@ -54,7 +54,7 @@ answers "$back" >"$T/back.answers"
 assert "back again, the same answers" cmp -s "$T/source.answers" "$T/back.answers"
 run db check
 expect "db check on the copy" 0 \
-	"database '$ONBOARD_DB': schema version 8, 8 accounts with events, 75 events
+	"database '$ONBOARD_DB': schema version 9, 8 accounts with events, 75 events
 every account's summary agrees with its events" ""
 
 # The copy goes on as the source would: new ids after the copied ones.
@@ -121,7 +121,7 @@ fi
 dbq "UPDATE signal SET counts = '1:999' WHERE account = (SELECT id FROM account WHERE ext_id = 'contoso')" >/dev/null
 run db check
 expect "a summary that disagrees: exit 1, named" 1 \
-	"database '$ONBOARD_DB': schema version 8, 9 accounts with events, 76 events
+	"database '$ONBOARD_DB': schema version 9, 9 accounts with events, 76 events
 summary disagrees with the events: contoso" \
 	"onboard: database '$ONBOARD_DB': 1 accounts' summaries disagree with their events"
 

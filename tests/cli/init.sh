@@ -7,19 +7,19 @@ export ONBOARD_DB="$T/onboard.db"
 
 run init
 expect "init creates the database" 0 "" \
-	"onboard: created database '$T/onboard.db' (schema version 8)
+	"onboard: created database '$T/onboard.db' (schema version 9)
 onboard: loaded the bundled playbook 'saas-default' as the default"
 run init
 expect "init is idempotent" 0 "" \
-	"onboard: up to date: database '$T/onboard.db' (schema version 8)"
+	"onboard: up to date: database '$T/onboard.db' (schema version 9)"
 run playbook list --format csv
 expect_has "the default playbook is loaded once" 0 stdout \
 	"saas-default,true,"
 assert "one playbook" test "$(printf '%s\n' "$out" | wc -l)" = 2
 assert "WAL journal" \
 	test "$(sqlite3 "$T/onboard.db" 'PRAGMA journal_mode')" = wal
-assert "schema version 8" \
-	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 8
+assert "schema version 9" \
+	test "$(sqlite3 "$T/onboard.db" 'PRAGMA user_version')" = 9
 
 # The schema in the database is schema.sql, as the binary embeds it.
 sqlite3 "$T/fresh.db" <"$ROOT/schema.sql"
@@ -54,16 +54,26 @@ sqlite3 "$T/v1.db" "PRAGMA user_version = 1;
 	INSERT INTO event VALUES (1, 12, 1793869200000000, 0, '9', '');"
 run --db "$T/v1.db" account list --format csv
 expect_has "a version 1 file is migrated" 0 stdout "acme,Acme,mid"
-assert "to version 8" test "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" = 8
+assert "to version 9" test "$(sqlite3 "$T/v1.db" 'PRAGMA user_version')" = 9
 assert "keeping its events" test "$(sqlite3 "$T/v1.db" 'SELECT count(*) FROM event')" = 5
 assert "with signals built from them" test \
 	"$(sqlite3 "$T/v1.db" 'SELECT account, counts, nps_value, features FROM signal')" = \
 	"1|1:1,2:2,12:2|9|1"
 assert "the migrated shape is schema.sql's" test "$(shape "$T/v1.db")" = "$(shape "$T/fresh.db")"
 
-# What versions 4 to 8 added, taken away again: a file made by this
+# What versions 4 to 9 added, taken away again: a file made by this
 # binary becomes one of version 5, or 3.
+to_v8() {
+	sqlite3 "$1" "CREATE TABLE user_link_v8 (user_id TEXT PRIMARY KEY,
+			account INTEGER NOT NULL REFERENCES account (id),
+			linked_at INTEGER NOT NULL) STRICT;
+		INSERT INTO user_link_v8 SELECT * FROM user_link;
+		DROP TABLE user_link; ALTER TABLE user_link_v8 RENAME TO user_link;
+		CREATE INDEX user_link_account ON user_link (account, user_id);
+		PRAGMA user_version = 8;"
+}
 to_v7() {
+	to_v8 "$1"
 	sqlite3 "$1" "DROP TABLE account_status;
 		ALTER TABLE account DROP COLUMN status_since; PRAGMA user_version = 7;"
 }
@@ -106,7 +116,7 @@ sqlite3 "$T/v2.db" "DROP INDEX checkin_action_account;
 run --db "$T/v2.db" score acme --today 2026-11-20 --format json
 assert "a version 2 file is migrated: nps 7" test \
 	"$(printf '%s' "$out" | jq '.[0].metrics.nps')" = 7
-assert "to version 8" test "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" = 8
+assert "to version 9" test "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" = 9
 assert "scores as numbers, one of the twins" test \
 	"$(sqlite3 "$T/v2.db" "SELECT group_concat(value, ' ') FROM (SELECT value FROM event WHERE type = 12 ORDER BY at)")" = "10 7"
 assert "the summary rebuilt" test \
@@ -120,7 +130,7 @@ to_v5 "$T/v4.db"
 sqlite3 "$T/v4.db" "DROP TABLE user_link; PRAGMA user_version = 4;"
 run --db "$T/v4.db" user list
 expect "a version 4 file is migrated: no user links" 0 "" ""
-assert "to version 8" test "$(sqlite3 "$T/v4.db" 'PRAGMA user_version')" = 8
+assert "to version 9" test "$(sqlite3 "$T/v4.db" 'PRAGMA user_version')" = 9
 assert "the v4 shape migrated is schema.sql's" test "$(shape "$T/v4.db")" = "$(shape "$T/fresh.db")"
 
 # A version 5 file: its latest NPS was the latest by instant, a date
@@ -139,7 +149,7 @@ sqlite3 "$T/v5.db" "UPDATE signal SET nps_at = 1793908800000000, nps_value = '3'
 run --db "$T/v5.db" score acme --today 2026-11-20 --format json
 assert "a version 5 file is migrated: the dated NPS is that day's latest" test \
 	"$(printf '%s' "$out" | jq '.[0].metrics.nps')" = 10
-assert "to version 8" test "$(sqlite3 "$T/v5.db" 'PRAGMA user_version')" = 8
+assert "to version 9" test "$(sqlite3 "$T/v5.db" 'PRAGMA user_version')" = 9
 assert "the NPS of both kinds in the summary" test \
 	"$(sqlite3 "$T/v5.db" 'SELECT nps_at, nps_value, nps_day, nps_day_value FROM signal')" = \
 	"1793908800000000|3|20762|10"
@@ -160,7 +170,7 @@ to_v6 "$T/v6.db"
 run --db "$T/v6.db" score acme --today 2026-11-03 --format json
 assert "a version 6 file is migrated: one feature by the 3rd" test \
 	"$(printf '%s' "$out" | jq '.[0].metrics.features')" = 1
-assert "to version 8" test "$(sqlite3 "$T/v6.db" 'PRAGMA user_version')" = 8
+assert "to version 9" test "$(sqlite3 "$T/v6.db" 'PRAGMA user_version')" = 9
 assert "the account's first event of both kinds" test \
 	"$(sqlite3 "$T/v6.db" 'SELECT first_at, first_day FROM signal')" = "1793736000000000|20759"
 assert "each value's first sightings" test \
@@ -185,8 +195,25 @@ bolt,active,2026-11-04"
 run --db "$T/v7.db" account list --format csv --today 2026-11-09
 assert "the paused account was active before" test \
 	"$(printf '%s' "$out" | cut -d, -f1,9,10 | sed -n 2p)" = "acme,active,"
-assert "to version 8" test "$(sqlite3 "$T/v7.db" 'PRAGMA user_version')" = 8
+assert "to version 9" test "$(sqlite3 "$T/v7.db" 'PRAGMA user_version')" = 9
 assert "the v7 shape migrated is schema.sql's" test "$(shape "$T/v7.db")" = "$(shape "$T/fresh.db")"
+
+# A version 8 file: its user links keep their accounts and dates, in a
+# table without a foreign key clause or a rowid.
+"$ONBOARD" --db "$T/v8.db" init -q
+"$ONBOARD" --db "$T/v8.db" account add acme --name Acme --tier mid --kickoff 2026-11-02 -q
+printf '%s\n' '{"type":"group","userId":"u1","groupId":"acme","timestamp":"2026-11-03T10:00:00Z"}' \
+	'{"type":"group","userId":"u2","groupId":"acme","timestamp":"2026-11-04T10:00:00Z"}' >"$T/links.json"
+"$ONBOARD" --db "$T/v8.db" import -q --from segment --map "$ROOT/playbooks/maps/segment.yaml" "$T/links.json"
+to_v8 "$T/v8.db"
+assert "a version 8 file has the old links table" test \
+	"$(sqlite3 "$T/v8.db" 'SELECT count(*) FROM pragma_foreign_key_list('"'user_link'"')')" = 1
+run --db "$T/v8.db" user list --format csv
+expect "a version 8 file is migrated: its links kept" 0 "user,account,linked_at
+u1,acme,2026-11-03T10:00:00Z
+u2,acme,2026-11-04T10:00:00Z" ""
+assert "to version 9" test "$(sqlite3 "$T/v8.db" 'PRAGMA user_version')" = 9
+assert "the v8 shape migrated is schema.sql's" test "$(shape "$T/v8.db")" = "$(shape "$T/fresh.db")"
 
 # A version 3 file: its accounts may all be mailed, and it has an empty
 # CSM directory and outbox.
@@ -196,13 +223,13 @@ to_v3 "$T/v3.db"
 run --db "$T/v3.db" account list --format json
 assert "a version 3 file is migrated: no opt-out" test \
 	"$(printf '%s' "$out" | jq -c '[.[0].id, .[0].opt_out]')" = '["acme",false]'
-assert "to version 8" test "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" = 8
+assert "to version 9" test "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" = 9
 assert "the v3 shape migrated is schema.sql's" test "$(shape "$T/v3.db")" = "$(shape "$T/fresh.db")"
 
 sqlite3 "$T/onboard.db" 'PRAGMA user_version = 99'
 run account list
 expect "a newer schema is refused" 1 "" \
-	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (8): upgrade onboard"
+	"onboard: database '$T/onboard.db' has schema version 99, newer than this onboard knows (9): upgrade onboard"
 
 sqlite3 "$T/theirs.db" 'CREATE TABLE notes (x)'
 run --db "$T/theirs.db" init

@@ -21,18 +21,28 @@ psql_own() { psql -qAtX -v ON_ERROR_STOP=1 "$URI" "$@"; }
 
 run init
 expect "init makes the schema in the database" 0 "" \
-	"onboard: created database '$URI' (schema version 8)
+	"onboard: created database '$URI' (schema version 9)
 onboard: loaded the bundled playbook 'saas-default' as the default"
 run init
 expect "init again: up to date" 0 "" \
-	"onboard: up to date: database '$URI' (schema version 8)"
+	"onboard: up to date: database '$URI' (schema version 9)"
 assert "the version is in the database" \
-	test "$(psql_own -c 'SELECT version FROM onboard_schema')" = 8
+	test "$(psql_own -c 'SELECT version FROM onboard_schema')" = 9
 psql_own -c 'UPDATE onboard_schema SET version = 99'
 run account list
 expect "a newer schema is refused" 1 "" \
-	"onboard: database '$URI' has schema version 99, newer than this onboard knows (8): upgrade onboard"
+	"onboard: database '$URI' has schema version 99, newer than this onboard knows (9): upgrade onboard"
+# Version 8 was PostgreSQL's first; 9 changed SQLite's files alone.
 psql_own -c 'UPDATE onboard_schema SET version = 8'
+run account list
+expect "a version 8 schema is migrated" 0 "" "onboard: no accounts match"
+assert "to version 9" \
+	test "$(psql_own -c 'SELECT version FROM onboard_schema')" = 9
+psql_own -c 'UPDATE onboard_schema SET version = 7'
+run account list
+expect "a schema older than PostgreSQL's first is refused" 1 "" \
+	"onboard: database '$URI' has schema version 7, which this onboard cannot migrate"
+psql_own -c 'UPDATE onboard_schema SET version = 9'
 
 # Byte order, as SQLite sorts: not a locale's.
 for id in b B a-b a.b A_b a Z 10 9; do
@@ -87,7 +97,7 @@ chmod 600 "$T/home/.pgpass"
 team="postgresql://team@/teamdb?host=$HOST"
 HOME=$T/home run --db "$team" init
 expect "README: init with the password from ~/.pgpass" 0 "" \
-	"onboard: created database '$team' (schema version 8)
+	"onboard: created database '$team' (schema version 9)
 onboard: loaded the bundled playbook 'saas-default' as the default"
 "$ONBOARD" --db "$T/file.db" init -q
 "$ONBOARD" --db "$T/file.db" account add acme --name Acme --tier mid --kickoff 2026-11-02 -q
