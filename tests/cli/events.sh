@@ -377,4 +377,27 @@ assert "no progress with -q" test ! -s "$T/tty-q"
 progress_db progress_file
 ONBOARD_PROGRESS_MS=0 run --db "$db" import "$T/long.csv"
 expect "no progress in a file" 0 "" "onboard: $T/long.csv: 20000 rows read, 20000 added, 0 duplicates, 0 invalid"
+# First sightings of features: a later import moves an earlier one back,
+# a timed and a dated one each (in one batch, in any order), and a value
+# new in a batch keeps the earliest of both kinds it has.
+db=$(new_db sightings)
+"$ONBOARD" --db "$db" init -q
+"$ONBOARD" --db "$db" account add acme --name Acme --tier mid --kickoff 2026-11-02 -q
+printf 'account,type,at,value\nacme,feature_used,2026-11-10T12:00:00Z,reports\n' >"$T/s1.csv"
+printf '%s\n' account,type,at,value acme,feature_used,2026-11-08T00:00:00Z,reports \
+	acme,feature_used,2026-11-06T12:00:00Z,reports acme,feature_used,2026-11-05,reports \
+	acme,feature_used,2026-11-09T00:00:00Z,exports acme,feature_used,2026-11-07T01:00:00Z,exports \
+	acme,feature_used,2026-11-07,exports acme,feature_used,2026-11-08,exports >"$T/s2.csv"
+"$ONBOARD" --db "$db" import -q "$T/s1.csv"
+"$ONBOARD" --db "$db" import -q "$T/s2.csv"
+assert "each value's first sightings, both kinds, the earliest" test \
+	"$(ONBOARD_DB=$db dbq "SELECT value, first_at, first_day FROM signal_value ORDER BY value")" = \
+	"exports|1794013200000000|20764
+reports|1793966400000000|20762"
+for day in 2026-11-04:0 2026-11-05:1 2026-11-06:1 2026-11-07:2; do
+	run --db "$db" score acme --today "${day%:*}" --format json
+	assert "features as of ${day%:*}: ${day#*:}" test \
+		"$(printf '%s' "$out" | jq '.[0].metrics.features')" = "${day#*:}"
+done
+
 finish
