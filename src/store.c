@@ -286,7 +286,7 @@ enum query {
 	Q_FEATURES_AS_OF,
 	Q_COUNT_RANGE,
 	Q_MILESTONES_AS_OF,
-	Q_OPEN_TICKETS,
+	Q_TICKET_EVENTS,
 	Q_MILESTONES_NOW,
 	Q_FIRST_EVENT,
 	Q_TICKETS_NOW,
@@ -435,6 +435,27 @@ static const bool streamed[NQUERIES] = {
 	[Q_ACCOUNT_LIST_ROWID] = true,
 	[Q_SIGNAL_MERGE_ALL] = true,
 };
+
+/*
+ * One type's events from a day on, for Q_COUNT_AFTER: a seek each. An
+ * IN list, or an ORDER BY over a computed value as NPS_LATEST avoids,
+ * makes SQLite open an ephemeral B-tree (a pager of its own) at every
+ * run of the statement.
+ */
+#define COUNT_FROM(type)                                                    \
+	"SELECT min(type), count(*) FROM event WHERE account = ?1 AND "     \
+	"type = " type " AND at >= least(?2, ?3) AND "                      \
+	"(bare = 0 AND at >= ?2 OR bare = 1 AND at >= ?3)"
+
+/* The latest NPS of a kind (bare) before cut, and the highest score
+ * given at that instant (values are stored as plain numbers). */
+#define NPS_LAST_AT(bare, cut)                                              \
+	"(SELECT max(at) FROM event WHERE account = ?1 AND type = 12 AND "  \
+	"bare = " bare " AND at < " cut ")"
+#define NPS_LATEST(bare, cut)                                               \
+	NPS_LAST_AT(bare, cut) ", CAST((SELECT max(CAST(value AS INTEGER)) " \
+	"FROM event WHERE account = ?1 AND type = 12 AND bare = " bare      \
+	" AND at = " NPS_LAST_AT(bare, cut) ") AS TEXT)"
 
 static const char *const sql[NQUERIES] = {
 	[Q_PLAYBOOK_BY_NAME] =
@@ -592,25 +613,21 @@ static const char *const sql[NQUERIES] = {
 	 * types (NULL for none). A seek to the day per type, in one
 	 * statement, not the types' whole history.
 	 */
-	[Q_COUNT_AFTER] =
-		"SELECT type, count(*) FROM event WHERE account = ?1 AND "
-		"type IN (?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-		"?15, ?16, ?17, ?18, ?19) AND at >= least(?2, ?3) AND "
-		"(bare = 0 AND at >= ?2 OR bare = 1 AND at >= ?3) "
-		"GROUP BY type ORDER BY type",
+	[Q_COUNT_AFTER] = COUNT_FROM("?4") " UNION ALL " COUNT_FROM("?5")
+		" UNION ALL " COUNT_FROM("?6") " UNION ALL " COUNT_FROM("?7")
+		" UNION ALL " COUNT_FROM("?8") " UNION ALL " COUNT_FROM("?9")
+		" UNION ALL " COUNT_FROM("?10") " UNION ALL " COUNT_FROM("?11")
+		" UNION ALL " COUNT_FROM("?12") " UNION ALL " COUNT_FROM("?13")
+		" UNION ALL " COUNT_FROM("?14") " UNION ALL " COUNT_FROM("?15")
+		" UNION ALL " COUNT_FROM("?16") " UNION ALL " COUNT_FROM("?17")
+		" UNION ALL " COUNT_FROM("?18") " UNION ALL " COUNT_FROM("?19"),
 	/* One seek back from the cut-off (SQLite's max() over an index). */
 	[Q_LAST_BEFORE] =
 		"SELECT max(at) FROM event WHERE account = ?1 AND "
 		"type = ?2 AND bare = ?3 AND at < ?4",
 	/* The latest timed NPS and the latest dated one: the reader picks. */
-	[Q_NPS_AS_OF] =
-		"SELECT t.at, t.value, d.at, d.value FROM (SELECT 1) one "
-		"LEFT JOIN (SELECT at, value FROM event WHERE account = ?1 AND "
-		"type = 12 AND bare = 0 AND at < ?2 ORDER BY at DESC, "
-		"CAST(value AS INTEGER) DESC LIMIT 1) t ON true LEFT JOIN "
-		"(SELECT at, value FROM event WHERE account = ?1 AND type = 12 "
-		"AND bare = 1 AND at < ?3 ORDER BY at DESC, "
-		"CAST(value AS INTEGER) DESC LIMIT 1) d ON true",
+	[Q_NPS_AS_OF] = "SELECT " NPS_LATEST("0", "?2") ", "
+			NPS_LATEST("1", "?3"),
 	/* A value counts from its first sighting: ?2 the cut-off's instant,
 	 * ?3 its day (first_day before it). */
 	[Q_FEATURES_AS_OF] =
@@ -626,17 +643,12 @@ static const char *const sql[NQUERIES] = {
 		"SELECT value, first_at, first_day FROM signal_value "
 		"WHERE type = 11 AND account = ?1 AND "
 		"(first_at < ?2 OR first_day < ?3)",
-	/* Openings as of a day, with their ticket's latest resolutions. */
-	[Q_OPEN_TICKETS] =
-		"SELECT o.at, o.bare, (SELECT max(r.at) FROM event r "
-		"WHERE r.account = ?1 AND r.type = 10 AND r.value = o.value AND "
-		"r.bare = 0 AND r.at < ?2), (SELECT max(r.at) / " DAY_US_TEXT " "
-		"FROM event r WHERE r.account = ?1 AND r.type = 10 AND "
-		"r.value = o.value AND r.bare = 1 AND r.at < ?3) "
-		"FROM event o WHERE o.account = ?1 AND o.type = 9 AND "
-		"o.at < greatest(?2, ?3) AND "
-		"(o.bare = 0 AND o.at < ?2 OR o.bare = 1 AND o.at < ?3) "
-		"ORDER BY o.at",
+	/* An account's ticket openings and resolutions up to a day, in the
+	 * key's order: the reader pairs them (history_tickets). */
+	[Q_TICKET_EVENTS] =
+		"SELECT type, at, bare, value FROM event WHERE account = ?1 AND "
+		"type >= 9 AND type <= 10 AND at < greatest(?2, ?3) "
+		"ORDER BY type, at, bare, value",
 	[Q_MILESTONES_NOW] = "SELECT value, first_at, first_day "
 			     "FROM signal_value WHERE type = 11 AND "
 			     "account = ?1",
@@ -3783,7 +3795,6 @@ static int count_after(struct ob_store *st, int64_t account, int64_t cut_at,
 {
 	struct ob_stmt *s = stmt(st, Q_COUNT_AFTER, err);
 	size_t end = from + COUNT_TYPES < set->n ? from + COUNT_TYPES : set->n;
-	size_t k = from;
 	int rc;
 	if (!s)
 		return -1;
@@ -3797,10 +3808,15 @@ static int count_after(struct ob_store *st, int64_t account, int64_t cut_at,
 		else
 			ob_sql_bind_null(s, (int)(4 + i - from));
 	}
-	/* Rows come by type, as the set is. */
-	while ((rc = ob_sql_step(s)) == SQLITE_ROW)
-		take_after(set, &k, end, ob_sql_column_int(s, 0),
-			   ob_sql_column_int64(s, 1));
+	/* A row per type bound, NULL for none after the cut-offs. */
+	while ((rc = ob_sql_step(s)) == SQLITE_ROW) {
+		int type = ob_sql_column_int(s, 0);
+		for (size_t i = from; i < end; i++)
+			if (set->items[i].type == type) {
+				set->items[i].n -= ob_sql_column_int64(s, 1);
+				break;
+			}
+	}
 	ob_sql_reset(s);
 	return rc == SQLITE_DONE ? 0 : db_fail(st, rc, err, "reading signals");
 }
@@ -3952,31 +3968,6 @@ static bool opening_open(struct ob_stmt *s, int col, int64_t *at, bool *bare)
 			      ob_sql_column_int64(s, col + 2),
 			      !ob_sql_column_null(s, col + 3),
 			      (ob_day)ob_sql_column_int64(s, col + 3));
-}
-
-int ob_store_open_tickets(struct ob_store *st, int64_t account, ob_day as_of,
-			  int (*fn)(void *ctx, int64_t at, bool bare),
-			  void *ctx, struct ob_err *err)
-{
-	struct ob_stmt *s = stmt(st, Q_OPEN_TICKETS, err);
-	int64_t cut_at, cut_bare;
-	int rc, stop = 0;
-	if (!s)
-		return -1;
-	day_cutoffs(as_of, &cut_at, &cut_bare);
-	ob_sql_bind_int64(s, 1, account);
-	ob_sql_bind_int64(s, 2, cut_at);
-	ob_sql_bind_int64(s, 3, cut_bare);
-	while (!stop && (rc = ob_sql_step(s)) == SQLITE_ROW) {
-		int64_t at;
-		bool bare;
-		if (opening_open(s, 0, &at, &bare))
-			stop = fn(ctx, at, bare);
-	}
-	ob_sql_reset(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, rc, err, "reading tickets");
-	return stop < 0 ? -1 : 0;
 }
 
 int ob_store_first_event_day(struct ob_store *st, int64_t account, int type,
@@ -4574,6 +4565,20 @@ void ob_store_history_close(struct ob_history *h)
 	free(h);
 }
 
+/* Adds the event at s's columns col.. (type, at, bare, value). */
+static void history_add(struct ob_history *h, struct ob_stmt *s, int col)
+{
+	struct history_event *e;
+	ob_grow(&h->ev, &h->ev_cap, h->nev + 1, sizeof(*h->ev));
+	e = &h->ev[h->nev++];
+	e->type = ob_sql_column_int(s, col);
+	e->at = ob_sql_column_int64(s, col + 1);
+	e->bare = ob_sql_column_int(s, col + 2) != 0;
+	e->value = h->text.len;
+	ob_buf_adds(&h->text, (const char *)ob_sql_column_text(s, col + 3));
+	ob_buf_addc(&h->text, '\0');
+}
+
 int ob_store_history_open(struct ob_store *st, struct ob_history **out,
 			  struct ob_err *err)
 {
@@ -4616,15 +4621,7 @@ int ob_store_history_account(struct ob_history *h, int64_t account,
 	    cursor_seek(st, &h->actions, account, err) < 0)
 		return -1;
 	for (; cursor_at(&h->events, account);) {
-		struct history_event *e;
-		ob_grow(&h->ev, &h->ev_cap, h->nev + 1, sizeof(*h->ev));
-		e = &h->ev[h->nev++];
-		e->type = ob_sql_column_int(h->events.s, 1);
-		e->at = ob_sql_column_int64(h->events.s, 2);
-		e->bare = ob_sql_column_int(h->events.s, 3) != 0;
-		e->value = h->text.len;
-		ob_buf_adds(&h->text, ob_sql_column_text(h->events.s, 4));
-		ob_buf_addc(&h->text, '\0');
+		history_add(h, h->events.s, 1);
 		if (cursor_step(st, &h->events, err) < 0)
 			return -1;
 	}
@@ -4647,10 +4644,13 @@ static bool history_before(const struct history_event *e, int64_t cut_at,
  * The tickets open as of the cut-offs, as Q_OPEN_TICKETS says: each
  * opening before them, with its ticket's latest resolutions before them.
  */
-static void history_tickets(const struct ob_history *h, int64_t cut_at,
-			    int64_t cut_bare, struct ob_account_data *out)
+static int history_tickets(const struct ob_history *h, int64_t cut_at,
+			   int64_t cut_bare,
+			   int (*fn)(void *ctx, int64_t at, bool bare),
+			   void *ctx)
 {
-	for (size_t i = 0; i < h->nev; i++) {
+	int stop = 0;
+	for (size_t i = 0; !stop && i < h->nev; i++) {
 		const struct history_event *o = &h->ev[i];
 		const char *ref = h->text.data + o->value;
 		bool has_at = false, has_day = false;
@@ -4674,8 +4674,39 @@ static void history_tickets(const struct ob_history *h, int64_t cut_at,
 		}
 		if (ob_ticket_open(o->at, o->bare, has_at, res_at, has_day,
 				   (ob_day)res_day))
-			add_ticket(out, o->at, o->bare);
+			stop = fn(ctx, o->at, o->bare);
 	}
+	return stop;
+}
+
+/*
+ * One walk of the account's ticket events, not a seek per opening for
+ * its resolutions: a replay's accounts have a few tickets each.
+ */
+int ob_store_open_tickets(struct ob_store *st, int64_t account, ob_day as_of,
+			  int (*fn)(void *ctx, int64_t at, bool bare),
+			  void *ctx, struct ob_err *err)
+{
+	struct ob_stmt *s = stmt(st, Q_TICKET_EVENTS, err);
+	struct ob_history h = {0};
+	int64_t cut_at, cut_bare;
+	int rc, stop = 0;
+	if (!s)
+		return -1;
+	day_cutoffs(as_of, &cut_at, &cut_bare);
+	ob_sql_bind_int64(s, 1, account);
+	ob_sql_bind_int64(s, 2, cut_at);
+	ob_sql_bind_int64(s, 3, cut_bare);
+	while ((rc = ob_sql_step(s)) == SQLITE_ROW)
+		history_add(&h, s, 0);
+	ob_sql_reset(s);
+	if (rc == SQLITE_DONE)
+		stop = history_tickets(&h, cut_at, cut_bare, fn, ctx);
+	free(h.ev);
+	ob_buf_release(&h.text);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, rc, err, "reading tickets");
+	return stop < 0 ? -1 : 0;
 }
 
 /* Its milestones and the count of its distinct features, as of them. */
@@ -4748,7 +4779,7 @@ int ob_store_history_data(struct ob_history *h, ob_day as_of, unsigned needs,
 	sum.features = history_values(h, cut_at, cut_bare, out);
 	ob_summary_signals(&sum, type_name, h->st, &out->signals);
 	ob_summary_release(&sum);
-	history_tickets(h, cut_at, cut_bare, out);
+	history_tickets(h, cut_at, cut_bare, collect_ticket, out);
 	if (logins_week_needed(out, as_of, needs)) {
 		int64_t week_at, week_bare;
 		day_cutoffs(as_of - 7, &week_at, &week_bare);
