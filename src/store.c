@@ -241,6 +241,9 @@ int ob_store_schema_version(void)
 	return 1 + (int)NMIGRATIONS;
 }
 
+/* The most types Q_COUNT_AFTER counts at once. */
+#define COUNT_TYPES 16
+
 enum query {
 	Q_PLAYBOOK_BY_NAME,
 	Q_PLAYBOOK_DEFAULT,
@@ -280,7 +283,8 @@ enum query {
 	Q_SIGNAL_MERGE,
 	Q_SIGNAL_PUT,
 	Q_CUSTOM_TYPES,
-	Q_COUNT_AFTER,
+	Q_COUNT_AFTER, /* of one type, the next of two, ... to COUNT_TYPES */
+	Q_COUNT_AFTER_END = Q_COUNT_AFTER + COUNT_TYPES - 1,
 	Q_LAST_BEFORE,
 	Q_NPS_AS_OF,
 	Q_FEATURES_AS_OF,
@@ -446,6 +450,23 @@ static const bool streamed[NQUERIES] = {
 	"SELECT min(type), count(*) FROM event WHERE account = ?1 AND "     \
 	"type = " type " AND at >= least(?2, ?3) AND "                      \
 	"(bare = 0 AND at >= ?2 OR bare = 1 AND at >= ?3)"
+/* Q_COUNT_AFTER + n - 1: n types, ?4 .. ?(n + 3). */
+#define COUNT_AFTER_1 COUNT_FROM("?4")
+#define COUNT_AFTER_2 COUNT_AFTER_1 " UNION ALL " COUNT_FROM("?5")
+#define COUNT_AFTER_3 COUNT_AFTER_2 " UNION ALL " COUNT_FROM("?6")
+#define COUNT_AFTER_4 COUNT_AFTER_3 " UNION ALL " COUNT_FROM("?7")
+#define COUNT_AFTER_5 COUNT_AFTER_4 " UNION ALL " COUNT_FROM("?8")
+#define COUNT_AFTER_6 COUNT_AFTER_5 " UNION ALL " COUNT_FROM("?9")
+#define COUNT_AFTER_7 COUNT_AFTER_6 " UNION ALL " COUNT_FROM("?10")
+#define COUNT_AFTER_8 COUNT_AFTER_7 " UNION ALL " COUNT_FROM("?11")
+#define COUNT_AFTER_9 COUNT_AFTER_8 " UNION ALL " COUNT_FROM("?12")
+#define COUNT_AFTER_10 COUNT_AFTER_9 " UNION ALL " COUNT_FROM("?13")
+#define COUNT_AFTER_11 COUNT_AFTER_10 " UNION ALL " COUNT_FROM("?14")
+#define COUNT_AFTER_12 COUNT_AFTER_11 " UNION ALL " COUNT_FROM("?15")
+#define COUNT_AFTER_13 COUNT_AFTER_12 " UNION ALL " COUNT_FROM("?16")
+#define COUNT_AFTER_14 COUNT_AFTER_13 " UNION ALL " COUNT_FROM("?17")
+#define COUNT_AFTER_15 COUNT_AFTER_14 " UNION ALL " COUNT_FROM("?18")
+#define COUNT_AFTER_16 COUNT_AFTER_15 " UNION ALL " COUNT_FROM("?19")
 
 /* The latest NPS of a kind (bare) before cut, and the highest score
  * given at that instant (values are stored as plain numbers). */
@@ -609,18 +630,26 @@ static const char *const sql[NQUERIES] = {
 	/*
 	 * An account's events from a day on, per type (taken from its
 	 * summary's counts for the day before): ?2 is the first instant of
-	 * the day, ?3 its midnight UTC for bare dates, ?4.. COUNT_TYPES
-	 * types (NULL for none). A seek to the day per type, in one
-	 * statement, not the types' whole history.
+	 * the day, ?3 its midnight UTC for bare dates, ?4.. its types. A
+	 * seek to the day per type, in one statement, not the types' whole
+	 * history.
 	 */
-	[Q_COUNT_AFTER] = COUNT_FROM("?4") " UNION ALL " COUNT_FROM("?5")
-		" UNION ALL " COUNT_FROM("?6") " UNION ALL " COUNT_FROM("?7")
-		" UNION ALL " COUNT_FROM("?8") " UNION ALL " COUNT_FROM("?9")
-		" UNION ALL " COUNT_FROM("?10") " UNION ALL " COUNT_FROM("?11")
-		" UNION ALL " COUNT_FROM("?12") " UNION ALL " COUNT_FROM("?13")
-		" UNION ALL " COUNT_FROM("?14") " UNION ALL " COUNT_FROM("?15")
-		" UNION ALL " COUNT_FROM("?16") " UNION ALL " COUNT_FROM("?17")
-		" UNION ALL " COUNT_FROM("?18") " UNION ALL " COUNT_FROM("?19"),
+	[Q_COUNT_AFTER + 0] = COUNT_AFTER_1,
+	[Q_COUNT_AFTER + 1] = COUNT_AFTER_2,
+	[Q_COUNT_AFTER + 2] = COUNT_AFTER_3,
+	[Q_COUNT_AFTER + 3] = COUNT_AFTER_4,
+	[Q_COUNT_AFTER + 4] = COUNT_AFTER_5,
+	[Q_COUNT_AFTER + 5] = COUNT_AFTER_6,
+	[Q_COUNT_AFTER + 6] = COUNT_AFTER_7,
+	[Q_COUNT_AFTER + 7] = COUNT_AFTER_8,
+	[Q_COUNT_AFTER + 8] = COUNT_AFTER_9,
+	[Q_COUNT_AFTER + 9] = COUNT_AFTER_10,
+	[Q_COUNT_AFTER + 10] = COUNT_AFTER_11,
+	[Q_COUNT_AFTER + 11] = COUNT_AFTER_12,
+	[Q_COUNT_AFTER + 12] = COUNT_AFTER_13,
+	[Q_COUNT_AFTER + 13] = COUNT_AFTER_14,
+	[Q_COUNT_AFTER + 14] = COUNT_AFTER_15,
+	[Q_COUNT_AFTER + 15] = COUNT_AFTER_16,
 	/* One seek back from the cut-off (SQLite's max() over an index). */
 	[Q_LAST_BEFORE] =
 		"SELECT max(at) FROM event WHERE account = ?1 AND "
@@ -3767,8 +3796,6 @@ static int type_details(struct ob_store *st, struct ob_stmt *row,
 		       : db_fail(st, rc, err, "reading signals");
 }
 
-#define COUNT_TYPES 16
-
 /*
  * Takes n events of type from the counts at or after set->items[*k]
  * (types come in increasing order; *k moves on past smaller ones): the
@@ -3793,27 +3820,22 @@ static int count_after(struct ob_store *st, int64_t account, int64_t cut_at,
 		       int64_t cut_bare, struct ob_signal_set *set,
 		       size_t from, struct ob_err *err)
 {
-	struct ob_stmt *s = stmt(st, Q_COUNT_AFTER, err);
-	size_t end = from + COUNT_TYPES < set->n ? from + COUNT_TYPES : set->n;
+	size_t n = set->n - from < COUNT_TYPES ? set->n - from : COUNT_TYPES;
+	struct ob_stmt *s = stmt(st, Q_COUNT_AFTER + (int)n - 1, err);
 	int rc;
 	if (!s)
 		return -1;
 	ob_sql_bind_int64(s, 1, account);
 	ob_sql_bind_int64(s, 2, cut_at);
 	ob_sql_bind_int64(s, 3, cut_bare);
-	for (size_t i = from; i < from + COUNT_TYPES; i++) {
-		if (i < end)
-			ob_sql_bind_int64(s, (int)(4 + i - from),
-					 set->items[i].type);
-		else
-			ob_sql_bind_null(s, (int)(4 + i - from));
-	}
-	/* A row per type bound, NULL for none after the cut-offs. */
+	for (size_t k = 0; k < n; k++)
+		ob_sql_bind_int64(s, (int)(4 + k), set->items[from + k].type);
+	/* A row per type, its type NULL when none is after the cut-offs. */
 	while ((rc = ob_sql_step(s)) == SQLITE_ROW) {
 		int type = ob_sql_column_int(s, 0);
-		for (size_t i = from; i < end; i++)
-			if (set->items[i].type == type) {
-				set->items[i].n -= ob_sql_column_int64(s, 1);
+		for (size_t k = from; k < from + n; k++)
+			if (set->items[k].type == type) {
+				set->items[k].n -= ob_sql_column_int64(s, 1);
 				break;
 			}
 	}

@@ -285,4 +285,21 @@ assert "date-only logins, as of their first day" test \
 	"$(metrics dates 2026-11-03 '.logins, .first_login_day, .days_since_login')" = "[1,1,0]"
 assert "date-only logins, after them all" test \
 	"$(metrics dates 2026-11-12 '.logins, .first_login_day, .days_since_login')" = "[4,1,3]"
+# More types than one statement counts (16): twenty custom ones and
+# logins, each with an event before the day asked and one after it.
+run account add many --name many --tier mid --kickoff 2026-11-02 -q
+{
+	echo "account,type,at"
+	for k in $(seq 1 20) x; do
+		type=custom_$k
+		[ "$k" = x ] && type=login
+		echo "many,$type,2026-11-03T10:00:00Z"
+		echo "many,$type,2026-11-08"
+	done
+} >"$T/many.csv"
+run import "$T/many.csv" -q
+assert "21 types as of a day between their events" test \
+	"$(metrics many 2026-11-05 '.logins, ."count.custom_1", ."count.custom_16", ."count.custom_17", ."count.custom_20"')" = "[1,1,1,1,1]"
+assert "21 types after them all" test \
+	"$(metrics many 2026-11-09 '.logins, ."count.custom_1", ."count.custom_16", ."count.custom_17", ."count.custom_20"')" = "[2,2,2,2,2]"
 finish
