@@ -4255,7 +4255,7 @@ struct ob_stream {
 	 */
 	struct cursor after;
 	/* PostgreSQL: the ticket openings before the day of the accounts
-	 * with events after it, as Q_OPEN_TICKETS gives them; likewise. */
+	 * with events after it, as history_tickets pairs them; likewise. */
 	struct cursor openings;
 	struct cursor logins; /* and the logins of the week to the day */
 	bool pg_after;
@@ -4294,7 +4294,11 @@ static const char *const after_sql =
 	"at >= ?1 OR bare = 1 AND at >= ?2) GROUP BY account, type) g "
 	"ORDER BY g.account, g.type";
 
-/* Q_OPEN_TICKETS for every account whose signals are not current. */
+/*
+ * The ticket openings before the day of every account whose signals are
+ * not current, with their latest resolutions before it (history_tickets
+ * in SQL): seeks on the server.
+ */
 static const char *const openings_sql =
 	"SELECT o.account, o.at, o.bare, (SELECT max(r.at) FROM event r "
 	"WHERE r.account = o.account AND r.type = 10 AND r.value = o.value AND "
@@ -4663,8 +4667,9 @@ static bool history_before(const struct history_event *e, int64_t cut_at,
 }
 
 /*
- * The tickets open as of the cut-offs, as Q_OPEN_TICKETS says: each
- * opening before them, with its ticket's latest resolutions before them.
+ * The tickets open as of the cut-offs: each opening before them, with
+ * its ticket's latest resolutions before them (fn for each; its
+ * non-zero return stops the walk and is returned).
  */
 static int history_tickets(const struct ob_history *h, int64_t cut_at,
 			   int64_t cut_bare,
