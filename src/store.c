@@ -4671,26 +4671,58 @@ static bool history_before(const struct history_event *e, int64_t cut_at,
  * its ticket's latest resolutions before them (fn for each; its
  * non-zero return stops the walk and is returned).
  */
+/* A ticket's resolution before the cut-offs, by ticket. */
+struct resolution {
+	const char *ref;
+	int64_t at;
+	bool bare;
+};
+
+static int cmp_resolution(const void *a, const void *b)
+{
+	return strcmp(((const struct resolution *)a)->ref,
+		      ((const struct resolution *)b)->ref);
+}
+
 static int history_tickets(const struct ob_history *h, int64_t cut_at,
 			   int64_t cut_bare,
 			   int (*fn)(void *ctx, int64_t at, bool bare),
 			   void *ctx)
 {
+	struct resolution *res = NULL;
+	size_t nres = 0, cap = 0;
 	int stop = 0;
+	for (size_t i = 0; i < h->nev; i++) {
+		const struct history_event *r = &h->ev[i];
+		if (r->type != OB_EV_TICKET_RESOLVED ||
+		    !history_before(r, cut_at, cut_bare))
+			continue;
+		ob_grow(&res, &cap, nres + 1, sizeof(*res));
+		res[nres++] = (struct resolution){h->text.data + r->value,
+						  r->at, r->bare};
+	}
+	/* By ticket, so that an account of many tickets is not n^2. */
+	if (nres > 1)
+		qsort(res, nres, sizeof(*res), cmp_resolution);
 	for (size_t i = 0; !stop && i < h->nev; i++) {
 		const struct history_event *o = &h->ev[i];
 		const char *ref = h->text.data + o->value;
 		bool has_at = false, has_day = false;
 		int64_t res_at = 0, res_day = 0;
+		size_t lo = 0, hi = nres;
 		if (o->type != OB_EV_TICKET_OPENED ||
 		    !history_before(o, cut_at, cut_bare))
 			continue;
-		for (size_t k = 0; k < h->nev; k++) {
-			const struct history_event *r = &h->ev[k];
-			if (r->type != OB_EV_TICKET_RESOLVED ||
-			    !history_before(r, cut_at, cut_bare) ||
-			    strcmp(h->text.data + r->value, ref) != 0)
-				continue;
+		/* The ticket's first resolution, then each of its others. */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(res[mid].ref, ref) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < nres && strcmp(res[lo].ref, ref) == 0; lo++) {
+			const struct resolution *r = &res[lo];
 			if (r->bare && (!has_day || r->at / OB_DAY_US > res_day)) {
 				has_day = true;
 				res_day = r->at / OB_DAY_US;
@@ -4703,6 +4735,7 @@ static int history_tickets(const struct ob_history *h, int64_t cut_at,
 				   (ob_day)res_day))
 			stop = fn(ctx, o->at, o->bare);
 	}
+	free(res);
 	return stop;
 }
 
