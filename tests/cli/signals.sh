@@ -286,7 +286,8 @@ assert "date-only logins, as of their first day" test \
 assert "date-only logins, after them all" test \
 	"$(metrics dates 2026-11-12 '.logins, .first_login_day, .days_since_login')" = "[4,1,3]"
 # More types than one statement counts (16): twenty custom ones and
-# logins, each with an event before the day asked and one after it.
+# logins, each with an event before the day asked and one after it, but
+# custom_15 and custom_18 (one in each statement) with none after it.
 run account add many --name many --tier mid --kickoff 2026-11-02 -q
 {
 	echo "account,type,at"
@@ -294,12 +295,12 @@ run account add many --name many --tier mid --kickoff 2026-11-02 -q
 		type=custom_$k
 		[ "$k" = x ] && type=login
 		echo "many,$type,2026-11-03T10:00:00Z"
-		echo "many,$type,2026-11-08"
+		case $k in 15 | 18) ;; *) echo "many,$type,2026-11-08" ;; esac
 	done
 } >"$T/many.csv"
 run import "$T/many.csv" -q
 assert "21 types as of a day between their events" test \
-	"$(metrics many 2026-11-05 '.logins, ."count.custom_1", ."count.custom_16", ."count.custom_17", ."count.custom_20"')" = "[1,1,1,1,1]"
+	"$(metrics many 2026-11-05 '.logins, ."count.custom_1", ."count.custom_15", ."count.custom_16", ."count.custom_17", ."count.custom_18", ."count.custom_20"')" = "[1,1,1,1,1,1,1]"
 assert "21 types after them all" test \
-	"$(metrics many 2026-11-09 '.logins, ."count.custom_1", ."count.custom_16", ."count.custom_17", ."count.custom_20"')" = "[2,2,2,2,2]"
+	"$(metrics many 2026-11-09 '.logins, ."count.custom_1", ."count.custom_15", ."count.custom_16", ."count.custom_17", ."count.custom_18", ."count.custom_20"')" = "[2,2,1,2,2,1,2]"
 finish
