@@ -400,10 +400,7 @@ int ob_cli_assess_streamed(struct ob_stream *x, const struct ob_playbook *pb,
 	int r;
 	memset(as, 0, sizeof(*as));
 	if (ob_store_stream_account(
-		    x, a->rowid,
-		    every_metric || ob_playbook_names_metric(pb, OB_M_LOGINS_7D)
-			    ? OB_NEED_LOGINS_7D
-			    : 0,
+		    x, a->rowid, every_metric ? OB_LOGINS_ALL : pb->logins_7d_cap,
 		    &data, err) < 0)
 		return -1;
 	r = ob_assess_data(pb, a, as_of, &data, every_metric, as, err);

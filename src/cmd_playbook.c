@@ -620,11 +620,9 @@ static int diff_one(void *arg, const struct ob_account *a)
 		return 0;
 	if (ob_store_stream_account(
 		    d->stream, a->rowid,
-		    ob_playbook_names_metric(d->was, OB_M_LOGINS_7D) ||
-				    ob_playbook_names_metric(d->now,
-							     OB_M_LOGINS_7D)
-			    ? OB_NEED_LOGINS_7D
-			    : 0,
+		    d->was->logins_7d_cap > d->now->logins_7d_cap
+			    ? d->was->logins_7d_cap
+			    : d->now->logins_7d_cap,
 		    &data, &d->err) < 0)
 		return -1;
 	r = ob_assess_data(d->was, a, d->today, &data, false, &was, &d->err);

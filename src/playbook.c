@@ -972,6 +972,7 @@ static void parse_top(struct parser *p, yaml_node_t *root)
 }
 
 static uint64_t named_metrics(const struct ob_playbook *pb);
+static int64_t logins_7d_cap(const struct ob_playbook *pb);
 
 int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 		      struct ob_diags *diags)
@@ -990,6 +991,7 @@ int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 		return -1;
 	}
 	pb->named_metrics = named_metrics(pb);
+	pb->logins_7d_cap = logins_7d_cap(pb);
 	return 0;
 }
 
@@ -1074,6 +1076,41 @@ static uint64_t named_metrics(const struct ob_playbook *pb)
 			named |= (uint64_t)1 << m;
 	}
 	return named;
+}
+
+/*
+ * The least count from which on every count compares with v as it does:
+ * ceil(v) for < and >=, floor(v) + 1 for the others (casts are the floor
+ * of numbers not below 0). The largest over the rules is their cap.
+ */
+static int64_t rules_logins_cap(const struct ob_rules *rules, int64_t cap)
+{
+	for (size_t i = 0; i < rules->n; i++)
+		for (size_t j = 0; j < rules->items[i].nwhen; j++) {
+			const struct ob_comparison *c = &rules->items[i].when[j];
+			int64_t k = 0;
+			if (c->metric.id != OB_M_LOGINS_7D || c->number < 0)
+				continue;
+			if (!(c->number < 1e15))
+				return INT64_MAX;
+			k = (int64_t)c->number;
+			if ((c->op != OB_LT && c->op != OB_GE) ||
+			    (double)k < c->number)
+				k++;
+			if (k > cap)
+				cap = k;
+		}
+	return cap;
+}
+
+static int64_t logins_7d_cap(const struct ob_playbook *pb)
+{
+	int64_t cap = rules_logins_cap(&pb->escalate, 0);
+	for (size_t d = 0; d < pb->ndimensions; d++)
+		cap = rules_logins_cap(&pb->dimensions[d].yellow,
+				       rules_logins_cap(&pb->dimensions[d].red,
+							cap));
+	return cap;
 }
 
 bool ob_playbook_names_metric(const struct ob_playbook *pb, enum ob_metric m)

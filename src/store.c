@@ -4183,29 +4183,38 @@ static int milestones_and_tickets(struct ob_store *st, int64_t account,
 }
 
 /*
- * Whether OB_NEED_LOGINS_7D needs the logins in the seven days to as_of
- * counted: only for an account whose last login is in them (most are
- * not).
+ * The logins in the seven days to as_of, counted up to cap, when the
+ * account's signals tell them: none when it has no login in them (most
+ * accounts), one when that is all that counts, and every one when its
+ * first login is in them. Otherwise (false) a read of its events does.
  */
-static bool logins_week_needed(const struct ob_account_data *d, ob_day as_of,
-			       unsigned needs)
+static bool logins_week_known(const struct ob_account_data *d, ob_day as_of,
+			      int64_t cap, int64_t *count)
 {
-	for (size_t i = 0; i < d->signals.n && (needs & OB_NEED_LOGINS_7D);
-	     i++) {
+	*count = 0;
+	for (size_t i = 0; i < d->signals.n && cap > 0; i++) {
 		const struct ob_type_signal *t = &d->signals.items[i];
-		ob_day last = t->has_at ? ob_time_local_day(t->last_at, false)
-					: 0;
+		ob_day first, last;
 		if (t->type != OB_EV_LOGIN)
 			continue;
+		first = t->has_at ? ob_time_local_day(t->first_at, false) : 0;
+		last = t->has_at ? ob_time_local_day(t->last_at, false) : 0;
+		if (t->has_day && (!t->has_at || t->first_day < first))
+			first = t->first_day;
 		if (t->has_day && (!t->has_at || t->last_day > last))
 			last = t->last_day;
-		return last >= as_of - 6;
+		if (last < as_of - 6)
+			return true;
+		if (cap > 1 && first < as_of - 6)
+			return false;
+		*count = cap == 1 ? 1 : t->n;
+		return true;
 	}
-	return false;
+	return true;
 }
 
 int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
-			  unsigned needs, struct ob_account_data *out,
+			  int64_t logins, struct ob_account_data *out,
 			  struct ob_err *err)
 {
 	struct ob_stmt *s;
@@ -4213,7 +4222,7 @@ int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
 	memset(out, 0, sizeof(*out));
 	if (ob_store_signals(st, account, as_of, &out->signals, err) < 0 ||
 	    milestones_and_tickets(st, account, as_of, out, err) < 0 ||
-	    (logins_week_needed(out, as_of, needs) &&
+	    (!logins_week_known(out, as_of, logins, &out->logins_7d) &&
 	     ob_store_count_events(st, account, OB_EV_LOGIN, as_of - 6, as_of,
 				   &out->logins_7d, err) < 0))
 		goto fail;
@@ -4452,7 +4461,7 @@ static int stream_after(struct ob_stream *x, int64_t account,
 	return 0;
 }
 
-/* OB_NEED_LOGINS_7D's count, when logins_week_needed says so. */
+/* The logins in the week, when logins_week_known cannot tell them. */
 static int stream_logins_week(struct ob_stream *x, int64_t account,
 			      struct ob_account_data *out, struct ob_err *err)
 {
@@ -4486,7 +4495,7 @@ static int stream_open_tickets(struct ob_stream *x, int64_t account,
 }
 
 int ob_store_stream_account(struct ob_stream *x, int64_t account,
-			    unsigned needs, struct ob_account_data *out,
+			    int64_t logins, struct ob_account_data *out,
 			    struct ob_err *err)
 {
 	struct ob_signal_set *set = &out->signals;
@@ -4495,7 +4504,7 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 
 	/* The cursors have passed it. */
 	if (account <= x->last)
-		return ob_store_account_data(x->st, account, x->as_of, needs,
+		return ob_store_account_data(x->st, account, x->as_of, logins,
 					     out, err);
 	x->last = account;
 	memset(out, 0, sizeof(*out));
@@ -4539,7 +4548,7 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	}
 	if ((!current && set_has(set, OB_EV_TICKET_OPENED) &&
 	     stream_open_tickets(x, account, out, err) < 0) ||
-	    (logins_week_needed(out, x->as_of, needs) &&
+	    (!logins_week_known(out, x->as_of, logins, &out->logins_7d) &&
 	     stream_logins_week(x, account, out, err) < 0))
 		goto fail;
 	return 0;
@@ -4823,7 +4832,7 @@ static uint32_t history_values(const struct ob_history *h, int64_t cut_at,
 	return nfeatures;
 }
 
-int ob_store_history_data(struct ob_history *h, ob_day as_of, unsigned needs,
+int ob_store_history_data(struct ob_history *h, ob_day as_of, int64_t logins,
 			  struct ob_account_data *out, struct ob_err *err)
 {
 	struct ob_summary sum = {0};
@@ -4840,7 +4849,7 @@ int ob_store_history_data(struct ob_history *h, ob_day as_of, unsigned needs,
 	ob_summary_signals(&sum, type_name, h->st, &out->signals);
 	ob_summary_release(&sum);
 	history_tickets(h, cut_at, cut_bare, collect_ticket, out);
-	if (logins_week_needed(out, as_of, needs)) {
+	if (!logins_week_known(out, as_of, logins, &out->logins_7d)) {
 		int64_t week_at, week_bare;
 		day_cutoffs(as_of - 7, &week_at, &week_bare);
 		for (size_t i = 0; i < h->nev; i++) {

@@ -336,6 +336,51 @@ static void test_rules(void **state)
 		     6, 60, "every_days: expected a whole number from 1");
 }
 
+/*
+ * logins_7d_cap: every count from the cap on compares with each rule's
+ * number as the cap does, and the count below it matters.
+ */
+static void test_logins_cap(void **state)
+{
+	static const struct {
+		const char *when;
+		int64_t cap;
+	} cases[] = {
+		{"logins_7d < 1", 1},	  {"logins_7d >= 1", 1},
+		{"logins_7d < 2", 2},	  {"logins_7d <= 2", 3},
+		{"logins_7d > 2", 3},	  {"logins_7d == 0", 1},
+		{"logins_7d != 4", 5},	  {"logins_7d < 2.5", 3},
+		{"logins_7d > 2.5", 3},	  {"logins_7d < 0", 0},
+		{"logins_7d < -3", 0},	  {"logins_7d > 99999999999999999999", INT64_MAX},
+		{"logins < 40", 0},	  {"logins_7d >= 0", 0},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ob_playbook pb;
+		char text[512];
+		const struct ob_comparison *c;
+		snprintf(text, sizeof(text),
+			 HEAD "checkins: []\nhealth:\n  engagement:\n"
+			      "    yellow:\n      - { when: logins == 7, "
+			      "reason: y }\n    red:\n      - { when: '%s', "
+			      "reason: x }\n",
+			 cases[i].when);
+		expect_ok(text, &pb);
+		if (pb.logins_7d_cap != cases[i].cap)
+			print_message("%s: %lld\n", cases[i].when,
+				      (long long)pb.logins_7d_cap);
+		assert_true(pb.logins_7d_cap == cases[i].cap);
+		c = &pb.dimensions[0].red.items[0].when[0];
+		for (int64_t n = 0; n < 12 && cases[i].cap < 100; n++) {
+			int64_t capped = n < cases[i].cap ? n : cases[i].cap;
+			assert_true(ob_comparison_holds(c, true, (double)n) ==
+				    ob_comparison_holds(c, true,
+							(double)capped));
+		}
+		ob_playbook_release(&pb);
+	}
+}
+
 static void test_templates(void **state)
 {
 	(void)state;
@@ -584,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_windows),
 		cmocka_unit_test(test_references),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_logins_cap),
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_reports_every_error),

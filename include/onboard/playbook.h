@@ -140,6 +140,11 @@ struct ob_playbook {
 	struct ob_rules escalate;
 	struct ob_delivery delivery;
 	uint64_t named_metrics; /* bit per enum ob_metric its rules name */
+	/*
+	 * One more than the largest whole number its rules compare logins_7d
+	 * with (0: none do): its rules hold alike for every count from it on.
+	 */
+	int64_t logins_7d_cap;
 };
 
 /* One problem found in a playbook file; line and column are 1-based. */

@@ -268,10 +268,13 @@ struct ob_instant {
 };
 
 /*
- * What an account's data carries besides what it always does: needed by
- * few playbooks, and a read of the account's events each.
+ * How far an account's data counts its logins in the 7 days to the day,
+ * which takes a read of its events: not at all (0), every one
+ * (OB_LOGINS_ALL, for the metric shown), or up to a cap: a count below
+ * the cap is exact, one of cap or more may be any number from cap on.
+ * That is all a playbook's rules tell apart (ob_playbook.logins_7d_cap).
  */
-enum { OB_NEED_LOGINS_7D = 1 };
+#define OB_LOGINS_ALL INT64_MAX
 
 /*
  * Everything the metrics of one account as of a day are made from, so
@@ -279,7 +282,7 @@ enum { OB_NEED_LOGINS_7D = 1 };
  */
 struct ob_account_data {
 	struct ob_signal_set signals;
-	int64_t logins_7d; /* OB_NEED_LOGINS_7D: logins in the 7 days to it */
+	int64_t logins_7d; /* logins in the 7 days to it, as far as asked */
 	char **milestones; /* distinct values of its milestone events */
 	ob_day *milestone_days; /* the local date each was first seen */
 	size_t nmilestones;
@@ -294,7 +297,7 @@ void ob_account_data_release(struct ob_account_data *d);
 
 /* One account's data as of a day, with a few queries. */
 int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
-			  unsigned needs, struct ob_account_data *out,
+			  int64_t logins, struct ob_account_data *out,
 			  struct ob_err *err);
 
 /*
@@ -307,7 +310,7 @@ struct ob_stream;
 int ob_store_stream_open(struct ob_store *st, ob_day as_of,
 			 struct ob_stream **out, struct ob_err *err);
 int ob_store_stream_account(struct ob_stream *s, int64_t account,
-			    unsigned needs, struct ob_account_data *out,
+			    int64_t logins, struct ob_account_data *out,
 			    struct ob_err *err);
 void ob_store_stream_close(struct ob_stream *s);
 
@@ -325,7 +328,7 @@ int ob_store_history_open(struct ob_store *st, struct ob_history **out,
 int ob_store_history_account(struct ob_history *h, int64_t account,
 			     struct ob_err *err);
 /* The held account's data as of a day. */
-int ob_store_history_data(struct ob_history *h, ob_day as_of, unsigned needs,
+int ob_store_history_data(struct ob_history *h, ob_day as_of, int64_t logins,
 			  struct ob_account_data *out, struct ob_err *err);
 void ob_store_history_close(struct ob_history *h);
 

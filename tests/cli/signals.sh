@@ -303,4 +303,60 @@ assert "21 types as of a day between their events" test \
 	"$(metrics many 2026-11-05 '.logins, ."count.custom_1", ."count.custom_15", ."count.custom_16", ."count.custom_17", ."count.custom_18", ."count.custom_20"')" = "[1,1,1,1,1,1,1]"
 assert "21 types after them all" test \
 	"$(metrics many 2026-11-09 '.logins, ."count.custom_1", ."count.custom_15", ."count.custom_16", ."count.custom_17", ."count.custom_18", ."count.custom_20"')" = "[2,2,1,2,2,1,2]"
+# A rule's logins_7d: due counts an account's logins in the week only as
+# far as its playbook's rules tell counts apart (from 1 on for "< 1",
+# from 4 on here), score every one; both give every account the same
+# status, on every day, from the summary and in replays alike.
+for cap in 1 4; do
+	{
+		echo "name: cap$cap"
+		echo "tiers: { mid: {} }"
+		echo "checkins:"
+		echo "  - { id: touch, title: Touch, days: 0-60, channel: email }"
+		echo "health:"
+		echo "  usage:"
+		echo "    red:"
+		echo "      - { when: logins_7d < 1, from_day: 1, reason: No login }"
+		if [ $cap = 4 ]; then
+			echo "    yellow:"
+			echo "      - { when: logins_7d <= 2, reason: Two or fewer }"
+			echo "      - { when: logins_7d == 3, reason: Three }"
+		fi
+	} >"$T/cap$cap.yaml"
+	run playbook load "$T/cap$cap.yaml" -q
+	expect "a playbook comparing logins_7d with numbers up to $cap" 0 "" ""
+	{
+		echo "account,type,at"
+		# Logins on days 1, 3, 5, 7, 9, ... from kickoff: a week holds 3 or 4.
+		for d in 03 05 07 09 11 13 15 17; do
+			echo "c$cap-odd,login,2026-11-${d}T09:00:00Z"
+		done
+		# Four in one day, then nothing.
+		for h in 08 09 10 11; do
+			echo "c$cap-burst,login,2026-11-06T$h:00:00Z"
+		done
+		# Dates and times mixed, one a day then two a day.
+		echo "c$cap-mixed,login,2026-11-04"
+		echo "c$cap-mixed,login,2026-11-05T23:30:00Z"
+		echo "c$cap-mixed,login,2026-11-06"
+		echo "c$cap-mixed,login,2026-11-06T08:00:00Z"
+		echo "c$cap-mixed,login,2026-11-12"
+		echo "c$cap-mixed,login,2026-11-12T08:00:00Z"
+	} >"$T/cap$cap.csv"
+	for a in odd burst mixed none; do
+		run account add c$cap-$a --name "$a" --tier mid \
+			--kickoff 2026-11-02 --playbook cap$cap -q
+	done
+	run import "$T/cap$cap.csv" -q
+	for day in 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 20 25; do
+		run score --today 2026-11-$day --format json
+		want=$(printf '%s' "$out" | jq -c "[.[] | select(.account |
+			startswith(\"c$cap-\")) | [.account, .status]] | sort")
+		run due --today 2026-11-$day --format json
+		got=$(printf '%s' "$out" | jq -c "[.[] | select(.account |
+			startswith(\"c$cap-\")) | [.account, .status]] | unique")
+		assert "cap $cap, as of 2026-11-$day: due's statuses are score's" \
+			test "$got" = "$want"
+	done
+done
 finish
