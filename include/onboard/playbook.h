@@ -141,8 +141,8 @@ struct ob_playbook {
 	struct ob_delivery delivery;
 	uint64_t named_metrics; /* bit per enum ob_metric its rules name */
 	/*
-	 * One more than the largest whole number its rules compare logins_7d
-	 * with (0: none do): its rules hold alike for every count from it on.
+	 * The least count of logins_7d from which on its rules hold alike
+	 * for every count (0: no rule tells any two counts apart).
 	 */
 	int64_t logins_7d_cap;
 };
