@@ -399,9 +399,9 @@ int ob_cli_assess_streamed(struct ob_stream *x, const struct ob_playbook *pb,
 	struct ob_account_data data;
 	int r;
 	memset(as, 0, sizeof(*as));
-	if (ob_store_stream_account(
-		    x, a->rowid, every_metric ? OB_LOGINS_ALL : pb->logins_7d_cap,
-		    &data, err) < 0)
+	if (ob_store_stream_account(x, a->rowid,
+				    every_metric ? &ob_needs_all : &pb->needs,
+				    &data, err) < 0)
 		return -1;
 	r = ob_assess_data(pb, a, as_of, &data, every_metric, as, err);
 	ob_account_data_release(&data);

@@ -153,7 +153,7 @@ static int assess_on(struct run *r, const struct ob_playbook *pb,
 	struct ob_account_data data;
 	int ret;
 	memset(as, 0, sizeof(*as));
-	if (ob_store_history_data(r->history, d, OB_LOGINS_ALL, &data,
+	if (ob_store_history_data(r->history, d, &ob_needs_all, &data,
 				  &r->err) < 0)
 		return -1;
 	ret = ob_assess_data(pb, a, d, &data, true, as, &r->err);

@@ -614,16 +614,13 @@ static int diff_one(void *arg, const struct ob_account *a)
 	struct ob_account_data data;
 	struct ob_assessment was, now;
 	struct ob_buf plan = {0}, checkins = {0};
+	struct ob_needs needs = ob_needs_union(d->was->needs, d->now->needs);
 	bool status_moves, reasons_move;
 	int r;
 	if (a->playbook_id != d->playbook_id)
 		return 0;
-	if (ob_store_stream_account(
-		    d->stream, a->rowid,
-		    d->was->logins_7d_cap > d->now->logins_7d_cap
-			    ? d->was->logins_7d_cap
-			    : d->now->logins_7d_cap,
-		    &data, &d->err) < 0)
+	if (ob_store_stream_account(d->stream, a->rowid, &needs, &data,
+				    &d->err) < 0)
 		return -1;
 	r = ob_assess_data(d->was, a, d->today, &data, false, &was, &d->err);
 	if (r == 0 &&

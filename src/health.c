@@ -114,7 +114,7 @@ int ob_assess(struct ob_store *st, const struct ob_playbook *pb,
 	struct ob_account_data data;
 	int ret;
 	memset(out, 0, sizeof(*out));
-	if (ob_store_account_data(st, a->rowid, as_of, OB_LOGINS_ALL, &data,
+	if (ob_store_account_data(st, a->rowid, as_of, &ob_needs_all, &data,
 				  err) < 0)
 		return -1;
 	ret = ob_assess_data(pb, a, as_of, &data, true, out, err);

@@ -972,7 +972,7 @@ static void parse_top(struct parser *p, yaml_node_t *root)
 }
 
 static uint64_t named_metrics(const struct ob_playbook *pb);
-static int64_t logins_7d_cap(const struct ob_playbook *pb);
+static struct ob_needs needs(const struct ob_playbook *pb);
 
 int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 		      struct ob_diags *diags)
@@ -991,7 +991,7 @@ int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 		return -1;
 	}
 	pb->named_metrics = named_metrics(pb);
-	pb->logins_7d_cap = logins_7d_cap(pb);
+	pb->needs = needs(pb);
 	return 0;
 }
 
@@ -1103,14 +1103,40 @@ static int64_t rules_logins_cap(const struct ob_rules *rules, int64_t cap)
 	return cap;
 }
 
-static int64_t logins_7d_cap(const struct ob_playbook *pb)
+static uint32_t rules_types(const struct ob_rules *rules, uint32_t types)
 {
-	int64_t cap = rules_logins_cap(&pb->escalate, 0);
-	for (size_t d = 0; d < pb->ndimensions; d++)
-		cap = rules_logins_cap(&pb->dimensions[d].yellow,
-				       rules_logins_cap(&pb->dimensions[d].red,
-							cap));
-	return cap;
+	for (size_t i = 0; i < rules->n; i++)
+		for (size_t j = 0; j < rules->items[i].nwhen; j++)
+			types |= ob_metric_types(&rules->items[i].when[j].metric);
+	return types;
+}
+
+/*
+ * Beside its rules' metrics: the report's first login, the follow-up's
+ * open tickets, and milestones for progress and the report's first value
+ * (a milestone done_on a type is done by its first event).
+ */
+static struct ob_needs needs(const struct ob_playbook *pb)
+{
+	struct ob_needs n = {rules_types(&pb->escalate,
+					 (uint32_t)1 << OB_EV_LOGIN),
+			     rules_logins_cap(&pb->escalate, 0)};
+	for (size_t d = 0; d < pb->ndimensions; d++) {
+		const struct ob_dimension *dim = &pb->dimensions[d];
+		n.types = rules_types(&dim->yellow,
+				      rules_types(&dim->red, n.types));
+		n.logins_7d = rules_logins_cap(
+			&dim->yellow, rules_logins_cap(&dim->red, n.logins_7d));
+	}
+	if (pb->follow_up.daily_while_open_tickets)
+		n.types |= (uint32_t)1 << OB_EV_TICKET_OPENED;
+	for (size_t m = 0; m < pb->nmilestones; m++) {
+		struct ob_metric_ref ref = {OB_M_COUNT, pb->milestones[m].done_on};
+		n.types |= (uint32_t)1 << OB_EV_MILESTONE;
+		if (ref.type)
+			n.types |= ob_metric_types(&ref);
+	}
+	return n;
 }
 
 bool ob_playbook_names_metric(const struct ob_playbook *pb, enum ob_metric m)

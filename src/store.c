@@ -3861,7 +3861,7 @@ static int stream_after(struct ob_stream *x, int64_t account,
  */
 static int signals_before(struct ob_store *st, struct ob_stream *x,
 			  int64_t account, int64_t cut_at, int64_t cut_bare,
-			  const struct ob_summary *sum,
+			  const struct ob_summary *sum, uint32_t types,
 			  struct ob_signal_set *out, struct ob_err *err)
 {
 	size_t ntypes = OB_EV_NKNOWN + sum->ncustom;
@@ -3876,7 +3876,9 @@ static int signals_before(struct ob_store *st, struct ob_stream *x,
 		int type;
 		int64_t n = ob_summary_nth(sum, i, &type);
 		struct ob_type_signal *t;
-		if (!n)
+		/* A seek each: only the types asked for. */
+		if (!n || !(types & (type < OB_EV_NKNOWN ? (uint32_t)1 << type
+							  : OB_NEED_CUSTOM)))
 			continue;
 		t = &out->items[out->n++];
 		t->type = type;
@@ -3920,8 +3922,15 @@ static int write_pending(struct ob_store *st, struct ob_err *err)
 									: 0;
 }
 
-int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
-		     struct ob_signal_set *out, struct ob_err *err)
+/*
+ * The account's signals per type, from its events whose local date is on
+ * or before as_of. When every event of the account is, they come from the
+ * `signal` summary; otherwise they are computed from the events, of the
+ * types asked for.
+ */
+static int store_signals(struct ob_store *st, int64_t account, ob_day as_of,
+			 uint32_t types, struct ob_signal_set *out,
+			 struct ob_err *err)
 {
 	struct ob_summary sum = {0};
 	struct ob_stmt *s;
@@ -3947,8 +3956,8 @@ int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
 		return 0;
 	}
 	/* Some events are after the day asked: go to those. */
-	rc = signals_before(st, NULL, account, cut_at, cut_bare, &sum, out,
-			    err);
+	rc = signals_before(st, NULL, account, cut_at, cut_bare, &sum, types,
+			    out, err);
 	ob_summary_release(&sum);
 	return rc;
 }
@@ -4214,15 +4223,17 @@ static bool logins_week_known(const struct ob_account_data *d, ob_day as_of,
 }
 
 int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
-			  int64_t logins, struct ob_account_data *out,
-			  struct ob_err *err)
+			  const struct ob_needs *needs,
+			  struct ob_account_data *out, struct ob_err *err)
 {
 	struct ob_stmt *s;
 	int rc;
 	memset(out, 0, sizeof(*out));
-	if (ob_store_signals(st, account, as_of, &out->signals, err) < 0 ||
+	if (store_signals(st, account, as_of, needs->types, &out->signals,
+			  err) < 0 ||
 	    milestones_and_tickets(st, account, as_of, out, err) < 0 ||
-	    (!logins_week_known(out, as_of, logins, &out->logins_7d) &&
+	    (!logins_week_known(out, as_of, needs->logins_7d,
+				&out->logins_7d) &&
 	     ob_store_count_events(st, account, OB_EV_LOGIN, as_of - 6, as_of,
 				   &out->logins_7d, err) < 0))
 		goto fail;
@@ -4495,8 +4506,8 @@ static int stream_open_tickets(struct ob_stream *x, int64_t account,
 }
 
 int ob_store_stream_account(struct ob_stream *x, int64_t account,
-			    int64_t logins, struct ob_account_data *out,
-			    struct ob_err *err)
+			    const struct ob_needs *needs,
+			    struct ob_account_data *out, struct ob_err *err)
 {
 	struct ob_signal_set *set = &out->signals;
 	struct ob_summary sum = {0};
@@ -4504,7 +4515,7 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 
 	/* The cursors have passed it. */
 	if (account <= x->last)
-		return ob_store_account_data(x->st, account, x->as_of, logins,
+		return ob_store_account_data(x->st, account, x->as_of, needs,
 					     out, err);
 	x->last = account;
 	memset(out, 0, sizeof(*out));
@@ -4523,7 +4534,8 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	if (current)
 		ob_summary_signals(&sum, type_name, x->st, set);
 	else if (signals_before(x->st, x->pg_after ? x : NULL, account,
-				x->cut_at, x->cut_bare, &sum, set, err) < 0)
+				x->cut_at, x->cut_bare, &sum, needs->types,
+				set, err) < 0)
 		goto fail;
 	ob_summary_release(&sum);
 	for (; cursor_at(&x->actions, account);) {
@@ -4548,7 +4560,8 @@ int ob_store_stream_account(struct ob_stream *x, int64_t account,
 	}
 	if ((!current && set_has(set, OB_EV_TICKET_OPENED) &&
 	     stream_open_tickets(x, account, out, err) < 0) ||
-	    (!logins_week_known(out, x->as_of, logins, &out->logins_7d) &&
+	    (!logins_week_known(out, x->as_of, needs->logins_7d,
+				&out->logins_7d) &&
 	     stream_logins_week(x, account, out, err) < 0))
 		goto fail;
 	return 0;
@@ -4832,7 +4845,8 @@ static uint32_t history_values(const struct ob_history *h, int64_t cut_at,
 	return nfeatures;
 }
 
-int ob_store_history_data(struct ob_history *h, ob_day as_of, int64_t logins,
+int ob_store_history_data(struct ob_history *h, ob_day as_of,
+			  const struct ob_needs *needs,
 			  struct ob_account_data *out, struct ob_err *err)
 {
 	struct ob_summary sum = {0};
@@ -4849,7 +4863,7 @@ int ob_store_history_data(struct ob_history *h, ob_day as_of, int64_t logins,
 	ob_summary_signals(&sum, type_name, h->st, &out->signals);
 	ob_summary_release(&sum);
 	history_tickets(h, cut_at, cut_bare, collect_ticket, out);
-	if (!logins_week_known(out, as_of, logins, &out->logins_7d)) {
+	if (!logins_week_known(out, as_of, needs->logins_7d, &out->logins_7d)) {
 		int64_t week_at, week_bare;
 		day_cutoffs(as_of - 7, &week_at, &week_bare);
 		for (size_t i = 0; i < h->nev; i++) {

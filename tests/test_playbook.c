@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "onboard/event.h"
 #include "onboard/playbook.h"
 #include "onboard/util.h"
 
@@ -337,7 +338,7 @@ static void test_rules(void **state)
 }
 
 /*
- * logins_7d_cap: every count from the cap on compares with each rule's
+ * needs.logins_7d: every count from the cap on compares with each rule's
  * number as the cap does, and the count below it matters.
  */
 static void test_logins_cap(void **state)
@@ -366,10 +367,10 @@ static void test_logins_cap(void **state)
 			      "reason: x }\n",
 			 cases[i].when);
 		expect_ok(text, &pb);
-		if (pb.logins_7d_cap != cases[i].cap)
+		if (pb.needs.logins_7d != cases[i].cap)
 			print_message("%s: %lld\n", cases[i].when,
-				      (long long)pb.logins_7d_cap);
-		assert_true(pb.logins_7d_cap == cases[i].cap);
+				      (long long)pb.needs.logins_7d);
+		assert_true(pb.needs.logins_7d == cases[i].cap);
 		c = &pb.dimensions[0].red.items[0].when[0];
 		for (int64_t n = 0; n < 12 && cases[i].cap < 100; n++) {
 			int64_t capped = n < cases[i].cap ? n : cases[i].cap;
@@ -377,6 +378,52 @@ static void test_logins_cap(void **state)
 				    ob_comparison_holds(c, true,
 							(double)capped));
 		}
+		ob_playbook_release(&pb);
+	}
+}
+
+/* needs.types: what the rules, milestones and follow-up read. */
+static void test_needs(void **state)
+{
+#define T(t) ((uint32_t)1 << (t))
+	static const struct {
+		const char *more; /* after checkins */
+		uint32_t types;
+	} cases[] = {
+		/* the report's first login, always */
+		{"", T(OB_EV_LOGIN)},
+		{"health:\n  x:\n    red:\n      - { when: nps <= 6, reason: n }\n"
+		 "    yellow:\n      - { when: [features < 2, stakeholders == 0],"
+		 " reason: f }\n",
+		 T(OB_EV_LOGIN) | T(OB_EV_NPS) | T(OB_EV_FEATURE_USED) |
+			 T(OB_EV_STAKEHOLDER_ADDED)},
+		{"escalate:\n  - { when: unanswered_days > 3, reason: u }\n"
+		 "  - { when: oldest_open_ticket_days > 3, reason: t }\n"
+		 "  - { when: checkins_overdue > 1, reason: c }\n",
+		 T(OB_EV_LOGIN) | T(OB_EV_RESPONSE) | T(OB_EV_TICKET_OPENED)},
+		{"escalate:\n  - { when: count.demo > 3, reason: d }\n"
+		 "  - { when: count.note > 3, reason: n }\n",
+		 T(OB_EV_LOGIN) | OB_NEED_CUSTOM | T(OB_EV_NOTE)},
+		{"milestones:\n  - { id: m, due_day: 3, done_on: meeting_attended }\n"
+		 "  - { id: n, due_day: 3, done_on: demo }\n",
+		 T(OB_EV_LOGIN) | T(OB_EV_MILESTONE) | T(OB_EV_MEETING_ATTENDED) |
+			 OB_NEED_CUSTOM},
+		{"follow_up: { from_day: 2, every_days: 3,"
+		 " daily_while_open_tickets: true }\n",
+		 T(OB_EV_LOGIN) | T(OB_EV_TICKET_OPENED)},
+	};
+#undef T
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ob_playbook pb;
+		char text[1024];
+		snprintf(text, sizeof(text), HEAD "checkins: []\n%s",
+			 cases[i].more);
+		expect_ok(text, &pb);
+		if (pb.needs.types != cases[i].types)
+			print_message("case %zu: %#x\n", i,
+				      (unsigned)pb.needs.types);
+		assert_true(pb.needs.types == cases[i].types);
 		ob_playbook_release(&pb);
 	}
 }
@@ -630,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_references),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_logins_cap),
+		cmocka_unit_test(test_needs),
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_reports_every_error),

@@ -6,6 +6,7 @@
 #define ONBOARD_METRIC_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum ob_metric {
 	OB_M_DAY,
@@ -46,5 +47,29 @@ const char *ob_metric_name(enum ob_metric m);
  * event type. On success fills *out (type allocated) and returns true.
  */
 bool ob_metric_parse(const char *name, struct ob_metric_ref *out);
+
+/*
+ * What computing metrics reads of an account's events, so that a replay
+ * (an account with events after the day asked) reads no more: which
+ * types it counts, and how far it counts the logins of the week.
+ * ob_needs_all: everything, for the metrics shown.
+ */
+struct ob_needs {
+	uint32_t types; /* bit t: known type t; OB_NEED_CUSTOM: custom ones */
+	/*
+	 * The logins in the 7 days to the day: not counted (0), every one
+	 * (OB_LOGINS_ALL), or up to a cap: a count below it is exact, one
+	 * of the cap or more may be any number from the cap on.
+	 */
+	int64_t logins_7d;
+};
+#define OB_NEED_CUSTOM 1u
+#define OB_LOGINS_ALL INT64_MAX
+extern const struct ob_needs ob_needs_all;
+
+/* The event types a metric is computed from (struct ob_needs' bits). */
+uint32_t ob_metric_types(const struct ob_metric_ref *ref);
+/* What either needs. */
+struct ob_needs ob_needs_union(struct ob_needs a, struct ob_needs b);
 
 #endif

@@ -141,10 +141,12 @@ struct ob_playbook {
 	struct ob_delivery delivery;
 	uint64_t named_metrics; /* bit per enum ob_metric its rules name */
 	/*
-	 * The least count of logins_7d from which on its rules hold alike
-	 * for every count (0: no rule tells any two counts apart).
+	 * What its statuses and schedules read of an account's events:
+	 * the types its rules' metrics and its milestones are made from,
+	 * and as logins_7d cap the least count from which on its rules
+	 * hold alike for every count (0: no rule tells two counts apart).
 	 */
-	int64_t logins_7d_cap;
+	struct ob_needs needs;
 };
 
 /* One problem found in a playbook file; line and column are 1-based. */

@@ -55,10 +55,9 @@ struct ob_signals {
 /*
  * Computes every metric but checkins_overdue (which needs the schedule,
  * see health.h) for account a of playbook pb as of day as_of, from data
- * the store gave, and from nothing else. logins_7d is data's, which the
- * caller asks for (OB_NEED_LOGINS_7D) with every_metric, or when a rule
- * of pb names it (a read into the events per account was most of a
- * `due` over millions of events); otherwise it is left without a value.
+ * the store gave, and from nothing else. With every_metric false, data
+ * may be only what pb->needs asks for (the metrics its rules name are
+ * exact), and logins_7d is left without a value unless a rule names it.
  */
 void ob_signals_compute(const struct ob_playbook *pb,
 			const struct ob_account *a, ob_day as_of,

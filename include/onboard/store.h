@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "onboard/account.h"
+#include "onboard/metric.h"
 #include "onboard/summary.h"
 #include "onboard/util.h"
 
@@ -233,13 +234,6 @@ int ob_store_event_add(struct ob_store *st, const struct ob_event *ev,
 int ob_store_events_flush(struct ob_store *st, int64_t *added,
 			  int64_t *duplicates, struct ob_err *err);
 
-/*
- * The account's signals per type, from its events whose local date is on
- * or before as_of. When every event of the account is, they come from the
- * `signal` summary; otherwise they are computed from the events.
- */
-int ob_store_signals(struct ob_store *st, int64_t account, ob_day as_of,
-		     struct ob_signal_set *out, struct ob_err *err);
 /* Events of a type whose local date is in [from, to]. */
 int ob_store_count_events(struct ob_store *st, int64_t account, int type,
 			  ob_day from, ob_day to, int64_t *count,
@@ -268,15 +262,6 @@ struct ob_instant {
 };
 
 /*
- * How far an account's data counts its logins in the 7 days to the day,
- * which takes a read of its events: not at all (0), every one
- * (OB_LOGINS_ALL, for the metric shown), or up to a cap: a count below
- * the cap is exact, one of cap or more may be any number from cap on.
- * That is all a playbook's rules tell apart (ob_playbook.logins_7d_cap).
- */
-#define OB_LOGINS_ALL INT64_MAX
-
-/*
  * Everything the metrics of one account as of a day are made from, so
  * that computing them never goes back to the store.
  */
@@ -295,10 +280,14 @@ struct ob_account_data {
 
 void ob_account_data_release(struct ob_account_data *d);
 
-/* One account's data as of a day, with a few queries. */
+/*
+ * One account's data as of a day, with a few queries; as far as needs
+ * says (a playbook's, or &ob_needs_all): as of a day before some of its
+ * events, the types needs leaves out are not there.
+ */
 int ob_store_account_data(struct ob_store *st, int64_t account, ob_day as_of,
-			  int64_t logins, struct ob_account_data *out,
-			  struct ob_err *err);
+			  const struct ob_needs *needs,
+			  struct ob_account_data *out, struct ob_err *err);
 
 /*
  * The same for many accounts, read in one pass: ask for accounts in
@@ -310,8 +299,8 @@ struct ob_stream;
 int ob_store_stream_open(struct ob_store *st, ob_day as_of,
 			 struct ob_stream **out, struct ob_err *err);
 int ob_store_stream_account(struct ob_stream *s, int64_t account,
-			    int64_t logins, struct ob_account_data *out,
-			    struct ob_err *err);
+			    const struct ob_needs *needs,
+			    struct ob_account_data *out, struct ob_err *err);
 void ob_store_stream_close(struct ob_stream *s);
 
 /*
@@ -327,8 +316,10 @@ int ob_store_history_open(struct ob_store *st, struct ob_history **out,
 /* Holds account's events, dropping the last account's. */
 int ob_store_history_account(struct ob_history *h, int64_t account,
 			     struct ob_err *err);
-/* The held account's data as of a day. */
-int ob_store_history_data(struct ob_history *h, ob_day as_of, int64_t logins,
+/* The held account's data as of a day: every type, whatever needs says,
+ * and its logins of the week as far as needs->logins_7d. */
+int ob_store_history_data(struct ob_history *h, ob_day as_of,
+			  const struct ob_needs *needs,
 			  struct ob_account_data *out, struct ob_err *err);
 void ob_store_history_close(struct ob_history *h);
 

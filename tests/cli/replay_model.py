@@ -9,7 +9,10 @@ of a random day D in a random zone: `score` and `due` (JSON) from the full
 database, where most accounts have events after D (the replay path), must
 be byte for byte what a second database holding only the events whose
 local date in that zone is on or before D answers (every account's
-signals from its summary, folded event by event at import). With
+signals from its summary, folded event by event at import). Most cases
+replace the default playbook's health rules with random ones naming any
+metric, so that what a replay leaves out for a playbook (the types its
+rules, milestones and follow-up do not read) is tested too. With
 ONBOARD_TEST_PG (tests/cli/lib.sh) the full database is a PostgreSQL
 one, which writes its summaries and tickets in bulk: the two engines
 then answer against each other. Prints one "ok - " or "not ok - " line
@@ -33,6 +36,42 @@ MILESTONES = ["access", "setup", "stakeholders", "first-value", "go-live"]
 COUNTED = ["login", "response", "action_item_done", "action_item_missed",
            "meeting_attended", "meeting_rescheduled", "stakeholder_added",
            "note", "onboarding_call"]
+
+METRICS = ["day", "logins", "logins_7d", "first_login_day",
+           "days_since_login", "features", "responses", "unanswered_days",
+           "unanswered_business_days", "action_items_done",
+           "action_items_missed", "stakeholders", "meetings_attended",
+           "meetings_rescheduled", "open_tickets", "oldest_open_ticket_days",
+           "nps", "milestones_done", "milestones_overdue", "checkins_done",
+           "checkins_overdue", "count.onboarding_call", "count.note",
+           "count.login"]
+
+
+def random_playbook(rng):
+    """The default playbook with one dimension of random rules, its
+    follow-up daily while tickets are open or not, and milestones done on
+    other types; None (the default itself) for a third of the cases."""
+    if rng.random() < 1 / 3:
+        return None
+    with open("playbooks/default.yaml") as f:
+        text = f.read()
+    head = text[:text.index("\nhealth:\n")]
+    if rng.random() < 0.5:
+        head = head.replace("daily_while_open_tickets: true",
+                            "daily_while_open_tickets: false")
+    for done_on in ("login", "stakeholder_added"):
+        if rng.random() < 0.5:
+            head = head.replace(f"done_on: {done_on}\n",
+                                f"done_on: {rng.choice(COUNTED)}\n")
+
+    def rules(status):
+        return "".join(
+            f"      - {{ when: {rng.choice(METRICS)} "
+            f"{rng.choice(['<', '<=', '>', '>=', '==', '!='])} "
+            f"{rng.randrange(0, 5)}, reason: {status} {i} }}\n"
+            for i in range(rng.randrange(1, 4)))
+    return (head + "\nhealth:\n  random:\n    red:\n" + rules("red") +
+            "    yellow:\n" + rules("yellow"))
 
 
 PG = os.environ.get("ONBOARD_TEST_PG", "")
@@ -127,6 +166,7 @@ def one_case(rng, work, n):
         events += events_of(rng, f"a{i}", kickoff)
     zone = rng.choice(ZONES)
     as_of = start + rng.randrange(-3, 12) * DAY
+    playbook = random_playbook(rng)
     full, cut = new_db(work, f"{n}-full"), os.path.join(work, f"{n}-cut.db")
     acc = os.path.join(work, "accounts.csv")
     with open(acc, "w") as f:
@@ -135,6 +175,11 @@ def one_case(rng, work, n):
                     (cut, [e for e in events
                            if local_date(e[2], zone) <= as_of])):
         onboard(db, "init", "-q")
+        if playbook:
+            path = os.path.join(work, "playbook.yaml")
+            with open(path, "w") as f:
+                f.write(playbook)
+            onboard(db, "playbook", "load", path, "-q")
         onboard(db, "account", "import", acc, "-q")
         path = os.path.join(work, "events.csv")
         with open(path, "w") as f:
@@ -149,6 +194,8 @@ def one_case(rng, work, n):
             problems.append(f"{' '.join(cmd)} in {zone} as of {as_of}:\n"
                             f"    want {want[:600]}\n    got  {got[:600]}")
     name = f"{len(events)} events, {zone}, {as_of}"
+    if playbook and problems:
+        problems.append("health:" + playbook.split("\nhealth:", 1)[1])
     if problems:
         problems.append("events:\n    " + csv_of(events).replace("\n", "\n    "))
     return name, problems
