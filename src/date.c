@@ -99,13 +99,27 @@ static char *put_digits(char *p, unsigned v, int n)
 
 static char *put_date(char *p, ob_day day)
 {
-	int y, m, d;
-	ob_date_to_civil(day, &y, &m, &d);
-	p = put_digits(p, (unsigned)y, 4);
-	*p++ = '-';
-	p = put_digits(p, (unsigned)m, 2);
-	*p++ = '-';
-	return put_digits(p, (unsigned)d, 2);
+	/* A list writes the same few dates hundreds of thousands of times. */
+	static _Thread_local struct {
+		ob_day day;
+		bool set;
+		char text[10];
+	} memo[64];
+	unsigned slot = (uint32_t)day % 64;
+	if (!memo[slot].set || memo[slot].day != day) {
+		int y, m, d;
+		char *q = memo[slot].text;
+		ob_date_to_civil(day, &y, &m, &d);
+		q = put_digits(q, (unsigned)y, 4);
+		*q++ = '-';
+		q = put_digits(q, (unsigned)m, 2);
+		*q++ = '-';
+		put_digits(q, (unsigned)d, 2);
+		memo[slot].day = day;
+		memo[slot].set = true;
+	}
+	memcpy(p, memo[slot].text, 10);
+	return p + 10;
 }
 
 void ob_date_format(ob_day day, char *out)
@@ -228,7 +242,7 @@ int64_t ob_calendar_business_days(const struct ob_calendar *cal, ob_day from,
 bool ob_calendar_add(const struct ob_calendar *cal, ob_day start, int offset,
 		     ob_day *out)
 {
-	int per_week;
+	int per_week, weeks;
 	ob_day d;
 	int64_t count;
 	if (offset < 0)
@@ -243,14 +257,16 @@ bool ob_calendar_add(const struct ob_calendar *cal, ob_day start, int offset,
 	if (per_week == 0)
 		return false;
 	/*
-	 * Jump whole weeks to just short of the answer (holidays only push
-	 * it later), then walk the few days left.
+	 * Jump whole weeks to short of the answer, then walk the few days
+	 * left. k weeks hold k * per_week business days less their
+	 * holidays: fewer than offset when it is not a multiple of
+	 * per_week; when it is, the answer may be the k-th week's last
+	 * business day, before its end, so one week less.
 	 */
-	d = start;
 	if ((int64_t)start + (int64_t)(offset / per_week) * 7 > OB_DAY_MAX)
 		return false;
-	if (offset / per_week > 1)
-		d = start + (offset / per_week - 1) * 7;
+	weeks = offset / per_week - (offset % per_week == 0 && offset > 0);
+	d = start + weeks * 7;
 	count = ob_calendar_business_days(cal, start, d);
 	while (count < offset) {
 		if (d >= OB_DAY_MAX)
@@ -334,23 +350,29 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
+/*
+ * From the local midnights ob_day_local_start remembers, not localtime_r
+ * (a lock and a zone conversion per call, 4% of a due): a zone is less
+ * than a day from UTC, so the local date is the UTC date, the day before
+ * or the day after, and the latest of them that has begun. It is then
+ * also exactly the day the cut-offs of the day asked put the instant in.
+ */
 ob_day ob_time_local_day(int64_t us, bool bare)
 {
-	time_t t;
-	struct tm tm;
+	ob_day d = (ob_day)floor_div(us, OB_DAY_US);
 	if (bare)
-		return (ob_day)floor_div(us, OB_DAY_US);
-	t = (time_t)floor_div(us, 1000000);
-	if (!localtime_r(&t, &tm))
-		return (ob_day)floor_div(us, OB_DAY_US);
-	return day_of_tm(&tm);
+		return d;
+	if (d < OB_DAY_MAX && ob_day_local_start(d + 1) <= us)
+		return d + 1;
+	return ob_day_local_start(d) <= us ? d : d - 1;
 }
 
 /*
  * mktime re-reads the zone (a stat of /etc/localtime) on every call,
  * which was more than half the system time of a due over 100,000
- * accounts. Each day's start is remembered for as long as TZ reads the
- * same: a run never changes it, the tests do.
+ * accounts. Each day's start is remembered for the run, whose zone does
+ * not change (ob_time_zone_changed is for a process that changes it):
+ * checking TZ at every call cost more than localtime_r.
  */
 #define DAY_START_SLOTS 1024
 
@@ -359,35 +381,29 @@ static struct {
 	bool set;
 	int64_t start;
 } day_starts[DAY_START_SLOTS];
-static char day_starts_zone[128];
-static bool day_starts_zone_set;
 
-/* False when TZ is too long to remember: nothing is cached then. */
-static bool day_starts_same_zone(void)
+void ob_time_zone_changed(void)
 {
-	const char *tz = getenv("TZ");
-	bool set = tz != NULL;
-	if (!tz)
-		tz = "";
-	if (strlen(tz) >= sizeof(day_starts_zone))
-		return false;
-	if (set != day_starts_zone_set || strcmp(tz, day_starts_zone) != 0) {
-		memset(day_starts, 0, sizeof(day_starts));
-		strcpy(day_starts_zone, tz);
-		day_starts_zone_set = set;
-	}
-	return true;
+	memset(day_starts, 0, sizeof(day_starts));
+}
+
+/* The local date of a second. */
+static ob_day second_day(time_t t)
+{
+	struct tm tm;
+	if (!localtime_r(&t, &tm))
+		return (ob_day)floor_div((int64_t)t, 86400);
+	return day_of_tm(&tm);
 }
 
 int64_t ob_day_local_start(ob_day d)
 {
 	size_t slot = (size_t)((uint32_t)d % DAY_START_SLOTS);
-	bool cache = day_starts_same_zone();
 	int64_t start;
 	int y, m, md;
 	struct tm tm = {0};
 	time_t t;
-	if (cache && day_starts[slot].set && day_starts[slot].day == d)
+	if (day_starts[slot].set && day_starts[slot].day == d)
 		return day_starts[slot].start;
 	ob_date_to_civil(d, &y, &m, &md);
 	tm.tm_year = y - 1900;
@@ -395,14 +411,28 @@ int64_t ob_day_local_start(ob_day d)
 	tm.tm_mday = md;
 	tm.tm_isdst = -1;
 	t = mktime(&tm);
-	/* A zone may skip midnight; mktime then lands on the day's first hour. */
+	/*
+	 * A zone may skip midnight; mktime then lands on the day's first
+	 * hour. A zone that skipped the whole day (Kiritimati, 1994-12-31)
+	 * gets an answer that depends on mktime's last call: then the
+	 * first second of a later date is looked for, by localtime_r.
+	 */
+	if (t != (time_t)-1 && !(second_day(t) >= d && second_day(t - 1) < d)) {
+		time_t lo = (time_t)d * 86400 - 2 * 86400, hi = lo + 4 * 86400;
+		while (lo < hi) {
+			time_t mid = lo + (hi - lo) / 2;
+			if (second_day(mid) >= d)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		t = lo;
+	}
 	start = t == (time_t)-1 ? d * OB_DAY_US
 				: (int64_t)t * 1000000;
-	if (cache) {
-		day_starts[slot].day = d;
-		day_starts[slot].start = start;
-		day_starts[slot].set = true;
-	}
+	day_starts[slot].day = d;
+	day_starts[slot].start = start;
+	day_starts[slot].set = true;
 	return start;
 }
 

@@ -974,6 +974,13 @@ static void parse_top(struct parser *p, yaml_node_t *root)
 static uint64_t named_metrics(const struct ob_playbook *pb);
 static struct ob_needs needs(const struct ob_playbook *pb);
 
+struct ob_window_memo {
+	ob_day kickoff, date;
+	int offset;
+	bool set, ok;
+};
+#define WINDOW_MEMO 2048
+
 int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 		      struct ob_diags *diags)
 {
@@ -990,6 +997,8 @@ int ob_playbook_parse(const char *src, size_t len, struct ob_playbook *pb,
 		ob_playbook_release(pb);
 		return -1;
 	}
+	if (pb->calendar.business)
+		pb->window_memo = xcalloc(WINDOW_MEMO, sizeof(*pb->window_memo));
 	pb->named_metrics = named_metrics(pb);
 	pb->needs = needs(pb);
 	return 0;
@@ -1011,6 +1020,7 @@ static void release_rules(struct ob_rules *rules)
 
 void ob_playbook_release(struct ob_playbook *pb)
 {
+	free(pb->window_memo);
 	free(pb->name);
 	free(pb->description);
 	free(pb->holidays);
@@ -1172,7 +1182,21 @@ int ob_playbook_milestone(const struct ob_playbook *pb, const char *id)
 bool ob_playbook_window_date(const struct ob_playbook *pb, ob_day kickoff,
 			     int offset, ob_day *out)
 {
-	return ob_calendar_add(&pb->calendar, kickoff, offset, out);
+	struct ob_window_memo *m;
+	if (!pb->window_memo)
+		return ob_calendar_add(&pb->calendar, kickoff, offset, out);
+	m = &pb->window_memo[((uint32_t)kickoff * 31u + (uint32_t)offset) %
+			     WINDOW_MEMO];
+	if (!m->set || m->kickoff != kickoff || m->offset != offset) {
+		m->ok = ob_calendar_add(&pb->calendar, kickoff, offset,
+					&m->date);
+		m->kickoff = kickoff;
+		m->offset = offset;
+		m->set = true;
+	}
+	if (m->ok)
+		*out = m->date;
+	return m->ok;
 }
 
 bool ob_comparison_holds(const struct ob_comparison *c, bool has_value,

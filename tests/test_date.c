@@ -186,6 +186,37 @@ static void test_business_days(void **state)
 	assert_false(ob_calendar_is_business_day(&cal, D("2026-12-25")));
 }
 
+/* Adding against a walk day by day: weekends, holidays, any offset. */
+static void test_add_walk(void **state)
+{
+	unsigned seed = 20261202;
+	(void)state;
+	for (int c = 0; c < 300; c++) {
+		ob_day holidays[6];
+		struct ob_calendar cal = {true, 0, holidays, 0};
+		ob_day start;
+		seed = seed * 1103515245 + 12345;
+		cal.weekend = (uint8_t)((seed >> 8) % 127); /* never all 7 */
+		start = D("2026-01-01") + (ob_day)((seed >> 16) % 400);
+		for (ob_day h = start + 1; cal.nholidays < 6; h += 3) {
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 12) % 4 == 0)
+				holidays[cal.nholidays++] = h;
+		}
+		for (int offset = 0; offset < 45; offset++) {
+			ob_day out, d = start;
+			int n = 0;
+			while (n < offset)
+				n += ob_calendar_is_business_day(&cal, ++d);
+			assert_true(ob_calendar_add(&cal, start, offset, &out));
+			if (out != d)
+				fail_msg("weekend %#x, start %d + %d: got %d, "
+					 "want %d",
+					 cal.weekend, start, offset, out, d);
+		}
+	}
+}
+
 static void test_add_bounds(void **state)
 {
 	struct ob_calendar cal = {true, OB_WEEKEND_DEFAULT, NULL, 0};
@@ -253,26 +284,80 @@ static void test_local_day(void **state)
 	assert_null(ob_time_parse("2026-11-20T20:00:00Z", &us, &bare));
 	setenv("TZ", "UTC", 1);
 	tzset();
+	ob_time_zone_changed();
 	assert_date(ob_time_local_day(us, false), "2026-11-20");
 	setenv("TZ", "Asia/Jakarta", 1);
 	tzset();
+	ob_time_zone_changed();
 	assert_date(ob_time_local_day(us, false), "2026-11-21");
 	assert_int_equal(ob_day_local_start(D("2026-11-21")),
 			 (int64_t)1795194000 * 1000000); /* 17:00Z */
-	/* Day starts are remembered, but not across a change of zone. */
+	/* Day starts are remembered until the zone is said to change. */
 	setenv("TZ", "UTC", 1);
 	tzset();
+	ob_time_zone_changed();
 	assert_int_equal(ob_day_local_start(D("2026-11-21")),
 			 (int64_t)1795219200 * 1000000);
 	setenv("TZ", "Asia/Jakarta", 1);
 	tzset();
+	ob_time_zone_changed();
 	assert_null(ob_time_parse("2026-11-20", &us, &bare));
 	assert_date(ob_time_local_day(us, bare), "2026-11-20");
 	setenv("TZ", "America/New_York", 1);
 	tzset();
+	ob_time_zone_changed();
 	assert_date(ob_time_local_day(us, bare), "2026-11-20");
 	unsetenv("TZ");
 	tzset();
+	ob_time_zone_changed();
+}
+
+/*
+ * The local date of an instant is localtime_r's, in zones east and west,
+ * at half and quarter hours, with summer time, a transition at midnight
+ * (Santiago, Havana) and a day skipped (Apia, 2011-12-30): random
+ * instants, and each hour around the transitions of a few years.
+ */
+static void test_local_day_zones(void **state)
+{
+	static const char *const zones[] = {
+		"UTC",		     "America/Los_Angeles", "Pacific/Pago_Pago",
+		"Asia/Kathmandu",    "Pacific/Kiritimati",  "Pacific/Apia",
+		"Australia/Lord_Howe", "America/Santiago",  "America/Havana",
+		"America/Sao_Paulo", "Pacific/Chatham",	    "Europe/Berlin",
+	};
+	uint64_t seed = 20261202;
+	(void)state;
+	for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		setenv("TZ", zones[z], 1);
+		tzset();
+		ob_time_zone_changed();
+	ob_time_zone_changed();
+		for (int i = 0; i < 40000; i++) {
+			int64_t secs;
+			time_t t;
+			struct tm tm;
+			ob_day want;
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			if (i < 20000) /* 1990 to 2040 */
+				secs = 631152000 + (int64_t)(seed >> 33) % 1577836800;
+			else /* every hour from 2010 to 2014, and a second off */
+				secs = 1262304000 + (int64_t)(i - 20000) * 3600 -
+				       (int64_t)(seed >> 63);
+			t = (time_t)secs;
+			assert_non_null(localtime_r(&t, &tm));
+			want = ob_date_from_civil(tm.tm_year + 1900,
+						  tm.tm_mon + 1, tm.tm_mday);
+			if (ob_time_local_day(secs * 1000000, false) != want)
+				fail_msg("%s, %lld: got %d, want %d", zones[z],
+					 (long long)secs,
+					 ob_time_local_day(secs * 1000000, false),
+					 want);
+		}
+	}
+	unsetenv("TZ");
+	tzset();
+	ob_time_zone_changed();
 }
 
 static void test_format_utc(void **state)
@@ -295,9 +380,11 @@ int main(void)
 		cmocka_unit_test(test_iso_week),
 		cmocka_unit_test(test_parse_week),
 		cmocka_unit_test(test_business_days),
+		cmocka_unit_test(test_add_walk),
 		cmocka_unit_test(test_add_bounds),
 		cmocka_unit_test(test_time_parse),
 		cmocka_unit_test(test_local_day),
+		cmocka_unit_test(test_local_day_zones),
 		cmocka_unit_test(test_format_utc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

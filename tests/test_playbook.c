@@ -382,6 +382,32 @@ static void test_logins_cap(void **state)
 	}
 }
 
+/* Remembered business-day window dates are ob_calendar_add's. */
+static void test_window_memo(void **state)
+{
+	struct ob_playbook pb;
+	unsigned seed = 7;
+	(void)state;
+	expect_ok(HEAD "day_count: business\nweekend: [friday, saturday]\n"
+		       "holidays: [2026-12-24, 2026-12-25, 2027-01-01]\n"
+		       "checkins: []\n",
+		  &pb);
+	assert_non_null(pb.window_memo);
+	for (int i = 0; i < 20000; i++) {
+		ob_day kickoff, got = -1, want = -2;
+		int offset;
+		bool ok;
+		seed = seed * 1103515245 + 12345;
+		kickoff = 20700 + (ob_day)((seed >> 8) % 300);
+		offset = (int)((seed >> 20) % 70);
+		ok = ob_playbook_window_date(&pb, kickoff, offset, &got);
+		assert_true(ok == ob_calendar_add(&pb.calendar, kickoff, offset,
+						  &want));
+		assert_int_equal(got, want);
+	}
+	ob_playbook_release(&pb);
+}
+
 /* needs.types: what the rules, milestones and follow-up read. */
 static void test_needs(void **state)
 {
@@ -678,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_logins_cap),
 		cmocka_unit_test(test_needs),
+		cmocka_unit_test(test_window_memo),
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_reports_every_error),

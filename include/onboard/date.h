@@ -76,6 +76,11 @@ const char *ob_time_parse(const char *s, int64_t *us, bool *bare);
 ob_day ob_time_local_day(int64_t us, bool bare);
 /* The first instant (microseconds) whose local date is d or later. */
 int64_t ob_day_local_start(ob_day d);
+/*
+ * Forgets the local midnights remembered: for a process that changes TZ
+ * (the tests), after tzset().
+ */
+void ob_time_zone_changed(void);
 /* Now, in microseconds since the epoch. */
 int64_t ob_time_now(void);
 /* The current UTC time as RFC 3339 with seconds; out holds 21 bytes. */

@@ -126,6 +126,12 @@ struct ob_playbook {
 	char *name;
 	char *description;
 	struct ob_calendar calendar; /* holidays point into `holidays` */
+	/*
+	 * Business-day window dates already worked out, by kickoff and
+	 * offset: every account of a kickoff day has the same ones. NULL
+	 * for calendar days, which cost an addition.
+	 */
+	struct ob_window_memo *window_memo;
 	ob_day *holidays;
 	size_t nholidays;
 	struct ob_tier *tiers;
