@@ -146,7 +146,14 @@ static void order_rows(struct due *d)
 		by_id[i] = (uint32_t)i;
 	sort_accounts = d->accounts;
 	sort_text = d->text.data;
-	qsort(by_id, d->naccounts, sizeof(*by_id), cmp_account_ids);
+	/* Accounts imported in id order come in it (rowid order): a
+	 * merge sort of them was 7% of a due over 100,000. */
+	for (size_t i = 1; i < d->naccounts; i++)
+		if (cmp_account_ids(&by_id[i - 1], &by_id[i]) > 0) {
+			qsort(by_id, d->naccounts, sizeof(*by_id),
+			      cmp_account_ids);
+			break;
+		}
 	for (size_t i = 0; i < d->naccounts; i++) {
 		const struct due_account *a = &d->accounts[by_id[i]];
 		memcpy(rows + n, tmp + a->first_row, a->nrows * sizeof(*rows));

@@ -33,7 +33,7 @@ const struct ob_needs ob_needs_all = {UINT32_MAX, OB_LOGINS_ALL};
 
 #define TYPE(t) ((uint32_t)1 << (t))
 
-/* Milestones come with the account's data, check-ins with its actions. */
+/* day and the check-in metrics read no events (check-ins: its actions). */
 static const uint32_t metric_types[OB_NMETRICS] = {
 	[OB_M_LOGINS] = TYPE(OB_EV_LOGIN),
 	[OB_M_LOGINS_7D] = TYPE(OB_EV_LOGIN),

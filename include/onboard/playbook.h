@@ -148,9 +148,9 @@ struct ob_playbook {
 	uint64_t named_metrics; /* bit per enum ob_metric its rules name */
 	/*
 	 * What its statuses and schedules read of an account's events:
-	 * the types its rules' metrics and its milestones are made from,
-	 * and as logins_7d cap the least count from which on its rules
-	 * hold alike for every count (0: no rule tells two counts apart).
+	 * the types its rules' metrics and its milestones are made from;
+	 * logins_7d is the least count from which on its rules hold alike
+	 * for every count (0: no rule tells two counts apart).
 	 */
 	struct ob_needs needs;
 };
